@@ -1,0 +1,1 @@
+"""Panel data: readers, validated entity/time index, panel operators, filters, spatial weights."""

@@ -1,0 +1,1 @@
+"""Estimation engine: one registry from model type to estimator; numeric kernels."""

@@ -1,0 +1,1 @@
+"""Measurement: composite indices, inequality, resilience, structure, Moran's I. Imports nothing from engine."""

@@ -1,0 +1,1 @@
+"""Spec objects, the formula parser and the YAML loader."""

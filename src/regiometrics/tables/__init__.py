@@ -1,0 +1,1 @@
+"""Publication tables: a format-neutral grid built from Results, and pure renderers."""
