@@ -1,6 +1,10 @@
 """Uniform, frozen estimation results and their JSON form."""
 
+from regiometrics.results.descriptives import DescriptiveRow, Descriptives
 from regiometrics.results.result import EffectEstimate, Result, TidyRow
-from regiometrics.results.serialize import result_to_json
+from regiometrics.results.serialize import jsonable, result_to_json
 
-__all__ = ["EffectEstimate", "Result", "TidyRow", "result_to_json"]
+__all__ = [
+    "DescriptiveRow", "Descriptives", "EffectEstimate", "Result", "TidyRow", "jsonable",
+    "result_to_json",
+]

@@ -1,0 +1,3 @@
+from regiometrics.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""The ``regiometrics`` command: thin over :mod:`regiometrics.pipeline`.
+
+Commands::
+
+    regiometrics run SPEC --out DIR    fit every model, write results.json and tables
+    regiometrics validate SPEC         check the spec file (and that its data load)
+    regiometrics describe SPEC         describe the panel the spec reads
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from regiometrics import __version__
+from regiometrics.errors import RegiometricsError
+
+
+def _run(args: argparse.Namespace) -> int:
+    from regiometrics.pipeline import run_study
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = run_study(args.spec, args.out)
+    for w in caught:
+        if "omitted" in str(w.message):
+            print(f"note: {w.message}", file=sys.stderr)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from regiometrics.pipeline import load_panel
+    from regiometrics.spec.loader import load_spec
+
+    spec = load_spec(args.spec)
+    panel = load_panel(spec, Path(args.spec).parent)
+    for model in spec.models:
+        panel.require(model.parsed.columns(), where=f"models.{model.id}.formula")
+    print(f"{args.spec}: OK ({len(spec.models)} models, {len(spec.tables)} tables)")
+    return 0
+
+
+def _describe(args: argparse.Namespace) -> int:
+    from regiometrics.pipeline import load_panel
+    from regiometrics.spec.loader import load_spec
+
+    spec = load_spec(args.spec)
+    panel = load_panel(spec, Path(args.spec).parent)
+    frame = panel.frame
+    print(f"data: {spec.data.path}  rows: {len(frame)}")
+    print(f"entity: {panel.entity} ({panel.n_entities} entities)")
+    if panel.time:
+        times = sorted(frame[panel.time].unique())
+        print(f"time: {panel.time} ({panel.n_periods} periods, {times[0]}-{times[-1]})")
+        print(f"balanced: {'yes' if panel.is_balanced else 'no'}")
+    numeric = frame.select_dtypes("number").drop(columns=[panel.time] if panel.time else [])
+    summary = numeric.describe().T[["count", "mean", "std", "min", "max"]]
+    print(summary.to_string(float_format=lambda v: f"{v:.4g}"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="regiometrics", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"regiometrics {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="run a spec file and write results and tables")
+    p_run.add_argument("spec")
+    p_run.add_argument("--out", required=True, help="output folder")
+    p_run.set_defaults(func=_run)
+    p_val = sub.add_parser("validate", help="check a spec file and its data")
+    p_val.add_argument("spec")
+    p_val.set_defaults(func=_validate)
+    p_desc = sub.add_parser("describe", help="describe the panel a spec reads")
+    p_desc.add_argument("spec")
+    p_desc.set_defaults(func=_describe)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; user errors print one clear message and exit with status 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except RegiometricsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

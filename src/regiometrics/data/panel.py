@@ -1,0 +1,165 @@
+"""The Panel: a DataFrame with a validated entity (and time) index.
+
+Panel operators follow Stata's time-series operators: ``L.x`` is the value of
+``x`` for the same entity at time ``t - 1`` *by time value*, so a lag across a
+missing year is missing, not the previous row. ``F.x`` leads, ``D.x`` differences
+(``D.x = x_t - x_{t-1}``); they combine (``LD.x`` is the lagged difference).
+Integer-valued time columns are used as they are; any other time column is
+mapped to the rank of its sorted distinct values.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from regiometrics.data.filter import evaluate_filter
+from regiometrics.errors import DataError
+from regiometrics.spec.formula import Variable, parse_variable
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A validated panel.
+
+    Parameters
+    ----------
+    frame
+        The data, one row per entity-time (or per entity when ``time`` is ``None``).
+    entity, time
+        Names of the entity and time columns.
+    source
+        Where the data came from, for messages.
+    """
+
+    frame: pd.DataFrame
+    entity: str
+    time: str | None = None
+    source: str = "data"
+    _time_index: pd.Series = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for role, name in (("entity", self.entity), ("time", self.time)):
+            if name is not None and name not in self.frame.columns:
+                raise DataError(
+                    f"{self.source}: {role} column {name!r} not found{self._closest(name)}"
+                )
+        frame = self.frame.reset_index(drop=True)
+        object.__setattr__(self, "frame", frame)
+        if frame[self.entity].isna().any():
+            rows = frame.index[frame[self.entity].isna()][:5].tolist()
+            raise DataError(f"{self.source}: entity column {self.entity!r} is empty in rows {rows}")
+        if self.time is not None:
+            if frame[self.time].isna().any():
+                rows = frame.index[frame[self.time].isna()][:5].tolist()
+                raise DataError(f"{self.source}: time column {self.time!r} is empty in rows {rows}")
+            dup = frame.duplicated([self.entity, self.time], keep=False)
+            if dup.any():
+                pairs = (
+                    frame.loc[dup, [self.entity, self.time]].drop_duplicates().head(5)
+                    .itertuples(index=False, name=None)
+                )
+                listed = ", ".join(f"({e}, {t})" for e, t in pairs)
+                raise DataError(
+                    f"{self.source}: {int(dup.sum())} rows share an entity-time pair with another "
+                    f"row, e.g. {listed}; each ({self.entity}, {self.time}) must appear once"
+                )
+        object.__setattr__(self, "_time_index", self._make_time_index(frame))
+
+    def _make_time_index(self, frame: pd.DataFrame) -> pd.Series:
+        if self.time is None:
+            return pd.Series(np.zeros(len(frame), dtype=np.int64), index=frame.index)
+        t = frame[self.time]
+        if pd.api.types.is_numeric_dtype(t) and np.all(np.mod(t.to_numpy(dtype=float), 1) == 0):
+            return t.astype(np.int64)
+        ranks = {v: i for i, v in enumerate(sorted(t.unique()))}
+        return t.map(ranks).astype(np.int64)
+
+    # ----------------------------------------------------------------- facts
+    @property
+    def n_entities(self) -> int:
+        return int(self.frame[self.entity].nunique())
+
+    @property
+    def n_periods(self) -> int:
+        return 1 if self.time is None else int(self.frame[self.time].nunique())
+
+    @property
+    def is_balanced(self) -> bool:
+        return len(self.frame) == self.n_entities * self.n_periods
+
+    def _closest(self, name: str) -> str:
+        close = difflib.get_close_matches(name, [str(c) for c in self.frame.columns], n=3, cutoff=0.5)
+        return f"; closest columns: {', '.join(close)}" if close else ""
+
+    # ------------------------------------------------------------ selection
+    def require(self, names: list[str], *, where: str = "") -> None:
+        """Raise a DataError naming any missing column and the closest existing ones."""
+        for name in names:
+            if name not in self.frame.columns:
+                prefix = f"{where}: " if where else ""
+                raise DataError(
+                    f"{prefix}unknown variable {name!r}: no such column in {self.source}"
+                    f"{self._closest(name)}"
+                )
+
+    def filtered(self, expression: str | None, *, where: str = "data.filter") -> "Panel":
+        """A new Panel with only the rows satisfying ``expression`` (restricted language)."""
+        if not expression:
+            return self
+        mask = evaluate_filter(expression, self.frame, where=where)
+        if not mask.any():
+            raise DataError(f"{where}: {expression!r} keeps no rows of {self.source}")
+        return Panel(self.frame.loc[mask.to_numpy()], self.entity, self.time, self.source)
+
+    def numeric(self, name: str, *, where: str = "") -> pd.Series:
+        """Column ``name`` as float, or a DataError with examples of non-numeric values."""
+        self.require([name], where=where)
+        col = self.frame[name]
+        if pd.api.types.is_bool_dtype(col):
+            return col.astype(float)
+        if pd.api.types.is_numeric_dtype(col):
+            return col.astype(float)
+        converted = pd.to_numeric(col, errors="coerce")
+        bad = col[converted.isna() & col.notna()]
+        if len(bad):
+            examples = ", ".join(repr(v) for v in bad.drop_duplicates().head(3))
+            rows = self.frame.loc[bad.index[:3], [self.entity] + ([self.time] if self.time else [])]
+            at = ", ".join(str(tuple(r)) for r in rows.itertuples(index=False, name=None))
+            prefix = f"{where}: " if where else ""
+            raise DataError(
+                f"{prefix}column {name!r} has non-numeric values ({len(bad)} rows), e.g. {examples} "
+                f"at {at}; clean the column or recode it as numbers"
+            )
+        return converted.astype(float)
+
+    def variable(self, var: Variable | str, *, where: str = "") -> pd.Series:
+        """Evaluate a (possibly operator-prefixed) variable, aligned to ``frame`` rows."""
+        if isinstance(var, str):
+            var = parse_variable(var, where=where or "variable")
+        base = self.numeric(var.name, where=where)
+        if var.is_plain:
+            return base.rename(var.text)
+        if self.time is None:
+            raise DataError(
+                f"{where}: panel operator in {var.text!r} needs a time column; set data.time"
+            )
+        out = self._shift(base, var.lag) if var.lag else base
+        for _ in range(var.diff):
+            out = out - self._shift(out, 1)
+        return out.rename(var.text)
+
+    def _shift(self, values: pd.Series, k: int) -> pd.Series:
+        """Value at time ``t - k`` of the same entity, by time value (NaN when absent)."""
+        keys = pd.MultiIndex.from_arrays([self.frame[self.entity], self._time_index])
+        lookup = pd.Series(values.to_numpy(), index=keys)
+        wanted = pd.MultiIndex.from_arrays([self.frame[self.entity], self._time_index - k])
+        return pd.Series(lookup.reindex(wanted).to_numpy(), index=self.frame.index)
+
+    def codes(self, column: str) -> np.ndarray:
+        """Integer codes (0..G-1) of a column, e.g. for clusters or fixed effects."""
+        self.require([column])
+        return pd.factorize(self.frame[column], sort=True)[0].astype(np.int64)

@@ -1,0 +1,43 @@
+"""Read a panel file by its extension: csv, xlsx/xls, dta, parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from regiometrics.errors import DataError
+
+READERS = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".xls": "excel",
+           ".dta": "stata", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a data file into a DataFrame; the file itself is never modified.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, its extension is unknown, or it cannot be parsed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            f"data file {path} does not exist; data.path is read relative to the spec file"
+        )
+    kind = READERS.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(
+            f"data file {path}: unknown extension {path.suffix!r}; "
+            f"expected one of {', '.join(sorted(READERS))}"
+        )
+    try:
+        if kind == "csv":
+            return pd.read_csv(path)
+        if kind == "excel":
+            return pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
+        if kind == "stata":
+            return pd.read_stata(path, convert_categoricals=False)
+        return pd.read_parquet(path)
+    except Exception as exc:  # parsing libraries raise many types
+        raise DataError(f"data file {path}: could not be read as {kind}: {exc}") from None

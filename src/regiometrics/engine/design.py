@@ -1,0 +1,179 @@
+"""From a model spec and a panel to arrays: y, X, fixed-effect and cluster codes.
+
+Rows with a missing value in any variable the model uses (including cluster
+columns and operator-made lags) are deleted listwise; how many is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from regiometrics.data.panel import Panel
+from regiometrics.errors import DataError, IdentificationError, SpecError
+from regiometrics.spec.formula import Formula, Term
+from regiometrics.spec.models import ModelSpec
+
+
+@dataclass(frozen=True)
+class Design:
+    """Arrays for one model on its estimation sample.
+
+    Attributes
+    ----------
+    y, X
+        Dependent variable (n,) and regressors (n, k), no constant column.
+    names
+        Term names of the columns of ``X``.
+    rows
+        Row labels of the panel frame that were used.
+    entity, time
+        Integer codes 0..G-1 on the estimation sample (``time`` is None without a time column).
+    clusters
+        Cluster code arrays (one or two), empty unless the vcov clusters.
+    cluster_names
+        The columns the clusters come from.
+    n_dropped
+        Rows deleted listwise for missing values.
+    """
+
+    y: np.ndarray
+    X: np.ndarray
+    names: list[str]
+    dependent: str
+    rows: pd.Index
+    entity: np.ndarray
+    time: np.ndarray | None
+    clusters: list[np.ndarray] = field(default_factory=list)
+    cluster_names: list[str] = field(default_factory=list)
+    n_dropped: int = 0
+
+    @property
+    def nobs(self) -> int:
+        return int(self.y.shape[0])
+
+
+def term_values(panel: Panel, term: Term, *, where: str) -> pd.Series:
+    """Values of a term: the product of its (operator-evaluated) variables."""
+    out: pd.Series | None = None
+    for var in term.variables:
+        values = panel.variable(var, where=where)
+        out = values if out is None else out * values
+    assert out is not None
+    return out.rename(term.name)
+
+
+def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
+    """Columns the model's vcov clusters on (``entity``/``time`` map to the panel's own)."""
+    if model.vcov.type != "cluster":
+        return []
+    out = []
+    for by in model.vcov.by:
+        if by == "entity":
+            out.append(panel.entity)
+        elif by == "time":
+            if panel.time is None:
+                raise SpecError(f"models.{model.id}.vcov.by: 'time' needs data.time to be set")
+            out.append(panel.time)
+        else:
+            out.append(by)
+    return out
+
+
+def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None) -> Design:
+    """Evaluate a model's formula on a panel and delete incomplete rows.
+
+    Raises
+    ------
+    DataError
+        Unknown variables (with the closest column names), non-numeric regressors,
+        or no complete rows.
+    """
+    formula = formula or model.parsed
+    where = f"models.{model.id}.formula"
+    panel.require(formula.columns(), where=where)
+    if "time" in model.effects and panel.time is None:
+        raise SpecError(f"models.{model.id}.effects: time effects need data.time to be set")
+    columns = {formula.dependent.text: panel.variable(formula.dependent, where=where)}
+    for term in formula.terms:
+        columns[term.name] = term_values(panel, term, where=where)
+    frame = pd.DataFrame(columns)
+    cl_cols = cluster_columns(model, panel)
+    panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
+    complete = frame.notna().all(axis=1)
+    for col in cl_cols:
+        complete &= panel.frame[col].notna()
+    n_dropped = int((~complete).sum())
+    if not complete.any():
+        raise DataError(
+            f"models.{model.id}: no row has all of {', '.join(frame.columns)} non-missing"
+        )
+    used = frame.loc[complete]
+    sub = panel.frame.loc[complete]
+    entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
+    time = (
+        pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
+    )
+    clusters = [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in cl_cols]
+    return Design(
+        y=used[formula.dependent.text].to_numpy(dtype=float),
+        X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),
+        names=[t.name for t in formula.terms],
+        dependent=formula.dependent.text,
+        rows=used.index,
+        entity=entity,
+        time=time,
+        clusters=clusters,
+        cluster_names=cl_cols,
+        n_dropped=n_dropped,
+    )
+
+
+def find_collinear(
+    X: np.ndarray, names: list[str], *, tol: float = 1e-9, reference: np.ndarray | None = None
+) -> list[tuple[int, str]]:
+    """Columns to omit, Stata style: a column is omitted when it has no variation left
+    or is a linear combination of the columns kept before it.
+
+    Parameters
+    ----------
+    X
+        The (transformed) design.
+    reference
+        The untransformed design, used only to tell "no variation left after the
+        fixed effects" from "collinear with other regressors" in the reason.
+
+    Returns
+    -------
+    list of (column index, reason)
+    """
+    omitted: list[tuple[int, str]] = []
+    kept: list[int] = []
+    for j in range(X.shape[1]):
+        col = X[:, j]
+        norm = float(np.linalg.norm(col))
+        base = float(np.linalg.norm(reference[:, j])) if reference is not None else norm
+        if norm <= tol * max(base, 1e-300) or norm == 0.0:
+            reason = (
+                "no variation left after the fixed effects (constant within the absorbed groups)"
+                if reference is not None
+                else "constant, collinear with the intercept"
+            )
+            omitted.append((j, reason))
+            continue
+        if kept:
+            Q = X[:, kept]
+            coef, *_ = np.linalg.lstsq(Q, col, rcond=None)
+            resid = col - Q @ coef
+            if np.linalg.norm(resid) <= 1e-7 * norm:
+                omitted.append((j, f"collinear with {', '.join(names[k] for k in kept)}"))
+                continue
+        kept.append(j)
+    if len(omitted) == X.shape[1] and X.shape[1] > 0:
+        raise IdentificationError(
+            "every regressor was omitted: "
+            + "; ".join(f"{names[j]} ({why})" for j, why in omitted)
+        )
+    return omitted

@@ -1,0 +1,191 @@
+"""Pooled OLS and fixed-effects (within) estimators.
+
+Fixed effects are swept out (see :mod:`regiometrics.engine.demean`) and OLS is run
+on the transformed data. The constant is reported as Stata's ``xtreg, fe`` and
+``reghdfe`` do: the slopes come from the within regression and the constant from
+re-adding the sample means, :math:`\\hat\\alpha = \\bar y - \\bar x'\\hat\\beta`, i.e. the
+intercept when the fixed effects are normalised to average zero. Its standard error
+comes from the same sandwich on the augmented design :math:`[\\tilde X + \\bar x, 1]`.
+
+Degrees of freedom: :math:`K = k + 1 + \\sum_f (G_f - 1)` (regressors, constant,
+absorbed effects; two sets of effects are assumed connected). Under clustering with
+the ``fixest`` correction the effects nested in the cluster variable are not
+counted, and t-tests use :math:`G - 1` degrees of freedom (reghdfe, fixest).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import stats as sps
+
+from regiometrics.data.panel import Panel
+from regiometrics.engine import vcov as vc
+from regiometrics.engine.demean import demean
+from regiometrics.engine.design import Design, build_design, find_collinear
+from regiometrics.errors import IdentificationError
+from regiometrics.results import Result
+from regiometrics.spec.models import ModelSpec
+
+CONSTANT = "_cons"
+
+
+class OmittedVariableWarning(UserWarning):
+    """A regressor was omitted for collinearity or lack of variation (as Stata notes)."""
+
+
+def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
+    """True when every level of ``fe`` lies within one cluster."""
+    pairs = np.unique(np.stack([fe, cluster], axis=1), axis=0)
+    return len(pairs) == len(np.unique(fe))
+
+
+def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
+    codes = []
+    if "entity" in model.effects:
+        codes.append(design.entity)
+    if "time" in model.effects:
+        assert design.time is not None
+        codes.append(design.time)
+    return codes
+
+
+def _vcov(
+    model: ModelSpec,
+    X: np.ndarray,
+    resid: np.ndarray,
+    design: Design,
+    fe_codes: list[np.ndarray],
+    k_full: int,
+) -> tuple[vc.VcovResult, int]:
+    """Covariance under the model's vcov spec, and the df for t-based p-values."""
+    n = X.shape[0]
+    spec = model.vcov
+    if spec.type == "unadjusted":
+        return vc.unadjusted(X, resid, df_k=k_full), n - k_full
+    if spec.type == "robust":
+        return vc.robust(X, resid, df_k=k_full, small=spec.correction != "none"), n - k_full
+    k_cluster = k_full
+    if spec.correction == "fixest":
+        for codes in fe_codes:
+            if any(_nested(codes, cl) for cl in design.clusters):
+                k_cluster -= int(codes.max())
+    elif spec.correction == "stata_xtreg":
+        k_cluster = X.shape[1]
+    result = vc.cluster(
+        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none"
+    )
+    return result, min(result.n_clusters) - 1
+
+
+def _omit(X: np.ndarray, names: list[str], omitted: list[tuple[int, str]], model_id: str):
+    notes = []
+    for j, why in omitted:
+        notes.append(f"{names[j]} omitted: {why}")
+        warnings.warn(f"models.{model_id}: {names[j]} omitted: {why}", OmittedVariableWarning,
+                      stacklevel=3)
+    keep = [j for j in range(X.shape[1]) if j not in {j for j, _ in omitted}]
+    return keep, notes
+
+
+def fit_linear(model: ModelSpec, panel: Panel) -> Result:
+    """Pooled OLS (``type: ols``) or within FE (``type: fe``) on a panel.
+
+    Parameters
+    ----------
+    model
+        The model spec: formula, effects, vcov.
+    panel
+        The (filtered) panel.
+
+    Returns
+    -------
+    Result
+        ``params`` in formula order with ``_cons`` last; ``stats`` holds ``r2``, ``adj_r2``,
+        ``r2_within``, ``adj_r2_within`` (FE), ``rss``, ``tss``, ``df_k``, ``n_clusters``.
+    """
+    formula = model.parsed
+    if model.type == "ols" and not formula.intercept:
+        raise IdentificationError(f"models.{model.id}: a model without intercept is not supported yet")
+    design = build_design(model, panel, formula)
+    n = design.nobs
+    fe_codes = _fe_codes(model, design)
+    if fe_codes:
+        Z = demean(np.column_stack([design.y, design.X]), fe_codes)
+        y_t, X_t = Z[:, 0], Z[:, 1:]
+        omitted = find_collinear(X_t, design.names, reference=design.X)
+    else:
+        y_t, X_t = design.y, design.X
+        with_const = np.column_stack([np.ones(n), design.X])
+        omitted = [(j - 1, why) for j, why in find_collinear(with_const, [CONSTANT, *design.names])
+                   if j > 0]
+    keep, notes = _omit(design.X, design.names, omitted, model.id)
+    names = [design.names[j] for j in keep]
+    X_t = X_t[:, keep]
+    x_mean = design.X[:, keep].mean(axis=0)
+    y_mean = float(design.y.mean())
+    absorbed = sum(int(c.max()) for c in fe_codes)
+    k_full = len(names) + 1 + absorbed
+    if n <= k_full:
+        raise IdentificationError(
+            f"models.{model.id}: {n} observations for {k_full} parameters (incl. absorbed effects)"
+        )
+    # Augmented design [X~ + xbar, 1]: same slopes, Stata's constant.
+    X_aug = np.column_stack([X_t + x_mean, np.ones(n)])
+    y_aug = y_t + (y_mean if fe_codes else 0.0)
+    if not fe_codes:
+        X_aug, y_aug = np.column_stack([design.X[:, keep], np.ones(n)]), design.y
+    coef, *_ = np.linalg.lstsq(X_aug, y_aug, rcond=None)
+    resid = y_aug - X_aug @ coef
+    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full)
+    se = np.sqrt(np.diag(cov.matrix))
+    tstat = coef / se
+    pvals = 2 * sps.t.sf(np.abs(tstat), df_t)
+    terms = [*names, CONSTANT]
+    rss = float(resid @ resid)
+    tss = float(((design.y - y_mean) ** 2).sum())
+    r2 = 1 - rss / tss
+    stats = {
+        "r2": r2,
+        "adj_r2": 1 - (1 - r2) * (n - 1) / (n - k_full),
+        "rss": rss,
+        "tss": tss,
+        "df_k": float(k_full),
+        "df_resid": float(n - k_full),
+        "n_entities": float(int(design.entity.max()) + 1),
+    }
+    if design.time is not None:
+        stats["n_periods"] = float(int(design.time.max()) + 1)
+    if fe_codes:
+        tss_w = float(((y_t - y_t.mean()) ** 2).sum())
+        r2_w = 1 - rss / tss_w
+        stats["r2_within"] = r2_w
+        stats["adj_r2_within"] = 1 - (1 - r2_w) * (n - 1 - absorbed) / (n - k_full)
+    if cov.n_clusters:
+        stats["n_clusters"] = float(min(cov.n_clusters))
+    info = {
+        "effects": list(model.effects),
+        "vcov": model.vcov.type,
+        "vcov_correction": model.vcov.correction,
+        "cluster_by": design.cluster_names,
+        "n_dropped_missing": design.n_dropped,
+        "omitted": [design.names[j] for j, _ in omitted],
+        "notes": notes,
+        "formula": model.formula,
+        "label": model.column_label,
+        "controls": list(model.controls),
+    }
+    return Result(
+        model_id=model.id,
+        type=model.type,
+        dependent=design.dependent,
+        nobs=n,
+        params=dict(zip(terms, coef.tolist())),
+        std_errors=dict(zip(terms, se.tolist())),
+        pvalues=dict(zip(terms, pvals.tolist())),
+        stats=stats,
+        df_resid=df_t,
+        vcov=cov.matrix,
+        info=info,
+    )

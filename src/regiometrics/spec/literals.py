@@ -1,0 +1,18 @@
+"""Allowed option strings, in one place, checked at run time by the same aliases."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+ModelType = Literal["ols", "fe", "re"]
+EffectName = Literal["entity", "time"]
+VcovType = Literal["unadjusted", "robust", "cluster"]
+ClusterCorrection = Literal["fixest", "stata_xtreg", "none"]
+TableFormat = Literal["latex", "markdown"]
+HausmanMethod = Literal["classic", "aux"]
+TableStat = Literal["nobs", "r2", "adj_r2", "r2_within", "adj_r2_within", "n_entities", "n_periods"]
+IndicatorRow = Literal["controls", "entity_fe", "time_fe"]
+
+MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
+VCOV_TYPES: tuple[str, ...] = get_args(VcovType)
+TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)

@@ -1,0 +1,177 @@
+"""Load a YAML spec file into a :class:`StudySpec`.
+
+YAML is read with ``yaml.safe_load``: a spec file never executes code. Every
+problem is raised as :class:`SpecError` naming the file, the key path
+(``models.fe2.vcov.by``) and what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from regiometrics.errors import SpecError
+from regiometrics.spec.models import ModelSpec, StudySpec
+
+#: Model keys a ``defaults`` block may set.
+DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
+    k for k in ModelSpec.model_fields if k not in {"id", "formula", "label", "type"}
+)
+#: Defaults that do not apply to some model types and are then not inherited.
+_NOT_INHERITED = {"ols": {"effects"}, "re": {"effects"}}
+
+
+def load_spec(path: str | Path) -> StudySpec:
+    """Read, merge defaults into models, validate and return the study spec.
+
+    Parameters
+    ----------
+    path
+        The YAML spec file.
+
+    Raises
+    ------
+    SpecError
+        Missing file, invalid YAML, unknown keys, wrong types, duplicate ids, tables naming
+        unknown models.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"spec file {path} does not exist")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: not valid YAML: {exc}") from None
+    return spec_from_dict(raw, source=str(path))
+
+
+def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
+    """Validate a spec given as a mapping (what the YAML file holds)."""
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: the spec must be a mapping with keys data, models, tables")
+    raw = _merge_defaults(raw, source)
+    try:
+        spec = StudySpec.model_validate(raw)
+    except ValidationError as exc:
+        raise SpecError(_describe(exc, raw, source)) from None
+    _check_references(spec, source)
+    return spec
+
+
+def _merge_defaults(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise SpecError(f"{source}: defaults: expected a mapping of model keys")
+    for key in defaults:
+        if key not in DEFAULTABLE_KEYS:
+            raise SpecError(
+                f"{source}: defaults.{key}: unknown key; allowed keys: {', '.join(DEFAULTABLE_KEYS)}"
+                + _did_you_mean(key, DEFAULTABLE_KEYS)
+            )
+    models = raw.get("models") or []
+    if not isinstance(models, list):
+        raise SpecError(f"{source}: models: expected a list of models")
+    merged = []
+    for i, model in enumerate(models):
+        if not isinstance(model, dict):
+            raise SpecError(f"{source}: models[{i}]: expected a mapping with id, type, formula")
+        skip = _NOT_INHERITED.get(str(model.get("type")), set())
+        combined = {k: v for k, v in defaults.items() if k not in skip}
+        for key, value in model.items():
+            if key == "vcov" and isinstance(value, dict) and isinstance(combined.get("vcov"), dict):
+                combined["vcov"] = {**combined["vcov"], **value}
+            else:
+                combined[key] = value
+        merged.append(combined)
+    out = dict(raw)
+    out["models"] = merged
+    return out
+
+
+def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
+    parts: list[str] = []
+    node: Any = raw
+    for item in loc:
+        if isinstance(item, int) and isinstance(node, list):
+            entry = node[item] if item < len(node) else None
+            ident = entry.get("id") if isinstance(entry, dict) else None
+            parts.append(str(ident) if ident else f"[{item}]")
+            node = entry
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts).replace(".[", "[")
+
+
+def _class_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    cls: Any = StudySpec
+    for item in loc:
+        if isinstance(item, int):
+            continue
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            return None
+        field = cls.model_fields.get(str(item))
+        if field is None:
+            return None
+        cls = _model_in(field.annotation)
+    return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        where = _key_path(loc, raw) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            parent = _class_at(loc[:-1])
+            allowed = sorted(parent.model_fields) if parent else []
+            key = str(loc[-1])
+            msg = f"unknown key {key!r}; allowed keys: {', '.join(allowed)}" + _did_you_mean(
+                key, allowed
+            )
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "literal_error":
+                msg = f"{msg}; got {err.get('input')!r}"
+        lines.append(f"{source}: {where}: {msg}")
+    return "\n".join(lines)
+
+
+def _check_references(spec: StudySpec, source: str) -> None:
+    ids = [m.id for m in spec.models]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SpecError(f"{source}: models: duplicate model ids {dupes}; each id must be unique")
+    table_ids = [t.id for t in spec.tables] + [d.id for d in spec.descriptives]
+    dupes = sorted({i for i in table_ids if table_ids.count(i) > 1})
+    if dupes:
+        raise SpecError(f"{source}: tables: duplicate table ids {dupes}; each id must be unique")
+    for table in spec.tables:
+        for model_id in table.models:
+            if model_id not in ids:
+                raise SpecError(
+                    f"{source}: tables.{table.id}.models: unknown model {model_id!r}; "
+                    f"models defined: {', '.join(ids)}" + _did_you_mean(model_id, ids)
+                )

@@ -1,0 +1,216 @@
+"""Frozen Spec objects: what a spec file declares.
+
+Every object is immutable; a variant is made with :meth:`SpecBase.replace`
+(``baseline.replace(filter=...)``), never by mutation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from regiometrics.spec.formula import Formula, parse_formula
+from regiometrics.spec.literals import (
+    ClusterCorrection,
+    EffectName,
+    HausmanMethod,
+    IndicatorRow,
+    ModelType,
+    TableFormat,
+    VcovType,
+)
+
+
+class SpecBase(BaseModel):
+    """Base: frozen, unknown keys forbidden."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes`` applied and validated again."""
+        data = self.model_dump()
+        data.update(changes)
+        return type(self).model_validate(data)
+
+
+class DataSpec(SpecBase):
+    """Where the panel comes from.
+
+    ``path`` is relative to the spec file. ``filter`` is a restricted boolean
+    expression over columns (comparisons, and/or/not, ``in`` lists).
+    """
+
+    path: str
+    entity: str
+    time: str | None = None
+    filter: str | None = None
+    sheet: str | int | None = None
+
+
+class VcovSpec(SpecBase):
+    """Variance estimator.
+
+    ``type``: unadjusted | robust | cluster. ``by``: one or two columns for clusters
+    (``entity`` and ``time`` name the panel's own columns). ``correction``: the small-sample
+    convention, ``fixest`` (reghdfe/fixest: G/(G-1)(N-1)/(N-K), fixed effects nested in the
+    cluster not counted in K; the default), ``stata_xtreg`` (xtreg, fe: K counts only the
+    regressors and the constant) or ``none``.
+    """
+
+    type: VcovType = "cluster"
+    by: list[str] = Field(default_factory=lambda: ["entity"])
+    correction: ClusterCorrection = "fixest"
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _check_by(self) -> "VcovSpec":
+        if self.type == "cluster" and not 1 <= len(self.by) <= 2:
+            raise ValueError("cluster 'by' takes one or two columns")
+        return self
+
+
+class HausmanSpec(SpecBase):
+    """Hausman test of FE against RE for a model (classic or auxiliary-regression form)."""
+
+    method: HausmanMethod = "classic"
+
+
+class ModelSpec(SpecBase):
+    """One model (one table column).
+
+    ``controls`` are appended to the formula's regressors; a table's "Controls" row
+    says YES for models that have them (and a table may ``drop`` their coefficients).
+    """
+
+    id: str
+    type: ModelType
+    formula: str
+    label: str | None = None
+    effects: list[EffectName] = Field(default_factory=list)
+    vcov: VcovSpec = Field(default_factory=VcovSpec)
+    filter: str | None = None
+    hausman: HausmanSpec | None = None
+    controls: list[str] = Field(default_factory=list)
+
+    @field_validator("hausman", mode="before")
+    @classmethod
+    def _hausman_shorthand(cls, v: Any) -> Any:
+        if v is True:
+            return {}
+        if v is False:
+            return None
+        if isinstance(v, str):
+            return {"method": v}
+        return v
+
+    @field_validator("formula")
+    @classmethod
+    def _formula_parses(cls, v: str) -> str:
+        parse_formula(v)
+        return v
+
+    @model_validator(mode="after")
+    def _effects_fit_type(self) -> "ModelSpec":
+        if self.type == "ols" and self.effects:
+            raise ValueError(
+                f"type 'ols' is pooled OLS and takes no effects (got {self.effects}); "
+                "use type 'fe' for fixed effects"
+            )
+        if self.type == "fe" and not self.effects:
+            raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time]")
+        if self.type == "re" and self.effects not in ([], ["entity"]):
+            raise ValueError("type 're' supports entity random effects only: effects: [entity]")
+        return self
+
+    @property
+    def full_formula(self) -> str:
+        """The formula with ``controls`` appended as further regressors."""
+        if not self.controls:
+            return self.formula
+        lhs, rhs = self.formula.split("~", 1)
+        return f"{lhs.strip()} ~ {rhs.strip()} + {' + '.join(self.controls)}"
+
+    @property
+    def parsed(self) -> Formula:
+        """The parsed formula (controls included)."""
+        return parse_formula(self.full_formula, where=f"models.{self.id}.formula")
+
+    @property
+    def column_label(self) -> str:
+        return self.label if self.label is not None else self.id
+
+
+class TableSpec(SpecBase):
+    """A regression table: columns are models.
+
+    ``keep``/``order`` list terms (after rename lookup uses original names); ``rename``
+    maps term -> label; ``indicators`` chooses YES/NO rows; ``stats`` the statistic rows.
+    """
+
+    id: str
+    models: list[str]
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    keep: list[str] | None = None
+    drop: list[str] = Field(default_factory=list)
+    order: list[str] | None = None
+    rename: dict[str, str] = Field(default_factory=dict)
+    indicators: list[IndicatorRow] = Field(
+        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
+    )
+    indicator_labels: dict[str, str] = Field(default_factory=dict)
+    stats: list[str] = Field(default_factory=lambda: ["nobs", "adj_r2"])
+    stat_labels: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    decimals: int = Field(default=3, ge=0, le=8)
+    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+    depvar_row: bool = True
+    constant_last: bool = True
+    label: str | None = None
+
+
+class DescriptiveSpec(SpecBase):
+    """A descriptive-statistics table (N, mean, SD, min, max), optionally grouped by type."""
+
+    id: str
+    variables: list[str] | None = None
+    groups: dict[str, list[str]] | None = None
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    decimals: int = Field(default=3, ge=0, le=8)
+    rename: dict[str, str] = Field(default_factory=dict)
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "DescriptiveSpec":
+        if self.variables is None and self.groups is None:
+            raise ValueError("give 'variables' (a list) or 'groups' (type -> list of variables)")
+        return self
+
+    @property
+    def all_variables(self) -> list[str]:
+        if self.groups is not None:
+            return [v for vs in self.groups.values() for v in vs]
+        return list(self.variables or [])
+
+
+class StudySpec(SpecBase):
+    """A whole spec file: data, models, tables."""
+
+    data: DataSpec
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    models: list[ModelSpec] = Field(default_factory=list)
+    tables: list[TableSpec] = Field(default_factory=list)
+    descriptives: list[DescriptiveSpec] = Field(default_factory=list)
+    title: str | None = None
+
+    def model(self, model_id: str) -> ModelSpec:
+        for m in self.models:
+            if m.id == model_id:
+                return m
+        raise KeyError(model_id)

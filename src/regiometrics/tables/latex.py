@@ -1,0 +1,63 @@
+"""LaTeX renderer (booktabs). Needs ``\\usepackage{booktabs}`` in the preamble."""
+
+from __future__ import annotations
+
+import re
+
+from regiometrics.tables.grid import Row, TableGrid
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_STARS = re.compile(r"^(?P<num>.*?)(?P<stars>\*+)$")
+
+
+def escape(text: str) -> str:
+    """Escape LaTeX special characters and typeset ``R²`` and ``χ²``."""
+    out = "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return out.replace("R²", "$R^2$").replace("χ²", "$\\chi^2$").replace("²", "$^2$")
+
+
+def _cell(text: str, kind: str) -> str:
+    if kind in ("coef", "stat", "indicator") and (m := _STARS.match(text)):
+        return f"{escape(m.group('num'))}$^{{{m.group('stars')}}}$"
+    return escape(text)
+
+
+def _row(row: Row, width: int) -> str:
+    cells = [_cell(c, row.kind) for c in row.cells]
+    cells += [""] * (width - len(cells))
+    return " & ".join(cells) + r" \\"
+
+
+def render_latex(grid: TableGrid) -> str:
+    """The table as a LaTeX ``table`` environment with a booktabs ``tabular``."""
+    width = grid.n_columns
+    align = grid.align or ("l" * grid.stub_columns + "c" * (width - grid.stub_columns))
+    lines = [r"\begin{table}[htbp]", r"\centering"]
+    if grid.title:
+        lines.append(rf"\caption{{{escape(grid.title)}}}")
+    if grid.label:
+        lines.append(rf"\label{{{grid.label}}}")
+    lines += [rf"\begin{{tabular}}{{{align}}}", r"\toprule"]
+    lines += [_row(r, width) for r in grid.header]
+    for section in grid.sections:
+        lines.append(r"\midrule")
+        lines += [_row(r, width) for r in section]
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if grid.notes:
+        lines.append(r"\par\smallskip")
+        lines.append(r"\begin{minipage}{0.95\linewidth}\footnotesize")
+        lines += [escape(n) + r"\par" for n in grid.notes]
+        lines.append(r"\end{minipage}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"
+
+
+def latex_document(body: str) -> str:
+    """A minimal standalone document around rendered tables (for compiling checks)."""
+    return (
+        "\\documentclass{article}\n\\usepackage{booktabs}\n\\usepackage[margin=2cm]{geometry}\n"
+        "\\begin{document}\n" + body + "\\end{document}\n"
+    )
