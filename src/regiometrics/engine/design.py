@@ -168,7 +168,9 @@ def find_collinear(
             coef, *_ = np.linalg.lstsq(Q, col, rcond=None)
             resid = col - Q @ coef
             if np.linalg.norm(resid) <= 1e-7 * norm:
-                omitted.append((j, f"collinear with {', '.join(names[k] for k in kept)}"))
+                weights = np.abs(coef) * np.linalg.norm(Q, axis=0)
+                partners = [names[k] for k, w in zip(kept, weights) if w > 1e-7 * norm]
+                omitted.append((j, f"collinear with {', '.join(partners)}"))
                 continue
         kept.append(j)
     if len(omitted) == X.shape[1] and X.shape[1] > 0:

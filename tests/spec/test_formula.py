@@ -1,0 +1,51 @@
+"""Formula parsing: Wilkinson terms, panel operators, IV brackets."""
+
+import pytest
+
+from regiometrics.errors import SpecError
+from regiometrics.spec import parse_formula
+
+
+def test_interactions_expand_and_keep_formula_names():
+    f = parse_formula("ER ~ DT*INF + L.DT + MEDICAL")
+    assert f.dependent.text == "ER"
+    assert f.term_names == ["DT", "INF", "DT:INF", "L.DT", "MEDICAL"]
+    assert f.intercept
+
+
+def test_operators_parse_to_shift_and_difference():
+    f = parse_formula("D.y ~ L2.x + F.z + LD.w")
+    assert (f.dependent.lag, f.dependent.diff) == (0, 1)
+    lag2, lead, lagdiff = (t.variables[0] for t in f.terms)
+    assert (lag2.name, lag2.lag) == ("x", 2)
+    assert lead.lag == -1
+    assert (lagdiff.lag, lagdiff.diff, lagdiff.text) == (1, 1, "LD.w")
+
+
+def test_iv_bracket():
+    f = parse_formula("ER ~ MEDICAL + [DT ~ IVNQ + L.ports]")
+    assert f.term_names == ["MEDICAL"]
+    assert [t.name for t in f.endogenous] == ["DT"]
+    assert [t.name for t in f.instruments] == ["IVNQ", "L.ports"]
+    assert f.columns() == ["ER", "MEDICAL", "DT", "IVNQ", "ports"]
+
+
+def test_no_intercept():
+    assert not parse_formula("y ~ x + 0").intercept
+    assert not parse_formula("y ~ x - 1").intercept
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("y x", "needs 'dependent ~ regressors'"),
+        ("y ~ ", "no regressors"),
+        ("y ~ a + + b", "empty term"),
+        ("y ~ log(x)", "cannot read variable 'log\\(x\\)'"),
+        ("y ~ a - b", "'-' is only allowed as '-1'"),
+        ("y ~ a + [b ~ c", "one bracket"),
+    ],
+)
+def test_bad_formulas_say_what_is_wrong(text, match):
+    with pytest.raises(SpecError, match=match):
+        parse_formula(text, where="spec.yaml: models.m1.formula")
