@@ -19,10 +19,11 @@ Methods
     their correlation matrix, eigenvalues ``l_1 >= l_2 >= ...``. Component k's scores
     ``F_k = Z v_k``; the sign of ``v_k`` is chosen so that ``sum_j v_jk > 0`` (the score
     correlates positively with the mean of the aligned indicators, so higher means
-    more; on a tie, the largest absolute loading is made positive). With K retained
-    components ('first': K=1; 'kaiser': eigenvalue > 1, at least one; or an integer)
-    the index is ``sum_k (l_k / sum_{m<=K} l_m) F_k = Z a``; ``a`` is reported as the
-    indicator's weight (it does not sum to 1).
+    more; when the loadings sum to zero, e.g. two negatively correlated indicators,
+    no sign is favoured and the first indicator's non-zero loading is made positive).
+    With K retained components ('first': K=1; 'kaiser': eigenvalue > 1, at least one;
+    or an integer) the index is ``sum_k (l_k / sum_{m<=K} l_m) F_k = Z a``; ``a`` is
+    reported as the indicator's weight (it does not sum to 1).
 
 Reference set and ``n``
 -----------------------
@@ -221,8 +222,9 @@ def pca_fit(
     vectors = vectors[:, :k].copy()
     for c in range(k):
         total = vectors[:, c].sum()
-        sign = np.sign(total) if abs(total) > 1e-12 else np.sign(vectors[np.argmax(np.abs(vectors[:, c])), c])
-        vectors[:, c] *= sign
+        if abs(total) <= 1e-10:  # no direction favoured: make the first clear loading positive
+            total = vectors[np.flatnonzero(np.abs(vectors[:, c]) > 1e-10)[0], c]
+        vectors[:, c] *= np.sign(total)
     shares = eigenvalues[:k] / eigenvalues[:k].sum()
     coefficients = vectors @ shares
     labels = [f"loading_{c + 1}" for c in range(k)]
@@ -306,7 +308,7 @@ def build_index(
     normed.index = pd.MultiIndex.from_frame(frame.data[keys]) if frame.time else pd.Index(
         frame.data[frame.entity], name=frame.entity
     )
-    values = pd.DataFrame(np.nan, index=range(len(normed)), columns=[name, *columns.values()])
+    values = {col: np.full(len(normed), np.nan) for col in [name, *columns.values()]}
     tables, extra = [], {}
     for group in groups:
         if method == "pca":
@@ -323,7 +325,7 @@ def build_index(
         name=name,
         method=method,
         weighting=str(label),
-        values=pd.concat([frame.data[keys], values], axis=1),
+        values=frame.data[keys].assign(**values),
         weights=weights,
         normalization=settings,
         n=MappingProxyType({g.label: g.n for g in groups}),
@@ -363,11 +365,11 @@ def _weighted_group(
     method: Method,
     weighting: WeightingMethod | Mapping[str, float],
     dimension_weights: Mapping[str, float] | None,
-    values: pd.DataFrame,
+    values: dict[str, np.ndarray],
     name: str,
     columns: Mapping[str, str],
 ) -> pd.DataFrame:
-    ref = normed.loc[group.reference]
+    ref = normed[group.reference]
     computed = compute_weights(ref, weighting)
     w = computed["weight"].copy()
     dims = pd.Series([ind.dimension for ind in frame.indicators], index=frame.names)
@@ -387,20 +389,20 @@ def _weighted_group(
             total = dimension_weights[dim]
         dim_weight[members] = total
         within[members] = w[members] / total
-    tgt = normed.loc[group.target]
-    rows = np.flatnonzero(group.target)
+    tgt = normed[group.target]
+    rows = group.target
     sub_ref = group.reference[group.target]
     if method == "weighted_sum":
-        values.loc[rows, name] = weighted_sum(tgt, w)
+        values[name][rows] = weighted_sum(tgt, w)
     else:
-        values.loc[rows, name] = topsis_closeness(tgt, w, reference=sub_ref)["closeness"].to_numpy()
+        values[name][rows] = topsis_closeness(tgt, w, reference=sub_ref)["closeness"].to_numpy()
     for dim, column in columns.items():
         members = dims.index[dims == dim]
         if method == "weighted_sum":
-            values.loc[rows, column] = weighted_sum(tgt, within[members])
+            values[column][rows] = weighted_sum(tgt, within[members])
         else:
             closeness = topsis_closeness(tgt, within[members], reference=sub_ref)["closeness"]
-            values.loc[rows, column] = closeness.to_numpy()
+            values[column][rows] = closeness.to_numpy()
     table = _base_table(frame, group)
     table["weight"] = w.to_numpy()
     table["weight_within"] = within.to_numpy()
@@ -416,23 +418,23 @@ def _pca_group(
     normed: pd.DataFrame,
     group: ReferenceGroup,
     components: ComponentRule | int,
-    values: pd.DataFrame,
+    values: dict[str, np.ndarray],
     name: str,
     columns: Mapping[str, str],
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    ref = normed.loc[group.reference]
+    ref = normed[group.reference]
     varying = [c for c in frame.names if ref[c].max() > ref[c].min()]
     if not varying:
         raise DataError(f"no indicator varies in reference set {group.label!r}; the PCA index is undefined.")
-    tgt = normed.loc[group.target]
-    rows = np.flatnonzero(group.target)
+    tgt = normed[group.target]
+    rows = group.target
     sub_ref = group.reference[group.target]
 
     def fit(cols: list[str]) -> PCAFit:
         return pca_fit(tgt[cols], components=components, reference=sub_ref)
 
     total = fit(varying)
-    values.loc[rows, name] = total.index
+    values[name][rows] = total.index
     table = _base_table(frame, group)
     table["weight"] = total.coefficients.reindex(frame.names, fill_value=0.0).to_numpy()
     table["weight_within"] = np.nan
@@ -446,7 +448,7 @@ def _pca_group(
         if not members:
             raise DataError(f"dimension {dim!r} has no varying indicator; its PCA sub-index is undefined.")
         sub = fit(members)
-        values.loc[rows, column] = sub.index
+        values[column][rows] = sub.index
         mask = table["indicator"].isin(members)
         table.loc[mask, "weight_within"] = sub.coefficients[table.loc[mask, "indicator"]].to_numpy()
         info[dim] = _pca_info(sub)

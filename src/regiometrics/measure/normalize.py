@@ -350,7 +350,7 @@ def prepare_frame(
 
 def _handle_missing(frame: PanelFrame, settings: NormalizeSettings) -> PanelFrame:
     data = frame.data
-    if not data[frame.names].isna().any().any():
+    if not np.isnan(data[frame.names].to_numpy(dtype=float)).any():
         return frame
     if settings.missing == "refuse":
         parts = [
@@ -413,13 +413,16 @@ def normalize_frame(
 ) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Normalised indicator columns (same row order as ``frame.data``) and, per reference
     group label, the indicators without variation in that group."""
-    out = pd.DataFrame(index=frame.data.index, columns=frame.names, dtype=float)
+    names = frame.names
+    x = frame.data[names].to_numpy(dtype=float)
+    signs = np.array([1.0 if ind.direction == "+" else -1.0 for ind in frame.indicators])
+    out = np.full_like(x, np.nan)
     constant: dict[str, tuple[str, ...]] = {}
     for group in groups:
-        ref = frame.data.loc[group.reference, frame.names]
-        tgt = frame.data.loc[group.target, frame.names]
-        lo, hi = ref.min(), ref.max()
-        flat = [name for name in frame.names if hi[name] == lo[name]]
+        ref, tgt = x[group.reference], x[group.target]
+        lo, hi = ref.min(axis=0), ref.max(axis=0)
+        flat_mask = hi == lo
+        flat = [name for name, f in zip(names, flat_mask, strict=True) if f]
         if flat and settings.on_constant == "refuse":
             where = "" if group.time is None else f" in year {group.time}"
             many = len(flat) > 1
@@ -430,20 +433,15 @@ def normalize_frame(
                 f"{'them' if many else 'it'} or set normalize.on_constant='zero_weight'."
             )
         constant[group.label] = tuple(flat)
-        for ind in frame.indicators:
-            name = ind.name
-            if name in flat:
-                scaled = pd.Series(0.0, index=tgt.index)
-            elif settings.method == "minmax":
-                if ind.direction == "+":
-                    scaled = (tgt[name] - lo[name]) / (hi[name] - lo[name])
-                else:
-                    scaled = (hi[name] - tgt[name]) / (hi[name] - lo[name])
-            else:
-                sign = 1.0 if ind.direction == "+" else -1.0
-                scaled = sign * (tgt[name] - ref[name].mean()) / ref[name].std(ddof=1)
-            out.loc[group.target, name] = scaled.to_numpy() + settings.shift
-    return out, constant
+        if settings.method == "minmax":
+            spread = np.where(flat_mask, 1.0, hi - lo)
+            scaled = np.where(signs > 0, tgt - lo, hi - tgt) / spread
+        else:
+            sd = ref.std(axis=0, ddof=1) if len(ref) > 1 else np.ones_like(lo)
+            scaled = signs * (tgt - ref.mean(axis=0)) / np.where(flat_mask, 1.0, sd)
+        scaled[:, flat_mask] = 0.0
+        out[group.target] = scaled + settings.shift
+    return pd.DataFrame(out, index=frame.data.index, columns=names), constant
 
 
 def normalize(
