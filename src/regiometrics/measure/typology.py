@@ -25,8 +25,9 @@ Band = tuple[int, int]
 def default_bands(n: int, k: int = 3) -> tuple[Band, ...]:
     """Split ranks ``1..n`` into ``k`` contiguous bands of near-equal size.
 
-    Each band gets ``n // k`` ranks; the remainder goes to the middle band(s) first,
-    so 31 entities give 1-10 / 11-21 / 22-31 as in 002 Table 4.
+    Each band gets ``n // k`` ranks; the remaining ranks go one each to the bands
+    nearest the middle (ties: the better band first), so 31 entities give
+    1-10 / 11-21 / 22-31 as in 002 Table 4 and 32 give 1-11 / 12-22 / 23-32.
     """
     if k < 1 or n < k:
         raise SpecError(f"cannot split {n} ranks into {k} bands; need at least one rank per band.")
