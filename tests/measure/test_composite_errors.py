@@ -38,30 +38,51 @@ Y = pd.DataFrame({"a": [0.0, 0.5, 1.0], "b": [1.0, 0.0, 0.25]}, index=list("PQR"
 
 
 def build(**kwargs):
-    return build_index(PANEL, kwargs.pop("indicators", SYSTEM), entity="prov", time="year", **kwargs)
+    return build_index(
+        PANEL, kwargs.pop("indicators", SYSTEM), entity="prov", time="year", **kwargs
+    )
 
 
 def test_constant_indicator_gets_weight_zero_when_asked() -> None:
     data = PANEL.assign(c=1.0)
     system = {"g": "+", "u": "-", "c": "+"}
     for weighting in ("entropy", "critic", "cv", "equal", {"g": 1, "u": 1, "c": 2}):
-        res = build_index(data, system, entity="prov", time="year", weighting=weighting,
-                          normalize={"on_constant": "zero_weight", "shift": 0.01})
+        res = build_index(
+            data,
+            system,
+            entity="prov",
+            time="year",
+            weighting=weighting,
+            normalize={"on_constant": "zero_weight", "shift": 0.01},
+        )
         w = res.weights.set_index("indicator")["weight"]
         assert w["c"] == 0.0
         assert w.sum() == pytest.approx(1.0, rel=1e-12)
     # entropy is column-wise, so the other weights equal those of the system without c
-    zeroed = build_index(data, system, entity="prov", time="year",
-                         normalize={"on_constant": "zero_weight", "shift": 0.01})
-    ref = build_index(PANEL, {"g": "+", "u": "-"}, entity="prov", time="year", normalize={"shift": 0.01})
+    zeroed = build_index(
+        data,
+        system,
+        entity="prov",
+        time="year",
+        normalize={"on_constant": "zero_weight", "shift": 0.01},
+    )
+    ref = build_index(
+        PANEL, {"g": "+", "u": "-"}, entity="prov", time="year", normalize={"shift": 0.01}
+    )
     np.testing.assert_allclose(zeroed.weights["weight"][:2], ref.weights["weight"], rtol=1e-12)
     np.testing.assert_allclose(zeroed.values["index"], ref.values["index"], rtol=1e-12)
 
 
 def test_pca_drops_constant_indicators_with_zero_coefficient() -> None:
     data = PANEL.assign(c=1.0)
-    res = build_index(data, {"g": "+", "u": "-", "c": "+"}, method="pca", entity="prov", time="year",
-                      normalize={"on_constant": "zero_weight"})
+    res = build_index(
+        data,
+        {"g": "+", "u": "-", "c": "+"},
+        method="pca",
+        entity="prov",
+        time="year",
+        normalize={"on_constant": "zero_weight"},
+    )
     ref = build_index(PANEL, {"g": "+", "u": "-"}, method="pca", entity="prov", time="year")
     np.testing.assert_allclose(res.values["index"], ref.values["index"], rtol=1e-12)
     assert res.weights.set_index("indicator").loc["c", "weight"] == 0.0
@@ -90,22 +111,41 @@ def test_weighted_sum_total_is_dimension_weighted_sub_indices() -> None:
 
 # ---------------------------------------------------------------- weighting functions
 
+
 @pytest.mark.parametrize(
     ("call", "match"),
     [
         (lambda: entropy_weights(np.ones(3)), r"must be 2-dimensional; shape \(3,\)"),
         (lambda: entropy_weights(np.empty((3, 0))), "the indicator matrix has no columns"),
         (lambda: entropy_weights(Y.iloc[:1]), "weights need at least 2 rows; the matrix has 1"),
-        (lambda: critic_weights(Y.assign(b=[1, np.nan, 2])), r"indicator 'b' has missing or infinite values at rows Q"),
-        (lambda: entropy_weights(Y.assign(b=[0.5, -1.0, -2.0])), r"values must be >= 0; indicator 'b' is negative at rows Q, R.*min-max"),
-        (lambda: cv_weights(Y.assign(b=[-1.0, 0.0, 0.5])), r"need a positive mean; 'b' \(mean -0.1667\)"),
-        (lambda: equal_weights(Y.assign(a=1.0, b=2.0)), r"no indicator varies across the 3 rows \('a', 'b'\)"),
+        (
+            lambda: critic_weights(Y.assign(b=[1, np.nan, 2])),
+            r"indicator 'b' has missing or infinite values at rows Q",
+        ),
+        (
+            lambda: entropy_weights(Y.assign(b=[0.5, -1.0, -2.0])),
+            r"values must be >= 0; indicator 'b' is negative at rows Q, R.*min-max",
+        ),
+        (
+            lambda: cv_weights(Y.assign(b=[-1.0, 0.0, 0.5])),
+            r"need a positive mean; 'b' \(mean -0.1667\)",
+        ),
+        (
+            lambda: equal_weights(Y.assign(a=1.0, b=2.0)),
+            r"no indicator varies across the 3 rows \('a', 'b'\)",
+        ),
         (lambda: user_weights(Y, {"a": 1.0}), r"missing: \['b'\], unknown: \[\]"),
         (lambda: user_weights(Y, {"a": 1.0, "b": 1.0, "c": 1.0}), r"unknown: \['c'\]"),
         (lambda: user_weights(Y, {"a": -1.0, "b": 1.0}), "finite, non-negative and not all zero"),
         (lambda: user_weights(Y, [0.5, 0.5]), "user weights must be a mapping"),
-        (lambda: user_weights(Y.assign(a=1.0), {"a": 1.0, "b": 0.0}), "every indicator with a positive user weight is constant"),
-        (lambda: compute_weights(Y, "variance"), "weighting must be one of 'entropy', 'critic', 'cv', 'equal'; 'variance'"),
+        (
+            lambda: user_weights(Y.assign(a=1.0), {"a": 1.0, "b": 0.0}),
+            "every indicator with a positive user weight is constant",
+        ),
+        (
+            lambda: compute_weights(Y, "variance"),
+            "weighting must be one of 'entropy', 'critic', 'cv', 'equal'; 'variance'",
+        ),
     ],
 )
 def test_weighting_bad_input(call, match: str) -> None:
@@ -125,19 +165,57 @@ def test_critic_with_one_varying_indicator_gives_it_all_weight() -> None:
 
 # ---------------------------------------------------------------- build_index
 
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"method": "vikor"}, SpecError, "method must be one of 'weighted_sum', 'topsis', 'pca'; 'vikor'"),
+        (
+            {"method": "vikor"},
+            SpecError,
+            "method must be one of 'weighted_sum', 'topsis', 'pca'; 'vikor'",
+        ),
         ({"name": ""}, SpecError, "the index name must be a non-empty string"),
-        ({"method": "pca", "weighting": "entropy"}, SpecError, "method 'pca' derives its weights from the components"),
-        ({"name": "prov"}, SpecError, r"index column name\(s\) \['prov'\] clash with the entity/time columns"),
-        ({"dimension_weights": {"R": 1}}, SpecError, r"dimension_weights must name each dimension \['R', 'S'\] once"),
-        ({"dimension_weights": {"R": -1, "S": 1}}, SpecError, "dimension_weights must be finite, non-negative"),
-        ({"indicators": {"g": "+", "u": "-"}, "dimension_weights": {"R": 1}}, SpecError, "no indicator has a dimension"),
-        ({"method": "pca", "components": 4}, SpecError, r"components=4 is out of range; between 1 and 3"),
-        ({"method": "pca", "components": "all"}, SpecError, "components must be one of 'first', 'kaiser'; 'all'"),
-        ({"method": "pca", "components": 1.5}, SpecError, "components must be 'first', 'kaiser' or an integer; 1.5"),
+        ({"weighting": {}}, SpecError, r"user weights must name every indicator exactly once"),
+        (
+            {"method": "pca", "weighting": "entropy"},
+            SpecError,
+            "method 'pca' derives its weights from the components",
+        ),
+        (
+            {"name": "prov"},
+            SpecError,
+            r"index column name\(s\) \['prov'\] clash with the entity/time columns",
+        ),
+        (
+            {"dimension_weights": {"R": 1}},
+            SpecError,
+            r"dimension_weights must name each dimension \['R', 'S'\] once",
+        ),
+        (
+            {"dimension_weights": {"R": -1, "S": 1}},
+            SpecError,
+            "dimension_weights must be finite, non-negative",
+        ),
+        (
+            {"indicators": {"g": "+", "u": "-"}, "dimension_weights": {"R": 1}},
+            SpecError,
+            "no indicator has a dimension",
+        ),
+        (
+            {"method": "pca", "components": 4},
+            SpecError,
+            r"components=4 is out of range; between 1 and 3",
+        ),
+        (
+            {"method": "pca", "components": "all"},
+            SpecError,
+            "components must be one of 'first', 'kaiser'; 'all'",
+        ),
+        (
+            {"method": "pca", "components": 1.5},
+            SpecError,
+            "components must be 'first', 'kaiser' or an integer; 1.5",
+        ),
         ({"normalize": {"scope": "per_year"}, "time": None}, SpecError, "needs a time column"),
     ],
 )
@@ -152,15 +230,27 @@ def test_build_index_bad_input(kwargs, error, match: str) -> None:
 def test_dimension_without_varying_indicator(method: str) -> None:
     data = PANEL.assign(k=1.0)
     with pytest.raises(DataError, match="dimension 'S' has no varying indicator"):
-        build_index(data, SYSTEM, method=method, entity="prov", time="year",
-                    normalize={"on_constant": "zero_weight"})
+        build_index(
+            data,
+            SYSTEM,
+            method=method,
+            entity="prov",
+            time="year",
+            normalize={"on_constant": "zero_weight"},
+        )
 
 
 def test_pca_without_any_varying_indicator() -> None:
     data = PANEL.assign(g=1.0, u=2.0, k=3.0)
     with pytest.raises(DataError, match="no indicator varies in reference set 'pooled'"):
-        build_index(data, {"g": "+", "u": "+"}, method="pca", entity="prov", time="year",
-                    normalize={"on_constant": "zero_weight"})
+        build_index(
+            data,
+            {"g": "+", "u": "+"},
+            method="pca",
+            entity="prov",
+            time="year",
+            normalize={"on_constant": "zero_weight"},
+        )
 
 
 def test_pca_sign_makes_index_increase_with_aligned_indicators() -> None:

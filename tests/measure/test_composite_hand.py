@@ -34,7 +34,9 @@ import pytest
 
 from regiometrics.measure.composite import build_index
 
-DATA = pd.DataFrame({"x1": [1.0, 2.0, 3.0], "x2": [10.0, 30.0, 30.0]}, index=pd.Index(list("ABC"), name="province"))
+DATA = pd.DataFrame(
+    {"x1": [1.0, 2.0, 3.0], "x2": [10.0, 30.0, 30.0]}, index=pd.Index(list("ABC"), name="province")
+)
 DIRECTIONS = {"x1": "+", "x2": "-"}
 
 E1 = -(2 / 9 * log(2 / 9) + 1 / 3 * log(1 / 3) + 4 / 9 * log(4 / 9)) / log(3)

@@ -48,11 +48,19 @@ CASES = [
 def index_of(df: pd.DataFrame, directions: dict[str, str], case: int) -> np.ndarray:
     method, weighting, norm = CASES[case]
     kwargs = {} if method == "pca" else {"weighting": weighting}
-    return build_index(df, directions, method=method, normalize=norm, **kwargs).values["index"].to_numpy()
+    return (
+        build_index(df, directions, method=method, normalize=norm, **kwargs)
+        .values["index"]
+        .to_numpy()
+    )
 
 
 @FAST
-@given(x=matrices(), method=st.sampled_from(["entropy", "critic", "cv", "equal"]), shift=st.sampled_from([0.0, 1e-4, 1.0]))
+@given(
+    x=matrices(),
+    method=st.sampled_from(["entropy", "critic", "cv", "equal"]),
+    shift=st.sampled_from([0.0, 1e-4, 1.0]),
+)
 def test_weights_non_negative_and_sum_to_one(x: np.ndarray, method: str, shift: float) -> None:
     y = (x - x.min(axis=0)) / np.ptp(x, axis=0) + shift
     w = compute_weights(frame(y), method)["weight"].to_numpy()
@@ -62,7 +70,9 @@ def test_weights_non_negative_and_sum_to_one(x: np.ndarray, method: str, shift: 
 
 @FAST
 @given(x=matrices(), method=st.sampled_from(["entropy", "critic", "cv", "equal"]), data=st.data())
-def test_duplicated_indicator_gets_equal_weights(x: np.ndarray, method: str, data: st.DataObject) -> None:
+def test_duplicated_indicator_gets_equal_weights(
+    x: np.ndarray, method: str, data: st.DataObject
+) -> None:
     j = data.draw(st.integers(0, x.shape[1] - 1))
     y = (x - x.min(axis=0)) / np.ptp(x, axis=0) + 1e-4
     w = compute_weights(frame(np.column_stack([y, y[:, j]])), method)["weight"].to_numpy()
@@ -113,12 +123,16 @@ def test_index_invariant_to_positive_rescaling(
     method=st.sampled_from(["weighted_sum", "topsis"]),
     factor=st.floats(1e-3, 1e3),
 )
-def test_panel_scopes_invariant_to_rescaling(x: np.ndarray, scope: dict, method: str, factor: float) -> None:
+def test_panel_scopes_invariant_to_rescaling(
+    x: np.ndarray, scope: dict, method: str, factor: float
+) -> None:
     """Four entities x three years; every indicator varies within each year."""
     years = np.repeat([1, 2, 3], 4)
     for t in (1, 2, 3):
         assume((np.ptp(x[years == t], axis=0) > 0).all())
-    df = pd.DataFrame(x, columns=["a", "b", "c"]).assign(entity=np.tile(list("PQRS"), 3), year=years)
+    df = pd.DataFrame(x, columns=["a", "b", "c"]).assign(
+        entity=np.tile(list("PQRS"), 3), year=years
+    )
     directions = {"a": "+", "b": "-", "c": "+"}
     norm = {**scope, "shift": 1.0}
     kwargs = {"entity": "entity", "time": "year", "method": method, "normalize": norm}

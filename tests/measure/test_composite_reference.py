@@ -59,7 +59,9 @@ def test_per_year_entropy_topsis_match_pymcdm_by_year() -> None:
     np.testing.assert_allclose(ws.values["index"], ref["weighted_sum"], rtol=1e-10)
     tp = build("topsis", normalize=ref["normalize"])
     np.testing.assert_allclose(tp.values["index"], ref["closeness"], rtol=1e-10)
-    assert tp.weight_map()["gdp_pc"]["2015"] == pytest.approx(ref["weights_by_year"]["2015"][0], rel=1e-10)
+    assert tp.weight_map()["gdp_pc"]["2015"] == pytest.approx(
+        ref["weights_by_year"]["2015"][0], rel=1e-10
+    )
 
 
 def test_base_year_entropy_topsis() -> None:
@@ -73,7 +75,9 @@ def test_base_year_entropy_topsis() -> None:
     tp = build("topsis", normalize=ref["normalize"])
     np.testing.assert_allclose(tp.values["index"], ref["closeness_numpy"], rtol=1e-10)
     base = (tp.values["year"] == 2013).to_numpy()
-    np.testing.assert_allclose(tp.values.loc[base, "index"], ref["closeness_base_rows_pymcdm"], rtol=1e-10)
+    np.testing.assert_allclose(
+        tp.values.loc[base, "index"], ref["closeness_base_rows_pymcdm"], rtol=1e-10
+    )
 
 
 def test_unshifted_entropy_uses_zero_log_zero_convention() -> None:
@@ -109,8 +113,13 @@ def test_dimension_sub_indices_match_pymcdm_topsis_on_dimension_columns() -> Non
     """Sub-index = TOPSIS on the dimension's columns with within-dimension weights."""
     ref = VARIANTS["pooled_minmax_shift1_entropy"]
     tp = build_index(
-        PANEL, REF["indicators"], name="FTR", method="topsis",
-        entity="province", time="year", normalize=ref["normalize"],
+        PANEL,
+        REF["indicators"],
+        name="FTR",
+        method="topsis",
+        entity="province",
+        time="year",
+        normalize=ref["normalize"],
     )
     np.testing.assert_allclose(tp.values["FTR"], ref["closeness"], rtol=1e-10)
     np.testing.assert_allclose(tp.values["FTR_resistance"], ref["closeness_resistance"], rtol=1e-10)
@@ -121,8 +130,11 @@ def test_dimension_sub_indices_match_pymcdm_topsis_on_dimension_columns() -> Non
 
 @pytest.mark.parametrize(
     ("variant", "components", "scope"),
-    [("pooled_pca_first", "first", "pooled"), ("pooled_pca_kaiser", "kaiser", "pooled"),
-     ("per_year_pca_first", "first", "per_year")],
+    [
+        ("pooled_pca_first", "first", "pooled"),
+        ("pooled_pca_kaiser", "kaiser", "pooled"),
+        ("per_year_pca_first", "first", "per_year"),
+    ],
 )
 def test_pca_index_matches_statsmodels(variant: str, components: str, scope: str) -> None:
     """PCA index against statsmodels PCA (converted to correlation eigenvalues and

@@ -78,8 +78,13 @@ def test_plain_matrix_uses_row_index_as_entity() -> None:
 
 def test_constant_indicator_zero_weight_gets_the_shift() -> None:
     data = PANEL.assign(c=7.0)
-    out = normalize(data, {"g": "+", "c": "-"}, entity="prov", time="year",
-                    settings={"on_constant": "zero_weight", "shift": 0.5})
+    out = normalize(
+        data,
+        {"g": "+", "c": "-"},
+        entity="prov",
+        time="year",
+        settings={"on_constant": "zero_weight", "shift": 0.5},
+    )
     np.testing.assert_allclose(out["c"], 0.5, rtol=0)
 
 
@@ -87,10 +92,15 @@ def test_interpolation_is_linear_in_time_within_entity_and_carries_edges() -> No
     """A: 2010=1, 2011=NaN, 2013=4 -> 2011 = 1 + (4 - 1) * 1/3 = 2; trailing 2014 carried (4).
     B: leading 2010 NaN carried back from 2011 (=6). Min-max then on 1..6 pooled."""
     data = pd.DataFrame(
-        {"prov": ["A"] * 4 + ["B"] * 2, "year": [2010, 2011, 2013, 2014, 2010, 2011],
-         "g": [1.0, np.nan, 4.0, np.nan, np.nan, 6.0]}
+        {
+            "prov": ["A"] * 4 + ["B"] * 2,
+            "year": [2010, 2011, 2013, 2014, 2010, 2011],
+            "g": [1.0, np.nan, 4.0, np.nan, np.nan, 6.0],
+        }
     )
-    out = normalize(data, {"g": "+"}, entity="prov", time="year", settings={"missing": "interpolate"})
+    out = normalize(
+        data, {"g": "+"}, entity="prov", time="year", settings={"missing": "interpolate"}
+    )
     filled = np.array([1, 2, 4, 4, 6, 6.0])
     np.testing.assert_allclose(out["g"], (filled - 1) / 5, rtol=1e-14)
 
@@ -104,16 +114,23 @@ def test_indicator_forms_parse_to_the_same_system() -> None:
 
 # ---------------------------------------------------------------- bad input, with messages
 
+
 @pytest.mark.parametrize(
     ("indicators", "match"),
     [
-        ({"g": "up"}, r"indicator 'g': direction 'up' is not recognised; use one of '\+', '-', 'positive', 'negative'"),
+        (
+            {"g": "up"},
+            r"indicator 'g': direction 'up' is not recognised; use one of '\+', '-', 'positive', 'negative'",
+        ),
         ({"g": 1}, r"indicator 'g': direction 1 is not recognised"),
         ({}, "the indicator system is empty"),
         ("g", "indicators must be a mapping"),
         ([3.5], "an indicator must be a name, a mapping or an Indicator; 3.5"),
         (["g", {"name": "g"}], "indicators listed more than once: 'g'"),
-        ([{"name": "g", "dimension": "R"}, "u"], "either every indicator has a dimension or none has; no dimension given for 'u'"),
+        (
+            [{"name": "g", "dimension": "R"}, "u"],
+            "either every indicator has a dimension or none has; no dimension given for 'u'",
+        ),
         ([{"name": "g", "sign": "+"}], r"indicator 'g': unknown keys \['sign'\]"),
         ([{"direction": "+"}], "an indicator mapping needs a 'name' key"),
         ([""], "an indicator name must be a non-empty string"),
@@ -128,7 +145,10 @@ def test_bad_indicator_systems(indicators, match: str) -> None:
 @pytest.mark.parametrize(
     ("settings", "match"),
     [
-        ({"scope": "yearly"}, "normalize.scope must be one of 'pooled', 'per_year', 'base_year'; 'yearly' was given"),
+        (
+            {"scope": "yearly"},
+            "normalize.scope must be one of 'pooled', 'per_year', 'base_year'; 'yearly' was given",
+        ),
         ({"method": "rank"}, "normalize.method must be one of 'minmax', 'zscore'"),
         ({"on_constant": "drop"}, "normalize.on_constant must be one of 'refuse', 'zero_weight'"),
         ({"missing": "ffill"}, "normalize.missing must be one of 'refuse', 'interpolate'"),
@@ -145,7 +165,9 @@ def test_bad_settings(settings, match: str) -> None:
 
 
 def test_zero_range_is_refused_by_name() -> None:
-    with pytest.raises(DataError, match=r"indicator 'c' does not vary \(zero range\).*on_constant='zero_weight'"):
+    with pytest.raises(
+        DataError, match=r"indicator 'c' does not vary \(zero range\).*on_constant='zero_weight'"
+    ):
         normalize(PANEL.assign(c=2.0), {"g": "+", "c": "+"}, entity="prov", time="year")
 
 
@@ -157,7 +179,10 @@ def test_zero_range_within_a_year_is_refused_naming_the_year() -> None:
 
 def test_missing_values_refused_naming_entity_years() -> None:
     data = PANEL.assign(g=[1.0, np.nan, 2, 6, np.nan, 5])
-    with pytest.raises(DataError, match=r"missing indicator values \(\(entity, time\)\): 'g' at \(A, 2011\), \(C, 2010\).*missing='interpolate'"):
+    with pytest.raises(
+        DataError,
+        match=r"missing indicator values \(\(entity, time\)\): 'g' at \(A, 2011\), \(C, 2010\).*missing='interpolate'",
+    ):
         normalize(data, DIRS, entity="prov", time="year")
 
 
@@ -169,18 +194,37 @@ def test_interpolation_needs_an_observed_value() -> None:
 
 def test_log_of_non_positive_values_refused_naming_entity_years() -> None:
     data = PANEL.assign(g=[1.0, 0.0, 2, -6, 3, 5])
-    with pytest.raises(DataError, match=r"indicator 'g' is listed under normalize.log but has values <= 0 at \(entity, time\) \(A, 2011\), \(B, 2011\)"):
+    with pytest.raises(
+        DataError,
+        match=r"indicator 'g' is listed under normalize.log but has values <= 0 at \(entity, time\) \(A, 2011\), \(B, 2011\)",
+    ):
         normalize(data, DIRS, entity="prov", time="year", settings={"log": "g"})
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"settings": {"scope": "per_year"}, "time": None}, SpecError, "normalize.scope='per_year' needs a time column"),
-        ({"settings": {"missing": "interpolate"}, "time": None}, SpecError, "missing='interpolate' needs a time column"),
-        ({"settings": {"log": ["x"]}}, SpecError, r"normalize.log names 'x', which is not among the indicators \['g', 'u'\]"),
+        (
+            {"settings": {"scope": "per_year"}, "time": None},
+            SpecError,
+            "normalize.scope='per_year' needs a time column",
+        ),
+        (
+            {"settings": {"missing": "interpolate"}, "time": None},
+            SpecError,
+            "missing='interpolate' needs a time column",
+        ),
+        (
+            {"settings": {"log": ["x"]}},
+            SpecError,
+            r"normalize.log names 'x', which is not among the indicators \['g', 'u'\]",
+        ),
         ({"entity": "province"}, DataError, "columns 'province' not found in the data"),
-        ({"settings": {"scope": "base_year", "base_year": 1999}}, DataError, r"base_year=1999 does not occur in column 'year'; years present: \[2010, 2011\]"),
+        (
+            {"settings": {"scope": "base_year", "base_year": 1999}},
+            DataError,
+            r"base_year=1999 does not occur in column 'year'; years present: \[2010, 2011\]",
+        ),
     ],
 )
 def test_bad_calls(kwargs, error, match: str) -> None:
@@ -193,8 +237,14 @@ def test_bad_calls(kwargs, error, match: str) -> None:
     ("data", "match"),
     [
         (PANEL.assign(g=list("abcdef")), r"indicator 'g' is not numeric \(dtype"),
-        (PANEL.assign(g=[1, np.inf, 2, 3, 4, 5]), r"indicator 'g' has infinite values at \(A, 2011\)"),
-        (PANEL.assign(year=[2010] * 6), r"rows are not unique by \['prov', 'year'\]: \('A', 2010\)"),
+        (
+            PANEL.assign(g=[1, np.inf, 2, 3, 4, 5]),
+            r"indicator 'g' has infinite values at \(A, 2011\)",
+        ),
+        (
+            PANEL.assign(year=[2010] * 6),
+            r"rows are not unique by \['prov', 'year'\]: \('A', 2010\)",
+        ),
         (PANEL.assign(prov=["A", None, "B", "B", "C", "C"]), "column 'prov' has missing values"),
         ([[1, 2]], "data must be a pandas DataFrame; list was given"),
     ],

@@ -240,7 +240,9 @@ def pca_fit(
 def _retained(eigenvalues: np.ndarray, components: ComponentRule | int) -> int:
     m = len(eigenvalues)
     if isinstance(components, bool) or not isinstance(components, str | int):
-        raise SpecError(f"components must be 'first', 'kaiser' or an integer; {components!r} was given.")
+        raise SpecError(
+            f"components must be 'first', 'kaiser' or an integer; {components!r} was given."
+        )
     if isinstance(components, int):
         if not 1 <= components <= m:
             raise SpecError(
@@ -293,6 +295,7 @@ def build_index(
             "method 'pca' derives its weights from the components; drop weighting= and "
             "dimension_weights=, or use method 'weighted_sum' or 'topsis'."
         )
+    chosen = "entropy" if weighting is None else weighting
     settings = coerce_settings(normalize)
     frame = prepare_frame(df, indicators, entity=entity, time=time, settings=settings)
     dims = list(dict.fromkeys(ind.dimension for ind in frame.indicators if ind.dimension))
@@ -305,8 +308,10 @@ def build_index(
     groups = reference_groups(frame, settings)
     normed, _ = normalize_frame(frame, groups, settings)
     keys = [frame.entity] + ([frame.time] if frame.time else [])
-    normed.index = pd.MultiIndex.from_frame(frame.data[keys]) if frame.time else pd.Index(
-        frame.data[frame.entity], name=frame.entity
+    normed.index = (
+        pd.MultiIndex.from_frame(frame.data[keys])
+        if frame.time
+        else pd.Index(frame.data[frame.entity], name=frame.entity)
     )
     values = {col: np.full(len(normed), np.nan) for col in [name, *columns.values()]}
     tables, extra = [], {}
@@ -316,11 +321,19 @@ def build_index(
             extra[group.label] = info
         else:
             table = _weighted_group(
-                frame, normed, group, method, weighting or "entropy", dimension_weights, values, name, columns
+                frame,
+                normed,
+                group,
+                method,
+                chosen,
+                dimension_weights,
+                values,
+                name,
+                columns,
             )
         tables.append(table)
     weights = pd.concat(tables, ignore_index=True)
-    label = "pca" if method == "pca" else ("user" if isinstance(weighting, Mapping) else weighting or "entropy")
+    label = "pca" if method == "pca" else ("user" if isinstance(chosen, Mapping) else chosen)
     return IndexResult(
         name=name,
         method=method,
@@ -338,7 +351,9 @@ def _check_dimension_weights(weights: Mapping[str, float], dims: list[str]) -> d
         raise SpecError("dimension_weights were given but no indicator has a dimension.")
     if not isinstance(weights, Mapping) or set(weights) != set(dims):
         given = list(weights) if isinstance(weights, Mapping) else weights
-        raise SpecError(f"dimension_weights must name each dimension {dims} once; {given!r} was given.")
+        raise SpecError(
+            f"dimension_weights must name each dimension {dims} once; {given!r} was given."
+        )
     w = np.array([weights[d] for d in dims], dtype=float)
     if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
         raise SpecError(
@@ -425,7 +440,9 @@ def _pca_group(
     ref = normed[group.reference]
     varying = [c for c in frame.names if ref[c].max() > ref[c].min()]
     if not varying:
-        raise DataError(f"no indicator varies in reference set {group.label!r}; the PCA index is undefined.")
+        raise DataError(
+            f"no indicator varies in reference set {group.label!r}; the PCA index is undefined."
+        )
     tgt = normed[group.target]
     rows = group.target
     sub_ref = group.reference[group.target]
@@ -444,9 +461,13 @@ def _pca_group(
         table[col] = total.loadings[col].reindex(frame.names, fill_value=0.0).to_numpy()
     info: dict[str, Any] = {"total": _pca_info(total)}
     for dim, column in columns.items():
-        members = [ind.name for ind in frame.indicators if ind.dimension == dim and ind.name in varying]
+        members = [
+            ind.name for ind in frame.indicators if ind.dimension == dim and ind.name in varying
+        ]
         if not members:
-            raise DataError(f"dimension {dim!r} has no varying indicator; its PCA sub-index is undefined.")
+            raise DataError(
+                f"dimension {dim!r} has no varying indicator; its PCA sub-index is undefined."
+            )
         sub = fit(members)
         values[column][rows] = sub.index
         mask = table["indicator"].isin(members)

@@ -85,7 +85,9 @@ class Indicator:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise SpecError(f"an indicator name must be a non-empty string; {self.name!r} was given.")
+            raise SpecError(
+                f"an indicator name must be a non-empty string; {self.name!r} was given."
+            )
         object.__setattr__(self, "direction", parse_direction(self.direction, indicator=self.name))
         if self.dimension is not None and not isinstance(self.dimension, str):
             raise SpecError(
@@ -93,9 +95,7 @@ class Indicator:
             )
 
 
-IndicatorsLike: TypeAlias = (
-    Mapping[str, Any] | Sequence[Indicator | Mapping[str, Any] | str]
-)
+IndicatorsLike: TypeAlias = Mapping[str, Any] | Sequence[Indicator | Mapping[str, Any] | str]
 
 
 def parse_indicators(indicators: IndicatorsLike) -> tuple[Indicator, ...]:
@@ -195,8 +195,10 @@ class NormalizeSettings:
                 f"normalize.base_year={self.base_year!r} is only used with scope 'base_year'; "
                 f"scope is {self.scope!r}."
             )
-        if isinstance(self.shift, bool) or not isinstance(self.shift, int | float) or not math.isfinite(
-            self.shift
+        if (
+            isinstance(self.shift, bool)
+            or not isinstance(self.shift, int | float)
+            or not math.isfinite(self.shift)
         ):
             raise SpecError(f"normalize.shift must be a finite number; {self.shift!r} was given.")
         object.__setattr__(self, "shift", float(self.shift))
@@ -263,7 +265,9 @@ class PanelFrame:
         if self.time is None:
             labels = [str(e) for e in rows[self.entity]]
         else:
-            labels = [f"({e}, {t})" for e, t in zip(rows[self.entity], rows[self.time], strict=True)]
+            labels = [
+                f"({e}, {t})" for e, t in zip(rows[self.entity], rows[self.time], strict=True)
+            ]
         extra = len(labels) - _MAX_LISTED
         text = ", ".join(labels[:_MAX_LISTED])
         return text + (f" and {extra} more" if extra > 0 else "")
@@ -321,7 +325,9 @@ def prepare_frame(
             raise DataError(f"column {key!r} has missing values; every row needs an {key}.")
     dup = data.duplicated(keys, keep=False)
     if dup.any():
-        rows = ", ".join(map(str, data.loc[dup, keys].drop_duplicates().itertuples(index=False, name=None)))
+        rows = ", ".join(
+            map(str, data.loc[dup, keys].drop_duplicates().itertuples(index=False, name=None))
+        )
         raise DataError(f"rows are not unique by {keys}: {rows}; each {keys} must occur once.")
     for name in names:
         if not pd.api.types.is_numeric_dtype(data[name]) or pd.api.types.is_bool_dtype(data[name]):
@@ -405,7 +411,9 @@ def reference_groups(frame: PanelFrame, settings: NormalizeSettings) -> list[Ref
             f"normalize.base_year={settings.base_year!r} does not occur in column "
             f"{frame.time!r}; years present: {sorted(pd.unique(times).tolist())}."
         )
-    return [ReferenceGroup(str(settings.base_year), settings.base_year, mask, np.ones(n_rows, bool))]
+    return [
+        ReferenceGroup(str(settings.base_year), settings.base_year, mask, np.ones(n_rows, bool))
+    ]
 
 
 def normalize_frame(

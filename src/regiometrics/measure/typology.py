@@ -43,7 +43,9 @@ def _check_bands(bands: Sequence[Sequence[int]], n: int) -> tuple[Band, ...]:
     try:
         parsed = tuple((int(lo), int(hi)) for lo, hi in bands)
     except (TypeError, ValueError) as exc:
-        raise SpecError(f"bands must be pairs of ranks like [[1, 10], [11, 21]]; {bands!r} was given.") from exc
+        raise SpecError(
+            f"bands must be pairs of ranks like [[1, 10], [11, 21]]; {bands!r} was given."
+        ) from exc
     expected_lo = 1
     for lo, hi in parsed:
         if lo != expected_lo or hi < lo:
@@ -109,7 +111,9 @@ def rank_typology(
     n = len(data)
     used = default_bands(n, len(labels)) if bands is None else _check_bands(bands, n)
     if len(used) != len(labels):
-        raise SpecError(f"{len(used)} bands but {len(labels)} labels {list(labels)}; give one label per band.")
+        raise SpecError(
+            f"{len(used)} bands but {len(labels)} labels {list(labels)}; give one label per band."
+        )
     out = data.reset_index()
     for axis, col in (("x", x), ("y", y)):
         rank = out[col].rank(ascending=False, method="min").astype(int)
@@ -142,7 +146,12 @@ def _band_label(rank: int, bands: tuple[Band, ...], labels: tuple[str, ...]) -> 
 
 
 def _select(
-    values: pd.DataFrame, *, entity: str, columns: list[str], time: str | None, year: Hashable | None
+    values: pd.DataFrame,
+    *,
+    entity: str,
+    columns: list[str],
+    time: str | None,
+    year: Hashable | None,
 ) -> pd.DataFrame:
     needed = [entity, *columns] + ([time] if time else [])
     absent = [c for c in needed if c not in values.columns]
@@ -196,11 +205,17 @@ def index_table(
     chosen = sorted(present) if years is None else list(years)
     unknown = [t for t in chosen if t not in present]
     if unknown:
-        raise DataError(f"years {unknown} not found in column {time!r}; years present: {sorted(present)}.")
+        raise DataError(
+            f"years {unknown} not found in column {time!r}; years present: {sorted(present)}."
+        )
     if values.duplicated([entity, time]).any():
-        raise DataError(f"rows are not unique by ({entity!r}, {time!r}); one value per entity-year is needed.")
+        raise DataError(
+            f"rows are not unique by ({entity!r}, {time!r}); one value per entity-year is needed."
+        )
     order = pd.unique(values[entity])
-    table = values.pivot(index=entity, columns=time, values=column).reindex(index=order, columns=chosen)
+    table = values.pivot(index=entity, columns=time, values=column).reindex(
+        index=order, columns=chosen
+    )
     table.columns.name = None
     if mean_row:
         if mean_label in set(map(str, table.index)):

@@ -33,7 +33,9 @@ def _as_frame(matrix: pd.DataFrame | np.ndarray) -> pd.DataFrame:
     else:
         arr = np.asarray(matrix, dtype=float)
         if arr.ndim != 2:
-            raise DataError(f"the indicator matrix must be 2-dimensional; shape {arr.shape} was given.")
+            raise DataError(
+                f"the indicator matrix must be 2-dimensional; shape {arr.shape} was given."
+            )
         frame = pd.DataFrame(arr, columns=[f"x{j}" for j in range(arr.shape[1])])
     if frame.shape[1] == 0:
         raise DataError("the indicator matrix has no columns.")
@@ -60,7 +62,9 @@ def _varying(values: np.ndarray) -> np.ndarray:
     return values.max(axis=0) > values.min(axis=0)
 
 
-def _finish(frame: pd.DataFrame, score: np.ndarray, varying: np.ndarray, **cols: np.ndarray) -> pd.DataFrame:
+def _finish(
+    frame: pd.DataFrame, score: np.ndarray, varying: np.ndarray, **cols: np.ndarray
+) -> pd.DataFrame:
     if not varying.any():
         raise DataError(
             f"no indicator varies across the {frame.shape[0]} rows "
@@ -165,7 +169,9 @@ def cv_weights(matrix: pd.DataFrame | np.ndarray) -> pd.DataFrame:
     std = y.std(axis=0, ddof=1)
     bad = varying & (mean <= 0)
     if bad.any():
-        names = ", ".join(f"{c!r} (mean {m:.4g})" for c, m in zip(frame.columns[bad], mean[bad], strict=True))
+        names = ", ".join(
+            f"{c!r} (mean {m:.4g})" for c, m in zip(frame.columns[bad], mean[bad], strict=True)
+        )
         raise DataError(
             f"coefficient-of-variation weights need a positive mean; {names}. "
             "Use min-max normalisation, optionally with a shift."
@@ -189,7 +195,9 @@ def user_weights(matrix: pd.DataFrame | np.ndarray, weights: Mapping[str, float]
     """
     frame = _as_frame(matrix)
     if not isinstance(weights, Mapping):
-        raise SpecError(f"user weights must be a mapping {{indicator: weight}}; {weights!r} was given.")
+        raise SpecError(
+            f"user weights must be a mapping {{indicator: weight}}; {weights!r} was given."
+        )
     columns = [str(c) for c in frame.columns]
     missing = [c for c in columns if c not in weights]
     unknown = [k for k in weights if k not in columns]
@@ -218,5 +226,10 @@ def compute_weights(
     if isinstance(method, Mapping):
         return user_weights(matrix, method)
     check_choice(method, WeightingMethod, "weighting")
-    funcs = {"entropy": entropy_weights, "critic": critic_weights, "cv": cv_weights, "equal": equal_weights}
+    funcs = {
+        "entropy": entropy_weights,
+        "critic": critic_weights,
+        "cv": cv_weights,
+        "equal": equal_weights,
+    }
     return funcs[method](matrix)
