@@ -23,6 +23,7 @@ from regiometrics.data.readers import read_table
 from regiometrics.engine import estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
+from regiometrics.measure.composite import IndexResult, build_index
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import StudySpec
@@ -37,6 +38,7 @@ class StudyRun:
     panel: Panel
     results: dict[str, Result]
     descriptives: dict[str, Descriptives]
+    indices: dict[str, IndexResult] = field(default_factory=dict)
     grids: dict[str, tuple[TableGrid, list[str]]] = field(default_factory=dict)
 
 
@@ -50,9 +52,50 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     return panel.filtered(spec.data.filter)
 
 
+_WEIGHTED_SUMS = {"entropy": "entropy", "critic": "critic", "cv": "cv", "equal": "equal"}
+
+
+def build_indices(spec: StudySpec, panel: Panel) -> tuple[Panel, dict[str, IndexResult]]:
+    """Compute the spec's indices on the (filtered) panel and add them as columns."""
+    built: dict[str, IndexResult] = {}
+    frame = panel.frame
+    for name, ispec in spec.indices.items():
+        where = f"indices.{name}"
+        if name in frame.columns:
+            raise SpecError(f"{where}: the data already have a column {name!r}; choose another name")
+        method = "weighted_sum" if ispec.method in _WEIGHTED_SUMS else ispec.method
+        weighting = ispec.weighting
+        if ispec.method in _WEIGHTED_SUMS:
+            if weighting is not None:
+                raise SpecError(f"{where}.weighting: method {ispec.method!r} fixes the weights; "
+                                "use method 'topsis' to combine a weighting with TOPSIS")
+            weighting = _WEIGHTED_SUMS[ispec.method]
+        try:
+            result = build_index(
+                frame, ispec.indicators, name=name, method=method,
+                weighting=weighting, dimension_weights=ispec.dimension_weights,
+                components=ispec.components, normalize=ispec.normalize,
+                entity=panel.entity, time=panel.time,
+            )
+        except RegiometricsError as exc:
+            raise type(exc)(f"{where}: {exc}") from None
+        keys = [panel.entity] + ([panel.time] if panel.time else [])
+        values = result.values.rename(columns={"entity": panel.entity, "time": panel.time})
+        frame = frame.merge(values, on=keys, how="left", validate="one_to_one")
+        built[name] = result
+    return Panel(frame, panel.entity, panel.time, panel.source), built
+
+
+def indices_csv(run: "StudyRun") -> str:
+    """entity, time, one column per index (and per dimension sub-index)."""
+    keys = [run.panel.entity] + ([run.panel.time] if run.panel.time else [])
+    columns = [c for r in run.indices.values() for c in r.index_columns]
+    return run.panel.frame[keys + columns].to_csv(index=False, float_format="%.17g")
+
+
 def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
-    """Fit every model and build every table grid (no files written)."""
-    panel = load_panel(spec, base_dir)
+    """Build indices, fit every model and build every table grid (no files written)."""
+    panel, indices = build_indices(spec, load_panel(spec, base_dir))
     results = {m.id: estimate(m, panel) for m in spec.models}
     descriptives = {d.id: describe(panel, d) for d in spec.descriptives}
     grids: dict[str, tuple[TableGrid, list[str]]] = {}
@@ -63,7 +106,7 @@ def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
         )
     for d in spec.descriptives:
         grids[d.id] = (descriptive_table(descriptives[d.id], d), list(d.formats))
-    return StudyRun(spec, panel, results, descriptives, grids)
+    return StudyRun(spec, panel, results, descriptives, indices=indices, grids=grids)
 
 
 def results_document(run: StudyRun) -> dict[str, Any]:
@@ -81,6 +124,7 @@ def results_document(run: StudyRun) -> dict[str, Any]:
             "n_periods": run.panel.n_periods,
             "balanced": run.panel.is_balanced,
         },
+        "indices": {k: jsonable(v.to_dict()) for k, v in run.indices.items()},
         "models": {k: result_to_json(v) for k, v in run.results.items()},
         "descriptives": {
             k: [jsonable(asdict(r)) for r in v.rows] for k, v in run.descriptives.items()
@@ -93,6 +137,8 @@ def results_document(run: StudyRun) -> dict[str, Any]:
 def rendered_files(run: StudyRun) -> dict[str, str]:
     """File name -> content for every output."""
     files = {"results.json": json.dumps(results_document(run), indent=2, allow_nan=False) + "\n"}
+    if run.indices:
+        files["indices.csv"] = indices_csv(run)
     for table_id, (grid, formats) in run.grids.items():
         for fmt_name in formats:
             render, ext = RENDERERS[fmt_name]

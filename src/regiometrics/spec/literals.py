@@ -11,6 +11,7 @@ ClusterCorrection = Literal["fixest", "stata_xtreg", "none"]
 TableFormat = Literal["latex", "markdown"]
 HausmanMethod = Literal["classic", "aux"]
 TableStat = Literal["nobs", "r2", "adj_r2", "r2_within", "adj_r2_within", "n_entities", "n_periods"]
+IndexMethod = Literal["entropy", "critic", "cv", "equal", "topsis", "pca"]
 IndicatorRow = Literal["controls", "entity_fe", "time_fe"]
 
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)

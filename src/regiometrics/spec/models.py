@@ -15,6 +15,7 @@ from regiometrics.spec.literals import (
     ClusterCorrection,
     EffectName,
     HausmanMethod,
+    IndexMethod,
     IndicatorRow,
     ModelType,
     TableFormat,
@@ -199,10 +200,30 @@ class DescriptiveSpec(SpecBase):
         return list(self.variables or [])
 
 
+class IndexSpec(SpecBase):
+    """A composite index built from indicator columns before any model runs.
+
+    ``method``: ``entropy`` (entropy-weighted sum, the default), ``critic``, ``cv``,
+    ``equal`` (weighted sums with those weights), ``topsis`` (closeness to the ideal,
+    weights from ``weighting``, entropy by default) or ``pca``. ``indicators`` maps a
+    column to its direction (``"+"``/``"-"``) or to ``{direction, dimension}``.
+    ``normalize`` holds the normalisation settings (``scope: pooled | per_year | base_year``,
+    ``shift``, ``method: minmax | zscore``, ``on_constant``, ``missing``, ``base_year``).
+    """
+
+    method: IndexMethod = "entropy"
+    indicators: dict[str, Any] | list[Any]
+    weighting: str | dict[str, float] | None = None
+    dimension_weights: dict[str, float] | None = None
+    components: str | int = "first"
+    normalize: dict[str, Any] = Field(default_factory=dict)
+
+
 class StudySpec(SpecBase):
-    """A whole spec file: data, models, tables."""
+    """A whole spec file: data, indices, models, tables."""
 
     data: DataSpec
+    indices: dict[str, IndexSpec] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
     models: list[ModelSpec] = Field(default_factory=list)
     tables: list[TableSpec] = Field(default_factory=list)
