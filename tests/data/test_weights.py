@@ -18,12 +18,12 @@ import math
 import sys
 from pathlib import Path
 
+import libpysal
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
 
-import libpysal
 from regiometrics.data import weights as sw
 from regiometrics.data import weights_io as wio
 from regiometrics.errors import DataError, SpecError

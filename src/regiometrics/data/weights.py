@@ -52,8 +52,10 @@ class IslandWarning(UserWarning):
 
 
 def name_list(names: Sequence[Any]) -> str:
-    shown = ", ".join(repr(x) for x in list(names)[:_MAX_LISTED])
-    more = len(names) - _MAX_LISTED
+    """Names for an error message: ``'a', 'b', 3`` (numpy scalars shown as Python values)."""
+    plain = [x.item() if isinstance(x, np.generic) else x for x in list(names)]
+    shown = ", ".join(repr(x) for x in plain[:_MAX_LISTED])
+    more = len(plain) - _MAX_LISTED
     return shown + (f" ... and {more} more" if more > 0 else "")
 
 
@@ -64,7 +66,7 @@ def check_option(value: str, alias: Any, name: str) -> None:
         raise SpecError(f"{name} must be one of {list(allowed)}; {value!r} was given.")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SpatialWeights:
     """An N x N spatial weights matrix with the entity ids of its rows/columns.
 
@@ -98,32 +100,39 @@ class SpatialWeights:
         if len(set(ents)) != n:
             dup = pd.Index(ents)[pd.Index(ents).duplicated()].unique().tolist()
             raise DataError(f"Spatial weights entity ids must be unique; repeated: {name_list(dup)}.")
-        m = self.matrix
-        if sparse.issparse(m):
-            m = sparse.csr_array(m, dtype=float, copy=True)
-            m.eliminate_zeros()
-            m.sort_indices()
-            values = m.data
-            diag = m.diagonal()
+        m: np.ndarray | sparse.csr_array
+        if sparse.issparse(self.matrix):
+            sp = sparse.csr_array(self.matrix, dtype=float, copy=True)
+            sp.eliminate_zeros()
+            sp.sort_indices()
+            values = sp.data
+            value_rows = np.repeat(np.arange(sp.shape[0]), np.diff(sp.indptr))
+            diag = sp.diagonal()
+            m = sp
         else:
-            m = np.array(m, dtype=float, copy=True)
-            if m.ndim != 2:
-                raise DataError(f"A weights matrix must be 2-dimensional; got {m.ndim} dimensions.")
-            values = m
-            diag = np.diag(m) if m.shape[0] == m.shape[1] else np.zeros(0)
+            arr = np.array(self.matrix, dtype=float, copy=True)
+            if arr.ndim != 2:
+                raise DataError(
+                    f"A weights matrix must be 2-dimensional; got {arr.ndim} dimensions."
+                )
+            values = arr.ravel()
+            value_rows = np.repeat(np.arange(arr.shape[0]), arr.shape[1])
+            diag = np.diag(arr) if arr.shape[0] == arr.shape[1] else np.zeros(0)
+            m = arr
         if m.shape != (n, n):
             raise DataError(
                 f"The weights matrix is {m.shape[0]} x {m.shape[1]} but {n} entity ids were "
                 f"given; it must be square, N x N, with one row and column per entity."
             )
-        if not np.all(np.isfinite(values)):
-            rows = np.unique(np.nonzero(~np.isfinite(m.toarray() if sparse.issparse(m) else m))[0])
+        finite = np.isfinite(values)
+        if not finite.all():
+            rows = np.unique(value_rows[~finite])
             raise DataError(
                 "The weights matrix has missing or infinite values in the rows of "
                 f"{name_list([ents[i] for i in rows])}; fill them (0 = not neighbours)."
             )
         if np.any(values < 0):
-            rows = np.unique(np.nonzero((m.toarray() if sparse.issparse(m) else m) < 0)[0])
+            rows = np.unique(value_rows[values < 0])
             raise DataError(
                 "Spatial weights must be non-negative; negative weights in the rows of "
                 f"{name_list([ents[i] for i in rows])}."
@@ -134,14 +143,21 @@ class SpatialWeights:
                 "The diagonal of a spatial weights matrix must be zero (an entity is not its "
                 f"own neighbour); non-zero diagonal for {name_list(bad)}."
             )
-        if sparse.issparse(m):
-            m.data.flags.writeable = False
-        else:
+        if isinstance(m, np.ndarray):
             m.flags.writeable = False
+        else:
+            m.data.setflags(write=False)
         rowsum = np.asarray(m.sum(axis=1)).ravel()
         object.__setattr__(self, "entities", ents)
         object.__setattr__(self, "matrix", m)
         object.__setattr__(self, "islands", tuple(ents[i] for i in np.flatnonzero(rowsum == 0)))
+
+    def __repr__(self) -> str:
+        store = "sparse" if self.is_sparse else "dense"
+        return (
+            f"SpatialWeights(n={self.n}, kind={self.kind!r}, transform={self.transform!r}, "
+            f"{store}, islands={len(self.islands)})"
+        )
 
     # ------------------------------------------------------------------ basics
     @property
@@ -156,9 +172,9 @@ class SpatialWeights:
 
     def to_dense(self) -> np.ndarray:
         """The matrix as a (new, writable) dense array."""
-        if self.is_sparse:
-            return self.matrix.toarray()
-        return np.array(self.matrix)
+        if isinstance(self.matrix, np.ndarray):
+            return np.array(self.matrix)
+        return self.matrix.toarray()
 
     def to_sparse(self) -> sparse.csr_array:
         """The matrix as a (new) CSR sparse array."""
@@ -172,9 +188,9 @@ class SpatialWeights:
     @property
     def cardinalities(self) -> np.ndarray:
         """Number of neighbours (non-zero weights) per entity."""
-        if self.is_sparse:
-            return np.diff(self.matrix.indptr)
-        return np.count_nonzero(self.matrix, axis=1)
+        if isinstance(self.matrix, np.ndarray):
+            return np.count_nonzero(self.matrix, axis=1)
+        return np.diff(self.matrix.indptr)
 
     def lag(self, x: np.ndarray) -> np.ndarray:
         """Spatial lag :math:`Wx` of a vector (N,) or matrix (N, k) in entity order."""

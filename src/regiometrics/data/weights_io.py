@@ -20,9 +20,9 @@ from scipy import sparse
 from regiometrics.data.weights import (
     _MAX_LISTED,
     SpatialWeights,
-    name_list,
     check_option,
     from_array,
+    name_list,
 )
 from regiometrics.errors import DataError
 
@@ -90,9 +90,9 @@ def read_matrix_file(path: str | Path, *, sheet: str | int = 0) -> SpatialWeight
     empty = values.isna().to_numpy()
     if empty.any():
         r, c = np.nonzero(empty)
-        cells = [(rows[a], rows[b]) for a, b in zip(r, c, strict=True)]
+        empties = [(rows[a], rows[b]) for a, b in zip(r, c, strict=True)]
         raise DataError(
-            f"{where} has empty cells (row, column): {cells[:_MAX_LISTED]}; write 0 for "
+            f"{where} has empty cells (row, column): {empties[:_MAX_LISTED]}; write 0 for "
             "non-neighbours."
         )
     return from_array(values.to_numpy(float), rows, kind=f"matrix({p.name})")
