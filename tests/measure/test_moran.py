@@ -272,6 +272,9 @@ def test_panel_errors_name_entities_and_periods(columbus):
     flat = panel.assign(x=np.where(panel.t == 2002, 1.0, panel.x))
     with pytest.raises(DataError, match="'x' has no variation across entities in t 2002"):
         moran_panel(flat, entity="id", time="t", variables=["x"], weights=w)
+    with pytest.raises(DataError, match="Column 'x' is not numeric"):
+        moran_panel(panel.astype({"x": object}).assign(x=lambda d: d.x.where(d.id != 3, "n/a")),
+                    entity="id", time="t", variables=["x"], weights=w)
     with pytest.raises(DataError, match="Panel has no column 'y'"):
         moran_panel(panel, entity="id", time="t", variables=["y"], weights=w)
     with pytest.raises(SpecError, match=r"alternative must be one of \['two-sided', 'greater', "
@@ -294,6 +297,14 @@ def test_vector_errors(columbus):
     np.testing.assert_allclose(global_moran(shuffled, w, permutations=0).I,
                                global_moran(data.CRIME.to_numpy(), w, permutations=0).I,
                                rtol=1e-14)
+    with pytest.warns(sw.IslandWarning):
+        empty = sw.from_array(np.zeros((49, 49)), data.POLYID.tolist(), kind="empty")
+    with pytest.raises(DataError, match="The empty weights have no links at all"):
+        global_moran(data.CRIME.to_numpy(), empty)
+    with pytest.raises(DataError, match="all 49 values are equal"):
+        global_moran(np.ones(49), w)
+    with pytest.raises(DataError, match="needs at least 4 entities; got 3"):
+        global_moran([1.0, 2.0, 4.0], sw.from_array(1 - np.eye(3), list("abc")))
     with pytest.raises(SpecError, match="cluster_p='perm' needs permutations > 0"):
         local_moran(data.CRIME.to_numpy(), w, permutations=0)
     with pytest.raises(SpecError, match=r"null must be one of \['conditional', 'total'\]"):

@@ -118,6 +118,8 @@ class MoranScatter:
 def _weight_constants(w: SpatialWeights) -> tuple[float, float, float]:
     m = w.matrix
     s0 = float(m.sum())
+    if s0 == 0:
+        raise DataError(f"The {w.kind} weights have no links at all (every entity is an island).")
     sym = m + m.T
     s1 = 0.5 * float((sym * sym).sum() if isinstance(sym, np.ndarray) else sym.multiply(sym).sum())
     rc = np.asarray(m.sum(axis=1)).ravel() + np.asarray(m.sum(axis=0)).ravel()
@@ -128,8 +130,9 @@ def _weight_constants(w: SpatialWeights) -> tuple[float, float, float]:
 def _vector(y: np.ndarray | pd.Series | Sequence[float], w: SpatialWeights, what: str) -> np.ndarray:
     if isinstance(y, pd.Series):
         pos = {str(e): i for i, e in enumerate(y.index)}
+        known = {str(x) for x in w.entities}
         missing = [e for e in w.entities if str(e) not in pos]
-        extra = [e for e in y.index if str(e) not in {str(x) for x in w.entities}]
+        extra = [e for e in y.index if str(e) not in known]
         if missing or extra or len(pos) != len(y):
             raise DataError(
                 f"{what}: the values' index must list the weights' entities once each; "
