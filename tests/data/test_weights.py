@@ -5,8 +5,10 @@ References
 * Haversine distances are checked against a scalar hand computation (``math``), exact
   great-circle arcs (quarter and half circles), and libpysal's ``cg.arcdist``.
 * The 48-state inverse-distance and economic-distance matrices, and the queen
-  contiguity of ``us48.shp``, against R: tests/fixtures/moran/spdep_reference.R writes
-  tests/fixtures/spatial_weights/spdep_weights.json (own R haversine, ``spdep::poly2nb``).
+  contiguity of ``us48.shp``, against R 4.2 / spdep 1.2-7:
+  tests/fixtures/spatial_weights/spdep_weights.R writes spdep_weights.json beside it (its own
+  R haversine, R = 6371 km; ``spdep::poly2nb(queen = TRUE)``), from inputs made by
+  tests/fixtures/moran/make_inputs.py.
 * Queen contiguity of Columbus against GeoDa's ``columbus.gal`` (libpysal example).
 """
 
