@@ -45,10 +45,9 @@ def where(df: pd.DataFrame, mask: np.ndarray | pd.Series, keys: Sequence[str | N
     """Format the rows selected by ``mask`` as ``'key1=a, key2=b'`` labels (at most a few)."""
     keys = [k for k in keys if k is not None]
     rows = df.loc[np.asarray(mask, dtype=bool), keys]
-    labels = [
-        " ".join(str(v) for v in row)  # e.g. "Beijing 2010"
-        for row in rows.itertuples(index=False, name=None)
-    ]
+    labels = list(dict.fromkeys(  # unique, in data order; e.g. "Beijing 2010"
+        " ".join(str(v) for v in row) for row in rows.itertuples(index=False, name=None)
+    ))
     extra = len(labels) - _MAX_LISTED
     text = ", ".join(labels[:_MAX_LISTED])
     if extra > 0:
