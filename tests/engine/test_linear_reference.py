@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import load_fixture
+from reference_data import load_fixture
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.hausman import hausman

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import FIXTURES, load_fixture
+from reference_data import FIXTURES, load_fixture
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.spec import ModelSpec
