@@ -29,7 +29,7 @@ Three ways to get the cross-products of a draw (``method``):
     A resample is the original panel with frequency weights (entity counts ``c_i`` on
     every row of entity ``i``, or row counts); weighted alternating projections
     (entity means, time means, until the means vanish to ``tol``) give the demeaned
-    data, one draw at a time.
+    data of each draw (a small stack of draws per numpy call).
 ``"refit"`` (reference)
     The naive loop: build the resampled panel row by row (drawn entities relabelled
     as new entities), demean it, and ``lstsq`` every equation. Slow; it exists to show
@@ -294,7 +294,13 @@ def fe_coefficients(data: TwoWayData, equations: Sequence[Equation]) -> tuple[np
         If a regressor has no variation left after removing entity and time effects,
         or the regressors of an equation are collinear.
     """
-    demeaned = twoway_demean(data.values, data.entity, data.time)
+    return _fit(data, twoway_demean(data.values, data.entity, data.time), equations)
+
+
+def _fit(
+    data: TwoWayData, demeaned: np.ndarray, equations: Sequence[Equation]
+) -> tuple[np.ndarray, ...]:
+    """:func:`fe_coefficients` from the demeaned full sample."""
     left = (demeaned**2).sum(axis=0)
     floor = VARIATION_TOL * ((data.values - data.values.mean(axis=0)) ** 2).sum(axis=0)
     moments = (demeaned.T @ demeaned)[None]
@@ -347,6 +353,8 @@ class BootstrapDraws:
     ----------
     equations
         The equations, in the order of ``coefficients``.
+    estimates
+        Full-sample coefficients of each equation (:func:`fe_coefficients`).
     coefficients
         One ``reps x k`` array per equation (columns in regressor order); a draw whose
         regressors are collinear is NaN in every equation.
@@ -354,21 +362,17 @@ class BootstrapDraws:
         ``reps x n_units`` drawn entity codes (``scheme="entity"``) or row numbers.
     scheme, method
         Resampling scheme and the method actually used (``"auto"`` resolved).
+    n_failed
+        Draws in which some equation was not identified.
     """
 
     equations: tuple[Equation, ...]
+    estimates: tuple[np.ndarray, ...]
     coefficients: tuple[np.ndarray, ...]
     indices: np.ndarray
     scheme: ResampleScheme
     method: BootstrapMethod
-
-    @property
-    def n_failed(self) -> int:
-        """Draws in which some equation was not identified."""
-        bad = np.zeros(self.indices.shape[0], dtype=bool)
-        for beta in self.coefficients:
-            bad |= np.isnan(beta).any(axis=1)
-        return int(bad.sum())
+    n_failed: int
 
 
 def bootstrap_fe(
@@ -385,6 +389,9 @@ def bootstrap_fe(
     max_iter: int = 10_000,
 ) -> BootstrapDraws:
     """Bootstrap two-way FE OLS coefficients of several equations on the same draws.
+
+    The full-sample fit comes first, so an unidentified model raises
+    :class:`IdentificationError` before any draw is made.
 
     Parameters
     ----------
@@ -437,6 +444,7 @@ def bootstrap_fe(
     regs = [_columns(data, eq) for eq in equations]
     out = [np.full((reps, len(r)), np.nan) for r in regs]
     demeaned = twoway_demean(data.values, data.entity, data.time)
+    estimates = _fit(data, demeaned, equations)
     step = {"blocks": _BlocksStep, "iterated": _IteratedStep, "refit": _RefitStep}[method](
         data, demeaned, scheme, deps, regs, tol, max_iter
     )
@@ -453,10 +461,12 @@ def bootstrap_fe(
         beta[bad] = np.nan
     return BootstrapDraws(
         equations=tuple(equations),
+        estimates=estimates,
         coefficients=tuple(out),
         indices=indices,
         scheme=scheme,
         method=method,
+        n_failed=int(bad.sum()),
     )
 
 

@@ -43,7 +43,6 @@ from regiometrics.engine.bootstrap import (
     bc_interval,
     bootstrap_fe,
     check_option,
-    fe_coefficients,
     percentile_interval,
     prepare_twoway,
 )
@@ -246,7 +245,6 @@ def mediation_fe(
     else:
         b_eqs = [Equation(outcome_name, (treatment_name, *med, *ctrl))] * len(med)
     equations = list(dict.fromkeys([total_eq, *a_eqs, *b_eqs]))
-    point = dict(zip(equations, fe_coefficients(data, equations)))
     boot = bootstrap_fe(
         data,
         equations,
@@ -257,6 +255,7 @@ def mediation_fe(
         chunk_size=chunk_size,
         progress=progress,
     )
+    point = dict(zip(boot.equations, boot.estimates))
     draws = dict(zip(boot.equations, boot.coefficients))
 
     def effect(estimate: float, sample: np.ndarray) -> IndirectEffect:
