@@ -275,18 +275,19 @@ def mediation_fe(
     total = float(point[total_eq][0])
     paths = []
     indirect_draws = np.zeros(reps)
-    for j, (m, a_eq, b_eq) in enumerate(zip(med, a_eqs, b_eqs)):
+    for m, a_eq, b_eq in zip(med, a_eqs, b_eqs):
         k = b_eq.regressors.index(m)
         a, b = float(point[a_eq][0]), float(point[b_eq][k])
         a_d, b_d = draws[a_eq][:, 0], draws[b_eq][:, k]
-        indirect_draws = indirect_draws + a_d * b_d
+        ab_d = a_d * b_d
+        indirect_draws = indirect_draws + ab_d
         sobel = sobel_test(a, se_a[m], b, se_b[m]) if se_a and se_b and m in se_a else None
         paths.append(
             MediationPath(
                 mediator=m,
                 a=a,
                 b=b,
-                indirect=effect(a * b, a_d * b_d),
+                indirect=effect(a * b, ab_d),
                 direct=float(point[b_eq][0]),
                 total=total,
                 proportion=a * b / total if total != 0 else math.nan,
