@@ -1,0 +1,661 @@
+r"""Entity (cluster) and row bootstrap of two-way fixed-effects OLS.
+
+Every linear two-way FE equation ``v_0 ~ v_1 + ... + v_k + entity + time`` on one
+panel is a function of the two-way-demeaned cross-products ``Z~'Z~`` of the panel's
+variables ``Z = [v_0, v_1, ...]`` (Frisch-Waugh-Lovell):
+
+.. math:: \hat\beta = (X~'X~)^{-1} X~'y~ .
+
+A bootstrap draw therefore only needs the ``p x p`` cross-product matrix of the
+resample; all equations of a model (e.g. the mediator and outcome equations of a
+mediation analysis) are then solved from the same draw.
+
+Three ways to get the cross-products of a draw (``method``):
+
+``"blocks"`` (balanced panels, entity resampling)
+    Let ``e_i`` be the ``T x p`` block of entity ``i`` after two-way demeaning of the
+    full sample and ``c`` the draw's entity counts (``sum c = N``; a drawn entity counts
+    as a new entity, so a copy keeps its own entity effect). The two-way demeaned
+    resample is ``e_i - m`` with time means ``m = sum_i c_i e_i / N`` and
+
+    .. math:: Z~'Z~ = \sum_i c_i e_i' e_i - N m'm ,
+
+    since subtracting any common ``T x p`` matrix from every block leaves the
+    two-way demeaned resample unchanged (the full-sample two-way demeaned blocks are
+    used instead of entity-demeaned ones to keep ``m`` small and avoid cancellation).
+    With the draws' counts as a ``B x N`` matrix both sums are matrix products, so
+    ``B`` draws cost two matmuls, not ``B`` refits.
+``"iterated"`` (any panel, entity or row resampling)
+    A resample is the original panel with frequency weights (entity counts ``c_i`` on
+    every row of entity ``i``, or row counts); weighted alternating projections
+    (entity means, time means, until the means vanish to ``tol``) give the demeaned
+    data of each draw (a small stack of draws per numpy call).
+``"refit"`` (reference)
+    The naive loop: build the resampled panel row by row (drawn entities relabelled
+    as new entities), demean it, and ``lstsq`` every equation. Slow; it exists to show
+    that the fast paths give the same numbers.
+
+All methods read the same draws, :func:`draw_indices`, so a seed gives identical
+resamples whatever the method.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats as sps
+from tqdm.auto import tqdm
+
+from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+
+ResampleScheme = Literal["entity", "row"]
+BootstrapMethod = Literal["auto", "blocks", "iterated", "refit"]
+QuantileMethod = Literal["stata", "linear"]
+
+#: Smallest eigenvalue of the unit-diagonal cross-product matrix below which an
+#: equation counts as collinear (in the sample: an error; in a draw: a failed draw).
+COLLINEARITY_TOL = 1e-10
+#: A regressor has no variation (in the sample, or in a draw) when its two-way-demeaned
+#: sum of squares is below this share of its centred sum of squares (in a draw: of its
+#: two-way-demeaned sum of squares in the full sample).
+VARIATION_TOL = 1e-10
+
+
+def check_option(value: object, alias: object, name: str) -> None:
+    """Raise :class:`SpecError` unless ``value`` is one of the strings of ``Literal`` ``alias``."""
+    allowed = get_args(alias)
+    if value not in allowed:
+        raise SpecError(
+            f"{name} must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}."
+        )
+
+
+@dataclass(frozen=True)
+class TwoWayData:
+    """Validated panel columns with integer entity and time codes.
+
+    Attributes
+    ----------
+    values
+        ``n x p`` float array, one column per variable in ``names``.
+    names
+        Variable names, in column order.
+    entity, time
+        ``n`` integer codes, ``0..n_entities-1`` and ``0..n_periods-1``.
+    entity_labels, time_labels
+        The original labels of the codes (for messages).
+    balanced
+        Every entity is observed in every period (exactly once).
+    """
+
+    values: np.ndarray
+    names: tuple[str, ...]
+    entity: np.ndarray
+    time: np.ndarray
+    entity_labels: np.ndarray
+    time_labels: np.ndarray
+    balanced: bool
+
+    @property
+    def n_entities(self) -> int:
+        return len(self.entity_labels)
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.time_labels)
+
+    @property
+    def nobs(self) -> int:
+        return self.values.shape[0]
+
+    def column(self, name: str) -> int:
+        return self.names.index(name)
+
+
+def prepare_twoway(
+    columns: Mapping[str, ArrayLike], entity: ArrayLike, time: ArrayLike
+) -> TwoWayData:
+    """Validate variables and panel identifiers into a :class:`TwoWayData`.
+
+    Raises :class:`DataError` when lengths differ, a value is missing or not finite,
+    or an entity-time pair occurs twice.
+    """
+    ent = np.asarray(entity)
+    tim = np.asarray(time)
+    n = ent.shape[0]
+    if ent.ndim != 1 or tim.shape != ent.shape:
+        raise DataError(
+            f"entity and time must be 1-d arrays of equal length; got shapes {ent.shape} "
+            f"and {tim.shape}."
+        )
+    cols = []
+    for name, col in columns.items():
+        arr = np.asarray(col, dtype=float)
+        if arr.shape != (n,):
+            raise DataError(
+                f"variable '{name}' has shape {arr.shape}, expected ({n},) like entity and time."
+            )
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = ", ".join(f"{e}-{t}" for e, t in zip(ent[bad][:5], tim[bad][:5]))
+            raise DataError(
+                f"variable '{name}' is missing or not finite in {int(bad.sum())} rows "
+                f"(entity-time {where}); drop or impute these rows before estimation so "
+                "every equation uses the same sample."
+            )
+        cols.append(arr)
+    ecode, elab = pd.factorize(ent, sort=True)
+    tcode, tlab = pd.factorize(tim, sort=True)
+    if (ecode < 0).any() or (tcode < 0).any():
+        raise DataError("entity and time identifiers must not be missing.")
+    cell = ecode.astype(np.int64) * len(tlab) + tcode
+    uniq, first, counts = np.unique(cell, return_index=True, return_counts=True)
+    if (counts > 1).any():
+        dup = first[np.argmax(counts > 1)]
+        raise DataError(
+            f"entity-time pair {ent[dup]}-{tim[dup]} occurs {int(counts.max())} times; "
+            "a panel needs one row per entity and period (aggregate or drop duplicates)."
+        )
+    if len(elab) < 2:
+        raise DataError(f"a two-way FE bootstrap needs at least 2 entities; got {len(elab)}.")
+    values = np.column_stack(cols) if cols else np.empty((n, 0))
+    return TwoWayData(
+        values=values,
+        names=tuple(columns),
+        entity=ecode.astype(np.intp),
+        time=tcode.astype(np.intp),
+        entity_labels=np.asarray(elab),
+        time_labels=np.asarray(tlab),
+        balanced=len(uniq) == len(elab) * len(tlab),
+    )
+
+
+def twoway_demean(
+    values: np.ndarray,
+    entity: np.ndarray,
+    time: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    tol: float = 1e-13,
+    max_iter: int = 10_000,
+) -> np.ndarray:
+    r"""Remove entity and time effects from each column by alternating projections.
+
+    Repeats ``z <- z - mean_entity(z); z <- z - mean_time(z)`` (means weighted by
+    ``weights``) until every entity and time mean is below ``tol`` times the column's
+    range. The limit is the residual of the weighted least-squares projection on entity
+    and time dummies; for a balanced unweighted panel one sweep is exact
+    (``z_it - z_i. - z_.t + z_..``).
+
+    Parameters
+    ----------
+    values
+        ``n x p`` array.
+    entity, time
+        ``n`` integer codes starting at 0.
+    weights
+        Optional non-negative frequency weights (rows with weight 0 are ignored): ``n``
+        weights, or a ``B x n`` stack demeaned together (one bootstrap draw per row).
+    tol, max_iter
+        Convergence tolerance (relative) and sweep cap.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n x p``, or ``B x n x p`` for stacked weights.
+
+    Raises
+    ------
+    ConvergenceError
+        If the means have not vanished after ``max_iter`` sweeps.
+    """
+    z0 = np.asarray(values, dtype=float)
+    if z0.ndim == 1:
+        z0 = z0[:, None]
+    n, p = z0.shape
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+    stacked = w.ndim == 2
+    w = np.atleast_2d(w)
+    draw = np.arange(w.shape[0])[:, None]
+    z = np.repeat(z0[None], w.shape[0], axis=0)
+    wcol = w[:, :, None]
+    groups = []
+    for codes in (entity, time):
+        n_groups = int(codes.max()) + 1
+        flat = draw * n_groups + codes
+        tot = np.bincount(flat.ravel(), weights=w.ravel(), minlength=w.shape[0] * n_groups)
+        inv = np.divide(1.0, tot, out=np.zeros_like(tot), where=tot > 0)
+        groups.append(((flat[:, :, None] * p + np.arange(p)).ravel(), inv.reshape(-1, 1), flat))
+    scale = np.ptp(z0, axis=0)
+    limit = tol * np.where(scale > 0, scale, 1.0)
+    for _ in range(max_iter):
+        done = True
+        for index, inv, flat in groups:
+            sums = np.bincount(index, weights=(z * wcol).ravel(), minlength=inv.size * p)
+            means = sums.reshape(-1, p) * inv
+            z -= means[flat]
+            done &= bool((np.abs(means) <= limit).all())
+        if done:
+            return z if stacked else z[0]
+    raise ConvergenceError(
+        f"two-way demeaning did not converge in {max_iter} sweeps (tolerance {tol:g}); the "
+        "entity-time design may be nearly disconnected. Raise max_iter or check for entities "
+        "observed in a single period."
+    )
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One two-way FE equation ``dependent ~ regressors`` by variable name."""
+
+    dependent: str
+    regressors: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.dependent} ~ {' + '.join(self.regressors)}"
+
+
+def _solve_moments(
+    moments: np.ndarray, dep: int, regs: Sequence[int], floor: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Solve ``(X'X) b = X'y`` for a stack ``B x p x p`` of cross-products.
+
+    Returns the ``B x k`` coefficients and a ``B`` mask of unidentified draws (NaN
+    coefficients): a regressor's sum of squares at or below its ``floor`` (one per
+    variable), or collinear regressors. The system is scaled to unit diagonal before
+    solving.
+    """
+    r = np.asarray(regs)
+    xx = moments[:, r[:, None], r[None, :]]
+    xy = moments[:, r, dep]
+    diag = np.einsum("bii->bi", xx)
+    bad = (diag <= np.maximum(floor[r], 0.0)).any(axis=1)
+    d = np.sqrt(np.where(diag > 0, diag, 1.0))
+    a = xx / (d[:, :, None] * d[:, None, :])
+    bad |= np.linalg.eigvalsh(a)[:, 0] < COLLINEARITY_TOL
+    a[bad] = np.eye(len(r))
+    beta = np.linalg.solve(a, (xy / d)[:, :, None])[:, :, 0] / d
+    beta[bad] = np.nan
+    return beta, bad
+
+
+def fe_coefficients(data: TwoWayData, equations: Sequence[Equation]) -> tuple[np.ndarray, ...]:
+    """Two-way FE OLS coefficients of each equation on the full sample.
+
+    Raises
+    ------
+    IdentificationError
+        If a regressor has no variation left after removing entity and time effects,
+        or the regressors of an equation are collinear.
+    """
+    return _fit(data, twoway_demean(data.values, data.entity, data.time), equations)
+
+
+def _fit(
+    data: TwoWayData, demeaned: np.ndarray, equations: Sequence[Equation]
+) -> tuple[np.ndarray, ...]:
+    """:func:`fe_coefficients` from the demeaned full sample."""
+    left = (demeaned**2).sum(axis=0)
+    floor = VARIATION_TOL * ((data.values - data.values.mean(axis=0)) ** 2).sum(axis=0)
+    moments = (demeaned.T @ demeaned)[None]
+    out = []
+    for eq in equations:
+        for name in eq.regressors:
+            j = data.column(name)
+            if left[j] <= floor[j]:
+                raise IdentificationError(
+                    f"'{name}' has no variation left after removing entity and time effects "
+                    f"(equation {eq}); it is constant within entities or moves the same way "
+                    "in every entity. Remove it from the model."
+                )
+        beta, bad = _solve_moments(moments, data.column(eq.dependent), _columns(data, eq), floor)
+        if bad[0]:
+            raise IdentificationError(
+                f"the regressors of equation {eq} are collinear once entity and time effects "
+                "are removed; drop one of them."
+            )
+        out.append(beta[0])
+    return tuple(out)
+
+
+def _columns(data: TwoWayData, eq: Equation) -> list[int]:
+    return [data.column(name) for name in eq.regressors]
+
+
+def draw_indices(n_units: int, reps: int, *, seed: int | np.random.Generator) -> np.ndarray:
+    """``reps x n_units`` matrix of units (entities or rows) drawn with replacement.
+
+    Drawn all at once from ``numpy.random.default_rng(seed)``, so the draws do not
+    depend on how they are later split into chunks.
+    """
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, n_units, size=(reps, n_units))
+
+
+def _counts(indices: np.ndarray, n_units: int) -> np.ndarray:
+    """Per-draw counts ``B x n_units`` of each unit in ``indices``."""
+    b = indices.shape[0]
+    flat = (indices + n_units * np.arange(b)[:, None]).ravel()
+    return np.bincount(flat, minlength=b * n_units).reshape(b, n_units).astype(float)
+
+
+@dataclass(frozen=True)
+class BootstrapDraws:
+    """Bootstrap distribution of two-way FE coefficients.
+
+    Attributes
+    ----------
+    equations
+        The equations, in the order of ``coefficients``.
+    estimates
+        Full-sample coefficients of each equation (:func:`fe_coefficients`).
+    coefficients
+        One ``reps x k`` array per equation (columns in regressor order); a draw whose
+        regressors are collinear is NaN in every equation.
+    indices
+        ``reps x n_units`` drawn entity codes (``scheme="entity"``) or row numbers.
+    scheme, method
+        Resampling scheme and the method actually used (``"auto"`` resolved).
+    n_failed
+        Draws in which some equation was not identified.
+    """
+
+    equations: tuple[Equation, ...]
+    estimates: tuple[np.ndarray, ...]
+    coefficients: tuple[np.ndarray, ...]
+    indices: np.ndarray
+    scheme: ResampleScheme
+    method: BootstrapMethod
+    n_failed: int
+
+
+def bootstrap_fe(
+    data: TwoWayData,
+    equations: Sequence[Equation],
+    *,
+    reps: int,
+    seed: int | np.random.Generator,
+    scheme: ResampleScheme = "entity",
+    method: BootstrapMethod = "auto",
+    chunk_size: int = 250,
+    progress: bool = True,
+    tol: float = 1e-13,
+    max_iter: int = 10_000,
+) -> BootstrapDraws:
+    """Bootstrap two-way FE OLS coefficients of several equations on the same draws.
+
+    The full-sample fit comes first, so an unidentified model raises
+    :class:`IdentificationError` before any draw is made.
+
+    Parameters
+    ----------
+    data
+        Validated panel (:func:`prepare_twoway`).
+    equations
+        Equations whose coefficients are drawn; all use the same resamples.
+    reps
+        Number of draws (at least 2).
+    seed
+        Seed or Generator for :func:`draw_indices`.
+    scheme
+        ``"entity"`` resamples whole entities (clusters) with replacement, a drawn entity
+        counting as a new entity; ``"row"`` resamples entity-years, keeping their labels
+        (wrong when errors are correlated within entities; kept to show that).
+    method
+        ``"blocks"`` (balanced panel and entity scheme only), ``"iterated"``, ``"refit"``
+        (naive reference loop) or ``"auto"`` (blocks where possible, else iterated).
+    chunk_size
+        Draws processed per step (and per progress-bar update).
+    progress
+        Show a tqdm progress bar.
+    tol, max_iter
+        Passed to :func:`twoway_demean` for the iterated and refit methods.
+    """
+    check_option(scheme, ResampleScheme, "bootstrap resample")
+    check_option(method, BootstrapMethod, "bootstrap method")
+    if not isinstance(reps, (int, np.integer)) or reps < 2:
+        raise SpecError(f"bootstrap reps must be an integer of at least 2; got {reps!r}.")
+    if chunk_size < 1:
+        raise SpecError(f"chunk_size must be a positive integer; got {chunk_size!r}.")
+    if method == "auto":
+        method = "blocks" if scheme == "entity" and data.balanced else "iterated"
+    if method == "blocks" and scheme != "entity":
+        raise SpecError(
+            "method 'blocks' works only with resample 'entity'; use method 'iterated' "
+            "(or 'auto') for row resampling."
+        )
+    if method == "blocks" and not data.balanced:
+        present = np.bincount(data.entity, minlength=data.n_entities)
+        short = data.entity_labels[present < data.n_periods][:5]
+        raise DataError(
+            f"method 'blocks' needs a balanced panel; entities {', '.join(map(str, short))} "
+            f"are observed in fewer than all {data.n_periods} periods. Use method 'iterated' "
+            "(or 'auto')."
+        )
+    units = data.n_entities if scheme == "entity" else data.nobs
+    indices = draw_indices(units, int(reps), seed=seed)
+    deps = [data.column(eq.dependent) for eq in equations]
+    regs = [_columns(data, eq) for eq in equations]
+    out = [np.full((reps, len(r)), np.nan) for r in regs]
+    demeaned = twoway_demean(data.values, data.entity, data.time)
+    estimates = _fit(data, demeaned, equations)
+    step = {"blocks": _BlocksStep, "iterated": _IteratedStep, "refit": _RefitStep}[method](
+        data, demeaned, scheme, deps, regs, tol, max_iter
+    )
+    with tqdm(total=reps, disable=not progress, desc="bootstrap", unit="draw") as bar:
+        for start in range(0, reps, chunk_size):
+            chunk = indices[start : start + chunk_size]
+            for beta, res in zip(out, step(chunk)):
+                beta[start : start + len(chunk)] = res
+            bar.update(len(chunk))
+    bad = np.zeros(reps, dtype=bool)
+    for beta in out:
+        bad |= np.isnan(beta).any(axis=1)
+    for beta in out:
+        beta[bad] = np.nan
+    return BootstrapDraws(
+        equations=tuple(equations),
+        estimates=estimates,
+        coefficients=tuple(out),
+        indices=indices,
+        scheme=scheme,
+        method=method,
+        n_failed=int(bad.sum()),
+    )
+
+
+class _Step:
+    """One chunk of draws -> one ``chunk x k`` coefficient array per equation."""
+
+    def __init__(
+        self,
+        data: TwoWayData,
+        demeaned: np.ndarray,
+        scheme: ResampleScheme,
+        deps: list[int],
+        regs: list[list[int]],
+        tol: float,
+        max_iter: int,
+    ) -> None:
+        self.data, self.demeaned, self.scheme = data, demeaned, scheme
+        self.deps, self.regs = deps, regs
+        self.tol, self.max_iter = tol, max_iter
+        self.floor = VARIATION_TOL * (demeaned**2).sum(axis=0)
+
+    def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
+        raise NotImplementedError
+
+    def solve(self, moments: np.ndarray) -> list[np.ndarray]:
+        return [_solve_moments(moments, d, r, self.floor)[0] for d, r in zip(self.deps, self.regs)]
+
+
+class _BlocksStep(_Step):
+    """Cross-products of entity resamples of a balanced panel from per-entity blocks."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        data = self.data
+        n, t, p = data.n_entities, data.n_periods, data.values.shape[1]
+        grid = np.empty((n, t, p))
+        grid[data.entity, data.time] = self.demeaned
+        self.n = n
+        self.t = t
+        self.p = p
+        self.gram = np.einsum("itp,itq->ipq", grid, grid).reshape(n, p * p)
+        self.blocks = grid.reshape(n, t * p)
+
+    def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
+        c = _counts(chunk, self.n)
+        m = (c @ self.blocks).reshape(-1, self.t, self.p) / self.n
+        moments = (c @ self.gram).reshape(-1, self.p, self.p)
+        moments -= self.n * np.matmul(m.transpose(0, 2, 1), m)
+        return self.solve(moments)
+
+
+class _IteratedStep(_Step):
+    """Cross-products of draws by weighted alternating projections, draws stacked."""
+
+    #: Upper bound on draws x rows x variables demeaned in one stack (memory).
+    STACK_ELEMENTS = 100_000
+
+    def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
+        d = self.data
+        units = d.n_entities if self.scheme == "entity" else d.nobs
+        counts = _counts(chunk, units)
+        if self.scheme == "entity":
+            counts = counts[:, d.entity]
+        n, p = d.values.shape
+        stack = max(1, self.STACK_ELEMENTS // (n * p))
+        moments = np.empty((len(chunk), p, p))
+        for start in range(0, len(chunk), stack):
+            w = counts[start : start + stack]
+            z = twoway_demean(
+                d.values, d.entity, d.time, weights=w, tol=self.tol, max_iter=self.max_iter
+            )
+            moments[start : start + stack] = np.matmul((z * w[:, :, None]).transpose(0, 2, 1), z)
+        return self.solve(moments)
+
+
+class _RefitStep(_Step):
+    """The naive loop: build each resampled panel, demean it, lstsq every equation."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        data = self.data
+        order = np.argsort(data.entity, kind="stable")
+        sizes = np.bincount(data.entity, minlength=data.n_entities)
+        self.rows = np.split(order, np.cumsum(sizes)[:-1])
+        self.sizes = sizes
+
+    def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
+        d = self.data
+        out = [np.full((len(chunk), len(r)), np.nan) for r in self.regs]
+        for b, draw in enumerate(chunk):
+            if self.scheme == "entity":
+                rows = np.concatenate([self.rows[i] for i in draw])
+                ent = np.repeat(np.arange(len(draw)), self.sizes[draw])
+            else:
+                rows = draw
+                ent = d.entity[rows]
+            z = twoway_demean(
+                d.values[rows], ent, d.time[rows], tol=self.tol, max_iter=self.max_iter
+            )
+            varies = (z**2).sum(axis=0) > self.floor
+            for beta, dep, r in zip(out, self.deps, self.regs):
+                coef, _, rank, _ = np.linalg.lstsq(z[:, r], z[:, dep], rcond=None)
+                if rank == len(r) and varies[r].all():
+                    beta[b] = coef
+        return out
+
+
+def percentile_interval(
+    draws: ArrayLike,
+    *,
+    level: float = 0.95,
+    quantile_method: QuantileMethod = "stata",
+) -> tuple[float, float]:
+    r"""Percentile bootstrap interval ``[q_{\alpha/2}, q_{1-\alpha/2}]`` of the draws.
+
+    NaN draws (failed replications) are left out. Quantiles follow ``quantile_method``,
+    see :func:`quantiles`.
+    """
+    x = _finite_draws(draws)
+    alpha = alpha_from_level(level)
+    lo, hi = quantiles(x, [alpha / 2, 1 - alpha / 2], method=quantile_method)
+    return lo, hi
+
+
+def bc_interval(
+    draws: ArrayLike,
+    estimate: float,
+    *,
+    level: float = 0.95,
+    quantile_method: QuantileMethod = "stata",
+) -> tuple[float, float]:
+    r"""Bias-corrected (BC) bootstrap interval.
+
+    With :math:`z_0 = \Phi^{-1}(\#\{\theta^*_b \le \hat\theta\}/B)` the interval is the
+    :math:`\Phi(2z_0 - z_{1-\alpha/2})` and :math:`\Phi(2z_0 + z_{1-\alpha/2})`
+    quantiles of the draws (Efron 1987; Stata's ``estat bootstrap, bc``). If no draw
+    lies on one side of the estimate, the interval runs to the extreme draw.
+    """
+    x = _finite_draws(draws)
+    alpha = alpha_from_level(level)
+    z0 = sps.norm.ppf(np.mean(x <= estimate))
+    zc = sps.norm.ppf(1 - alpha / 2)
+    with np.errstate(invalid="ignore"):
+        probs = sps.norm.cdf([2 * z0 - zc, 2 * z0 + zc])
+    lo, hi = quantiles(x, probs, method=quantile_method)
+    return lo, hi
+
+
+def quantiles(
+    x: np.ndarray, probs: Sequence[float], *, method: QuantileMethod = "stata"
+) -> list[float]:
+    """Empirical quantiles of ``x``.
+
+    ``"stata"`` is the default definition of Stata's ``_pctile`` (used by ``estat
+    bootstrap``): with sorted values ``x_(1..n)`` and ``P = n q``, the quantile is
+    ``(x_(P) + x_(P+1)) / 2`` when ``P`` is whole and ``x_(ceil P)`` otherwise; ``P``
+    within ``1e-9`` of a whole number counts as whole, so that ``0.025 * 1000`` is 25
+    despite rounding in ``1 - 0.95``. ``"linear"`` is numpy's default interpolation.
+    """
+    check_option(method, QuantileMethod, "quantile_method")
+    if method == "linear":
+        return [float(v) for v in np.quantile(x, probs, method="linear")]
+    xs = np.sort(x)
+    n = xs.size
+    out = []
+    for q in probs:
+        pos = n * q
+        whole = round(pos)
+        if abs(pos - whole) <= 1e-9 * max(1.0, pos):
+            lo, hi = min(max(whole, 1), n), min(whole + 1, n)
+            out.append(float((xs[lo - 1] + xs[hi - 1]) / 2))
+        else:
+            out.append(float(xs[min(max(math.ceil(pos), 1), n) - 1]))
+    return out
+
+
+def _finite_draws(draws: ArrayLike) -> np.ndarray:
+    x = np.asarray(draws, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size < 2:
+        raise IdentificationError(
+            f"only {x.size} bootstrap draws could be estimated; a confidence interval needs "
+            "at least 2. Check that the model is identified in resamples."
+        )
+    return x
+
+
+def alpha_from_level(level: float) -> float:
+    """``1 - level``; raises :class:`SpecError` unless ``0 < level < 1``."""
+    if not 0 < level < 1:
+        raise SpecError(f"confidence level must lie strictly between 0 and 1; got {level!r}.")
+    return 1.0 - level
