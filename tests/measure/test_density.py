@@ -73,7 +73,7 @@ def test_absolute_bandwidth_is_the_kernel_sd():
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(
     st.lists(st.floats(-100, 100), min_size=2, max_size=20).filter(lambda v: np.ptp(v) > 1e-3),
     st.lists(st.integers(1, 4), min_size=1, max_size=4),

@@ -231,7 +231,7 @@ def _replicate(df: pd.DataFrame) -> pd.DataFrame:
     return rep
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     values,
     st.lists(st.integers(1, 4), min_size=1, max_size=5),
@@ -250,7 +250,7 @@ def test_theil_parts_add_up_and_weights_equal_replication(xs, ws, n_groups, kind
         np.testing.assert_allclose(row[key], rep[key], rtol=1e-9, atol=1e-13, err_msg=key)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     values,
     st.lists(st.integers(1, 4), min_size=1, max_size=5),
@@ -267,7 +267,7 @@ def test_weighted_theil_and_gini_invariant_to_scaling_values(xs, ws, scale, kind
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-14)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     st.lists(st.floats(0.0, 1e3, allow_nan=False), min_size=2, max_size=30),
     st.lists(st.integers(1, 5), min_size=1, max_size=6),

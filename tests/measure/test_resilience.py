@@ -115,7 +115,7 @@ def test_expected_change_with_industry_mix_worked_example():
     np.testing.assert_allclose(row["sensitivity"], 0.9, rtol=1e-13)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     st.lists(st.tuples(st.floats(1, 1e4), st.floats(1, 1e4)), min_size=2, max_size=8),
     st.lists(st.floats(0.1, 10), min_size=1, max_size=3),

@@ -128,7 +128,7 @@ def test_external_dependence_worked_example():
 industry_values = st.lists(st.integers(0, 500), min_size=2, max_size=12)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(industry_values, min_size=1, max_size=4), st.integers(1, 3), st.integers(1, 1000))
 def test_variety_parts_add_up_and_structure_bounds(regions, n_sectors, scale):
     """variety = UV + RV; 0 <= UV <= log2(#sectors); K in [0, 2]; H in [1/n, 1];
