@@ -19,10 +19,15 @@ def _worked_panel() -> pd.DataFrame:
     a: beta_K = 1/2, Y = K^.5 L^.5: (K, L) = (4, 1), (8, 2), (9, 1) -> Y = 2, 4, 3.
     b: beta_K = 1/4, Y = K^.25 L^.75: (K, L) = (16, 1), (1, 1), (1, 16) -> Y = 2, 1, 8.
     """
-    return pd.DataFrame({"prov": ["a"] * 3 + ["b"] * 3, "year": [2013, 2014, 2015] * 2,
-                         "Y": [2.0, 4.0, 3.0, 2.0, 1.0, 8.0],
-                         "K": [4.0, 8.0, 9.0, 16.0, 1.0, 1.0],
-                         "L": [1.0, 2.0, 1.0, 1.0, 1.0, 16.0]})
+    return pd.DataFrame(
+        {
+            "prov": ["a"] * 3 + ["b"] * 3,
+            "year": [2013, 2014, 2015] * 2,
+            "Y": [2.0, 4.0, 3.0, 2.0, 1.0, 8.0],
+            "K": [4.0, 8.0, 9.0, 16.0, 1.0, 1.0],
+            "L": [1.0, 2.0, 1.0, 1.0, 1.0, 16.0],
+        }
+    )
 
 
 def test_worked_example_by_hand():
@@ -38,19 +43,22 @@ def test_worked_example_by_hand():
     2015: s = (3/11, 8/11), K shares (.9, .1); beta_K = (1.5 + 2)/11 = 7/22;
     gamma_Ka = .9 / ((3/11*.5)/(7/22)) = 2.1 -> tau_Ka = 1/2.1 - 1 = -11/21.
     """
-    res = misallocation(_worked_panel(), output="Y", capital="K", labour="L", entity="prov",
-                        time="year")
+    res = misallocation(
+        _worked_panel(), output="Y", capital="K", labour="L", entity="prov", time="year"
+    )
     np.testing.assert_allclose(res.elasticities["beta_K"], [0.5, 0.25], rtol=1e-10)
     np.testing.assert_allclose(res.elasticities["beta_L"], [0.5, 0.75], rtol=1e-10)
     f = res.frame.set_index(["prov", "year"])
-    np.testing.assert_allclose(f.loc[("a", 2013), ["beta_K_agg", "beta_L_agg"]],
-                               [0.375, 0.625], rtol=1e-10)
-    np.testing.assert_allclose(f.loc[("a", 2013), ["gamma_K", "gamma_L"]], [0.3, 1.25],
-                               rtol=1e-10)
-    np.testing.assert_allclose(f.loc[("a", 2013), ["tau_K", "tau_L", "RM"]],
-                               [7 / 3, -0.2, 7 / 3 + 0.2], rtol=1e-10)
-    np.testing.assert_allclose(f.loc[("b", 2013), ["tau_K", "tau_L", "RM"]],
-                               [-7 / 12, 0.2, 7 / 12 + 0.2], rtol=1e-10)
+    np.testing.assert_allclose(
+        f.loc[("a", 2013), ["beta_K_agg", "beta_L_agg"]], [0.375, 0.625], rtol=1e-10
+    )
+    np.testing.assert_allclose(f.loc[("a", 2013), ["gamma_K", "gamma_L"]], [0.3, 1.25], rtol=1e-10)
+    np.testing.assert_allclose(
+        f.loc[("a", 2013), ["tau_K", "tau_L", "RM"]], [7 / 3, -0.2, 7 / 3 + 0.2], rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        f.loc[("b", 2013), ["tau_K", "tau_L", "RM"]], [-7 / 12, 0.2, 7 / 12 + 0.2], rtol=1e-10
+    )
     np.testing.assert_allclose(f.loc[("a", 2015), "beta_K_agg"], 7 / 22, rtol=1e-10)
     np.testing.assert_allclose(f.loc[("a", 2015), "tau_K"], -11 / 21, rtol=1e-10)
     assert res.nobs == 6 and res.df_resid == 0
@@ -84,15 +92,19 @@ def test_lsdv_elasticities_match_statsmodels_formula():
     np.testing.assert_allclose(res.elasticities["std_error"], ref.bse[slope_names], rtol=1e-8)
     np.testing.assert_allclose(res.r2, ref.rsquared, rtol=1e-8)
     assert res.df_resid == int(ref.df_resid)
-    common = misallocation(df, output="Y", capital="K", labour="L", entity="prov",
-                           time="year", slopes="common")
+    common = misallocation(
+        df, output="Y", capital="K", labour="L", entity="prov", time="year", slopes="common"
+    )
     ref_c = smf.ols("lny ~ C(prov) + C(year) + lnk - 1", data=data).fit()
     np.testing.assert_allclose(common.elasticities["beta_K"], ref_c.params["lnk"], rtol=1e-8)
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.floats(0.15, 0.85), min_size=2, max_size=5), st.integers(0, 10_000),
-       st.floats(0.01, 100.0))
+@given(
+    st.lists(st.floats(0.15, 0.85), min_size=2, max_size=5),
+    st.integers(0, 10_000),
+    st.floats(0.01, 100.0),
+)
 def test_exact_cobb_douglas_recovered_and_output_scale_irrelevant(betas, seed, scale):
     """Exact CD data with province and year effects: LSDV recovers every beta_Ki; the
     efficient capital shares s_i beta_Ki / beta_K sum to one each year; multiplying all
@@ -113,32 +125,53 @@ def test_exact_cobb_douglas_recovered_and_output_scale_irrelevant(betas, seed, s
     efficient = f["output_share"] * f["beta_K"] / f["beta_K_agg"]
     np.testing.assert_allclose(efficient.groupby(f["t"]).sum(), 1.0, rtol=1e-12)
     np.testing.assert_allclose(f["capital_share"] / efficient, f["gamma_K"], rtol=1e-12)
-    scaled = misallocation(df.assign(Y=df["Y"] * scale), output="Y", capital="K", labour="L",
-                           entity="p", time="t")
-    np.testing.assert_allclose(scaled.frame[["tau_K", "tau_L"]], f[["tau_K", "tau_L"]],
-                               rtol=1e-6, atol=1e-9)
+    scaled = misallocation(
+        df.assign(Y=df["Y"] * scale), output="Y", capital="K", labour="L", entity="p", time="t"
+    )
+    np.testing.assert_allclose(
+        scaled.frame[["tau_K", "tau_L"]], f[["tau_K", "tau_L"]], rtol=1e-6, atol=1e-9
+    )
 
 
 def test_bad_input_messages():
     df = _worked_panel()
-    with pytest.raises(DataError, match=r"'K' must be strictly positive \(logarithms are "
-                                        r"taken\), but is non-positive at b 2014"):
-        misallocation(df.assign(K=[4.0, 8.0, 9.0, 16.0, 0.0, 1.0]), output="Y", capital="K",
-                      labour="L", entity="prov", time="year")
-    with pytest.raises(IdentificationError, match=r"capital elasticity of prov \['b'\] is not "
-                                                  r"identified"):
-        misallocation(df.assign(K=[4.0, 8.0, 9.0, 2.0, 2.0, 32.0]), output="Y", capital="K",
-                      labour="L", entity="prov", time="year")
+    with pytest.raises(
+        DataError,
+        match=r"'K' must be strictly positive \(logarithms are "
+        r"taken\), but is non-positive at b 2014",
+    ):
+        misallocation(
+            df.assign(K=[4.0, 8.0, 9.0, 16.0, 0.0, 1.0]),
+            output="Y",
+            capital="K",
+            labour="L",
+            entity="prov",
+            time="year",
+        )
+    with pytest.raises(
+        IdentificationError,
+        match=r"capital elasticity of prov \['b'\] is not "
+        r"identified",
+    ):
+        misallocation(
+            df.assign(K=[4.0, 8.0, 9.0, 2.0, 2.0, 32.0]),
+            output="Y",
+            capital="K",
+            labour="L",
+            entity="prov",
+            time="year",
+        )
     with pytest.raises(IdentificationError, match=r"prov \['c'\] is not identified"):
-        extra = pd.DataFrame({"prov": ["c"], "year": [2013], "Y": [1.0], "K": [1.0],
-                              "L": [1.0]})
-        misallocation(pd.concat([df, extra]), output="Y", capital="K", labour="L",
-                      entity="prov", time="year")
+        extra = pd.DataFrame({"prov": ["c"], "year": [2013], "Y": [1.0], "K": [1.0], "L": [1.0]})
+        misallocation(
+            pd.concat([df, extra]), output="Y", capital="K", labour="L", entity="prov", time="year"
+        )
     with pytest.raises(DataError, match=r"column\(s\) 'GDP' not found"):
         misallocation(df, output="GDP", capital="K", labour="L", entity="prov", time="year")
     with pytest.raises(SpecError, match=r"'slopes' must be one of 'entity', 'common'"):
-        misallocation(df, output="Y", capital="K", labour="L", entity="prov", time="year",
-                      slopes="province")  # type: ignore[arg-type]
+        misallocation(
+            df, output="Y", capital="K", labour="L", entity="prov", time="year", slopes="province"
+        )  # type: ignore[arg-type]
 
 
 def test_elasticity_outside_unit_interval_warns():
@@ -146,6 +179,5 @@ def test_elasticity_outside_unit_interval_warns():
     b = df["prov"] == "b"
     df.loc[b, "Y"] = df.loc[b, "K"] ** 1.2 * df.loc[b, "L"] ** -0.2  # beta_K = 1.2
     with pytest.warns(RuntimeWarning, match=r"outside \(0, 1\) for prov \['b'\]"):
-        res = misallocation(df, output="Y", capital="K", labour="L", entity="prov",
-                            time="year")
+        res = misallocation(df, output="Y", capital="K", labour="L", entity="prov", time="year")
     np.testing.assert_allclose(res.elasticities["beta_K"], [0.5, 1.2], rtol=1e-10)

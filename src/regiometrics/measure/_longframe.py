@@ -45,9 +45,11 @@ def where(df: pd.DataFrame, mask: np.ndarray | pd.Series, keys: Sequence[str | N
     """Format the rows selected by ``mask`` as ``'key1=a, key2=b'`` labels (at most a few)."""
     keys = [k for k in keys if k is not None]
     rows = df.loc[np.asarray(mask, dtype=bool), keys]
-    labels = list(dict.fromkeys(  # unique, in data order; e.g. "Beijing 2010"
-        " ".join(str(v) for v in row) for row in rows.itertuples(index=False, name=None)
-    ))
+    labels = list(
+        dict.fromkeys(  # unique, in data order; e.g. "Beijing 2010"
+            " ".join(str(v) for v in row) for row in rows.itertuples(index=False, name=None)
+        )
+    )
     extra = len(labels) - _MAX_LISTED
     text = ", ".join(labels[:_MAX_LISTED])
     if extra > 0:
@@ -109,12 +111,12 @@ def check_labels(func: str, df: pd.DataFrame, column: str, keys: Sequence[str | 
 
 def check_unique(func: str, df: pd.DataFrame, keys: Sequence[str | None]) -> None:
     """Raise DataError if ``keys`` do not identify rows uniquely."""
-    keys = [k for k in keys if k is not None]
-    dup = df.duplicated(subset=keys, keep=False).to_numpy()
+    present = [k for k in keys if k is not None]
+    dup = df.duplicated(subset=present, keep=False).to_numpy()
     if dup.any():
         raise DataError(
-            f"{func}: rows are not unique by ({', '.join(keys)}); duplicated at "
-            f"{where(df, dup, keys)}. Aggregate or drop the duplicates first."
+            f"{func}: rows are not unique by ({', '.join(present)}); duplicated at "
+            f"{where(df, dup, present)}. Aggregate or drop the duplicates first."
         )
 
 

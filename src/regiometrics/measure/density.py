@@ -95,14 +95,17 @@ def kernel_density(
     if isinstance(bandwidth, str):
         check_option(func, "bandwidth", bandwidth, BandwidthRule)
     elif not (isinstance(bandwidth, int | float) and np.isfinite(bandwidth) and bandwidth > 0):
-        raise DataError(f"{func}: 'bandwidth' must be 'scott', 'silverman' or a positive "
-                        f"number (the kernel standard deviation); got {bandwidth!r}.")
+        raise DataError(
+            f"{func}: 'bandwidth' must be 'scott', 'silverman' or a positive "
+            f"number (the kernel standard deviation); got {bandwidth!r}."
+        )
     available = [scalar(v) for v in sorted(pd.unique(df[time]), key=lambda v: (str(type(v)), v))]
     chosen = available if times is None else list(times)
     missing = [t for t in chosen if t not in set(available)]
     if missing:
-        raise DataError(f"{func}: {time} {missing} not in the data; available periods are "
-                        f"{available}.")
+        raise DataError(
+            f"{func}: {time} {missing} not in the data; available periods are {available}."
+        )
     if not chosen:
         raise DataError(f"{func}: no periods chosen; give at least one in 'times'.")
 
@@ -116,8 +119,9 @@ def kernel_density(
                 f"{func}: '{value}' in {time}={t} has {int(sel.sum())} observation(s) and "
                 f"no spread; a kernel density needs at least two distinct values."
             )
-        kde = gaussian_kde(xs, bw_method=bandwidth if isinstance(bandwidth, str) else None,
-                           weights=ws)
+        kde = gaussian_kde(
+            xs, bw_method=bandwidth if isinstance(bandwidth, str) else None, weights=ws
+        )
         if not isinstance(bandwidth, str):
             sigma = float(np.sqrt(kde.covariance[0, 0])) / kde.factor
             kde.set_bandwidth(bandwidth / sigma)
@@ -133,8 +137,9 @@ def kernel_density(
     else:
         points = np.asarray(grid, dtype=float)
         if points.ndim != 1 or len(points) < 2 or np.any(np.diff(points) <= 0):
-            raise DataError(f"{func}: 'grid' must be a 1-D increasing sequence of at least "
-                            "two points.")
+            raise DataError(
+                f"{func}: 'grid' must be a 1-D increasing sequence of at least two points."
+            )
     frames = [
         pd.DataFrame({"time": scalar(t), "x": points, "density": kde(points), "bandwidth": h})
         for t, kde, h, _, _ in estimates

@@ -40,16 +40,16 @@ import pandas as pd
 from scipy.special import xlogy
 
 from regiometrics.errors import DataError
-from regiometrics.measure._longframe import (
-    check_labels,
-    check_option,
-    check_positive,
-    check_unique,
-    numeric_column,
-    require_columns,
-    scalar,
-    time_groups,
+from regiometrics.measure._inequality_core import (
+    finish,
+    gini_index,
+    groups,
+    pair_sums,
+    prepare,
+    theil_index,
+    time_value,
 )
+from regiometrics.measure._longframe import check_option, time_groups
 
 TheilKind = Literal["T", "L"]
 NationalLevel = Literal["mean", "weighted"]
@@ -65,78 +65,7 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- input
-
-
-def _prepare(
-    func: str,
-    df: pd.DataFrame,
-    *,
-    value: str,
-    entity: str,
-    time: str | None,
-    group: str | None,
-    weight: str | None,
-    strict: bool | None,
-    why: str,
-) -> pd.DataFrame:
-    """Validate and return a frame with columns ``_t, _g, _x, _w`` (``_w`` raw weights)."""
-    require_columns(func, df, [entity, time, group, value, weight])
-    keys = [entity, time]
-    for label in (entity, time, group):
-        if label is not None:
-            check_labels(func, df, label, keys)
-    check_unique(func, df, keys)
-    x = numeric_column(func, df, value, keys)
-    if strict is not None:  # None: any sign allowed
-        check_positive(func, df, value, x, keys, strict=strict, why=why)
-    if weight is None:
-        w = np.ones(len(df))
-    else:
-        w = numeric_column(func, df, weight, keys)
-        check_positive(func, df, weight, w, keys, strict=True, why="weights")
-    out = pd.DataFrame(
-        {
-            "_t": df[time].to_numpy() if time is not None else np.zeros(len(df)),
-            "_g": df[group].to_numpy() if group is not None else np.zeros(len(df)),
-            "_x": x,
-            "_w": w,
-        },
-        index=df.index,
-    )
-    for t, part in time_groups(out, "_t"):
-        if strict is not None and part["_x"].sum() <= 0:
-            label = "" if time is None else f" in {time}={t}"
-            raise DataError(
-                f"{func}: all values of '{value}' are zero{label}; the mean must be positive "
-                "for a relative inequality measure."
-            )
-    return out
-
-
-def _groups(frame: pd.DataFrame) -> list[Hashable]:
-    return sorted(pd.unique(frame["_g"]), key=str)
-
-
-def _time_value(time: str | None, t: Any) -> Any:
-    return None if time is None else scalar(t)
-
-
 # --------------------------------------------------------------------------- Theil
-
-
-def _theil(x: np.ndarray, w: np.ndarray, kind: str) -> float:
-    """Theil index of ``x`` with weights ``w`` summing to one.
-
-    T = sum_i w_i (x_i/mu) ln(x_i/mu);  L = sum_i w_i ln(mu/x_i);  mu = sum_i w_i x_i.
-    """
-    mu = float(np.dot(w, x))
-    if mu == 0.0:  # a group of zeros (T only): no inequality inside it
-        return 0.0
-    r = x / mu
-    if kind == "T":
-        return float(np.sum(xlogy(w * r, r)))
-    return float(-np.dot(w, np.log(r)))
 
 
 def theil(
@@ -180,16 +109,27 @@ def theil(
     T accepts zero values (:math:`0 \ln 0 = 0`); L needs strictly positive values.
     """
     check_option("theil", "kind", kind, TheilKind)
-    frame = _prepare(
-        "theil", df, value=value, entity=entity, time=time, group=None, weight=weight,
-        strict=(kind == "L"), why=f"Theil {kind} takes logarithms of it",
+    frame = prepare(
+        "theil",
+        df,
+        value=value,
+        entity=entity,
+        time=time,
+        group=None,
+        weight=weight,
+        strict=(kind == "L"),
+        why=f"Theil {kind} takes logarithms of it",
     )
     rows = []
     for t, part in time_groups(frame, "_t"):
         w = part["_w"].to_numpy() / part["_w"].sum()
         rows.append(
-            {"time": _time_value(time, t), "kind": kind, "n": len(part),
-             "total": _theil(part["_x"].to_numpy(), w, kind)}
+            {
+                "time": time_value(time, t),
+                "kind": kind,
+                "n": len(part),
+                "total": theil_index(part["_x"].to_numpy(), w, kind),
+            }
         )
     return pd.DataFrame(rows)
 
@@ -235,72 +175,73 @@ def theil_decomposition(
     Unweighted T agrees with pysal ``inequality.theil.TheilD`` (``T``, ``bg``, ``wg``).
     """
     check_option("theil_decomposition", "kind", kind, TheilKind)
-    frame = _prepare(
-        "theil_decomposition", df, value=value, entity=entity, time=time, group=group,
-        weight=weight, strict=(kind == "L"), why=f"Theil {kind} takes logarithms of it",
+    frame = prepare(
+        "theil_decomposition",
+        df,
+        value=value,
+        entity=entity,
+        time=time,
+        group=group,
+        weight=weight,
+        strict=(kind == "L"),
+        why=f"Theil {kind} takes logarithms of it",
     )
-    labels = _groups(frame)
+    labels = groups(frame)
     rows = []
     for t, part in time_groups(frame, "_t"):
-        x = part["_x"].to_numpy()
+        x, codes = part["_x"].to_numpy(), part["_g"].to_numpy()
         w = part["_w"].to_numpy() / part["_w"].sum()
         mu = float(np.dot(w, x))
-        total = _theil(x, w, kind)
-        row: dict[str, Any] = {"time": _time_value(time, t), "kind": kind, "n": len(part),
-                               "total": total}
-        per_group: dict[str, float] = {}
-        between = within = 0.0
-        g_codes = part["_g"].to_numpy()
-        for g in labels:
-            sel = g_codes == g
-            if not sel.any():
-                per_group.update({f"theil:{g}": np.nan, f"within:{g}": np.nan,
-                                  f"share_within:{g}": np.nan, f"weight_share:{g}": np.nan,
-                                  f"value_share:{g}": np.nan})
-                continue
+        row: dict[str, Any] = {
+            "time": time_value(time, t),
+            "kind": kind,
+            "n": len(part),
+            "total": theil_index(x, w, kind),
+            "between": 0.0,
+            "within": 0.0,
+        }
+        for g in pd.unique(codes):
+            sel = codes == g
             wg = float(w[sel].sum())
             mug = float(np.dot(w[sel], x[sel])) / wg
             sg = wg * mug / mu
-            tg = _theil(x[sel], w[sel] / wg, kind)
-            if kind == "T":
-                contrib = sg * tg
-                between += float(xlogy(sg, mug / mu))
-            else:
-                contrib = wg * tg
-                between += wg * float(np.log(mu / mug))
-            within += contrib
-            per_group.update({f"theil:{g}": tg, f"within:{g}": contrib,
-                              f"share_within:{g}": contrib / total if total > 0 else np.nan,
-                              f"weight_share:{g}": wg, f"value_share:{g}": sg})
-        row.update({"between": between, "within": within,
-                    "share_between": between / total if total > 0 else np.nan,
-                    "share_within": within / total if total > 0 else np.nan})
-        row.update(per_group)
+            tg = theil_index(x[sel], w[sel] / wg, kind)
+            if kind == "T":  # within weight S_g, between term S_g ln(mu_g/mu)
+                contrib, between = sg * tg, float(xlogy(sg, mug / mu))
+            else:  # within weight W_g, between term W_g ln(mu/mu_g)
+                contrib, between = wg * tg, wg * float(np.log(mu / mug))
+            row["within"] += contrib
+            row["between"] += between
+            row.update(
+                {
+                    f"theil:{g}": tg,
+                    f"within:{g}": contrib,
+                    f"weight_share:{g}": wg,
+                    f"value_share:{g}": sg,
+                }
+            )
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = finish(
+        rows,
+        ["time", "kind", "n", "total", "between", "within"],
+        {p: labels for p in ("theil", "within", "weight_share", "value_share")},
+        ["between", "within", *(f"within:{g}" for g in labels)],
+    )
+    return _order_theil(out, labels)
+
+
+def _order_theil(out: pd.DataFrame, labels: list[Hashable]) -> pd.DataFrame:
+    """Documented column order: head, shares, then the per-group blocks."""
+    head = ["time", "kind", "n", "total", "between", "within", "share_between", "share_within"]
+    blocks = [
+        f"{p}:{g}"
+        for p in ("theil", "within", "share_within", "weight_share", "value_share")
+        for g in labels
+    ]
+    return out[head + blocks]
 
 
 # --------------------------------------------------------------------------- Gini
-
-
-def _pair_sums(a: np.ndarray, wa: np.ndarray, b: np.ndarray,
-               wb: np.ndarray) -> tuple[float, float]:
-    """Return (sum_ir wa_i wb_r (a_i - b_r)_+, sum_ir wa_i wb_r (b_r - a_i)_+) in O(n log n)."""
-    order = np.argsort(b, kind="stable")
-    bs, ws = b[order], wb[order]
-    cw = np.concatenate(([0.0], np.cumsum(ws)))
-    cwb = np.concatenate(([0.0], np.cumsum(ws * bs)))
-    k = np.searchsorted(bs, a, side="left")  # number of b strictly below each a_i
-    below_w, below_wb = cw[k], cwb[k]
-    pos = a * below_w - below_wb
-    neg = (cwb[-1] - below_wb) - a * (cw[-1] - below_w)
-    return float(np.dot(wa, pos)), float(np.dot(wa, neg))
-
-
-def _gini(x: np.ndarray, w: np.ndarray) -> float:
-    """G = sum_ij w_i w_j |x_i - x_j| / (2 mu) with weights summing to one."""
-    pos, neg = _pair_sums(x, w, x, w)
-    return (pos + neg) / (2.0 * float(np.dot(w, x)))
 
 
 def gini(
@@ -325,13 +266,27 @@ def gini(
     the form of pysal's ``Gini`` and R ``ineq::Gini(x, corr = FALSE)``. Values must be
     non-negative. Computed in :math:`O(n\log n)` from sorted cumulative sums.
     """
-    frame = _prepare("gini", df, value=value, entity=entity, time=time, group=None,
-                     weight=weight, strict=False, why="the Gini coefficient needs it")
+    frame = prepare(
+        "gini",
+        df,
+        value=value,
+        entity=entity,
+        time=time,
+        group=None,
+        weight=weight,
+        strict=False,
+        why="the Gini coefficient needs it",
+    )
     rows = []
     for t, part in time_groups(frame, "_t"):
         w = part["_w"].to_numpy() / part["_w"].sum()
-        rows.append({"time": _time_value(time, t), "n": len(part),
-                     "total": _gini(part["_x"].to_numpy(), w)})
+        rows.append(
+            {
+                "time": time_value(time, t),
+                "n": len(part),
+                "total": gini_index(part["_x"].to_numpy(), w),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -376,62 +331,75 @@ def dagum_gini(
     :math:`(y_h-y_j)_+`. :math:`G = G_w + G_{nb} + G_t` exactly; ``total`` is computed
     directly from all pairs. Unweighted, :math:`p_j = n_j/n` as in Dagum (1997).
     """
-    frame = _prepare("dagum_gini", df, value=value, entity=entity, time=time, group=group,
-                     weight=weight, strict=False, why="the Gini coefficient needs it")
-    labels = _groups(frame)
+    frame = prepare(
+        "dagum_gini",
+        df,
+        value=value,
+        entity=entity,
+        time=time,
+        group=group,
+        weight=weight,
+        strict=False,
+        why="the Gini coefficient needs it",
+    )
+    labels = groups(frame)
+    pairs = [f"{g}|{h}" for g, h in combinations(labels, 2)]
     rows = []
     for t, part in time_groups(frame, "_t"):
-        x = part["_x"].to_numpy()
+        x, codes = part["_x"].to_numpy(), part["_g"].to_numpy()
         w = part["_w"].to_numpy() / part["_w"].sum()
         mu = float(np.dot(w, x))
-        total = _gini(x, w)
-        codes = part["_g"].to_numpy()
-        members = {g: codes == g for g in labels}
-        stats: dict[Hashable, tuple[float, float, float]] = {}
-        row: dict[str, Any] = {"time": _time_value(time, t), "n": len(part), "total": total}
-        parts: dict[str, float] = {}
-        within = 0.0
-        for g in labels:
-            sel = members[g]
-            if not sel.any():
-                parts.update({f"gini:{g}": np.nan, f"within:{g}": np.nan,
-                              f"share_within:{g}": np.nan})
-                continue
+        row: dict[str, Any] = {
+            "time": time_value(time, t),
+            "n": len(part),
+            "total": gini_index(x, w),
+            "within": 0.0,
+            "between": 0.0,
+            "transvariation": 0.0,
+        }
+        present = [g for g in labels if (codes == g).any()]
+        stats: dict[Hashable, tuple[float, float, float]] = {}  # W_j, mu_j, s_j
+        for g in present:
+            sel = codes == g
             wg = float(w[sel].sum())
             mug = float(np.dot(w[sel], x[sel])) / wg
-            pos, neg = _pair_sums(x[sel], w[sel], x[sel], w[sel])
+            pos, neg = pair_sums(x[sel], w[sel], x[sel], w[sel])
             gjj = (pos + neg) / (2.0 * wg**2 * mug) if mug > 0 else 0.0
             stats[g] = (wg, mug, wg * mug / mu)
-            contrib = gjj * wg * stats[g][2]
-            within += contrib
-            parts.update({f"gini:{g}": gjj, f"within:{g}": contrib,
-                          f"share_within:{g}": contrib / total if total > 0 else np.nan})
-        between = trans = 0.0
-        for g, h in combinations(labels, 2):
-            key = f"{g}|{h}"
-            if g not in stats or h not in stats:
-                parts.update({f"gini:{key}": np.nan, f"D:{key}": np.nan,
-                              f"between:{key}": np.nan, f"transvariation:{key}": np.nan})
-                continue
+            row[f"gini:{g}"], row[f"within:{g}"] = gjj, gjj * wg * stats[g][2]
+            row["within"] += row[f"within:{g}"]
+        for g, h in combinations(present, 2):
             (wj, muj, sj), (wh, muh, sh) = stats[g], stats[h]
-            pos, neg = _pair_sums(x[members[g]], w[members[g]], x[members[h]], w[members[h]])
+            pos, neg = pair_sums(x[codes == g], w[codes == g], x[codes == h], w[codes == h])
             # two all-zero groups have no differences: G_jh = 0
             gjh = (pos + neg) / (wj * wh * (muj + muh)) if muj + muh > 0 else 0.0
             high, low = (pos, neg) if muj >= muh else (neg, pos)  # d_jh, p_jh (times W_j W_h)
             djh = (high - low) / (high + low) if high + low > 0 else 0.0
             weight_jh = gjh * (wj * sh + wh * sj)
-            between += weight_jh * djh
-            trans += weight_jh * (1.0 - djh)
-            parts.update({f"gini:{key}": gjh, f"D:{key}": djh,
-                          f"between:{key}": weight_jh * djh,
-                          f"transvariation:{key}": weight_jh * (1.0 - djh)})
-        share = (lambda v: v / total) if total > 0 else (lambda v: np.nan)
-        row.update({"within": within, "between": between, "transvariation": trans,
-                    "share_within": share(within), "share_between": share(between),
-                    "share_transvariation": share(trans)})
-        row.update(parts)
+            key = f"{g}|{h}"
+            row.update(
+                {
+                    f"gini:{key}": gjh,
+                    f"D:{key}": djh,
+                    f"between:{key}": weight_jh * djh,
+                    f"transvariation:{key}": weight_jh * (1.0 - djh),
+                }
+            )
+            row["between"] += weight_jh * djh
+            row["transvariation"] += weight_jh * (1.0 - djh)
         rows.append(row)
-    return pd.DataFrame(rows)
+    head = ["time", "n", "total", "within", "between", "transvariation"]
+    out = finish(
+        rows,
+        head,
+        {"gini": labels, "within": labels},
+        ["within", "between", "transvariation", *(f"within:{g}" for g in labels)],
+    )
+    pair_cols = [f"{p}:{k}" for p in ("gini", "D", "between", "transvariation") for k in pairs]
+    out = out.join(pd.DataFrame(rows).reindex(columns=pair_cols))
+    shares = ["share_within", "share_between", "share_transvariation"]
+    group_cols = [f"{p}:{g}" for p in ("gini", "within", "share_within") for g in labels]
+    return out[head + shares + group_cols + pair_cols]
 
 
 # --------------------------------------------------------------------------- imbalance
@@ -483,13 +451,21 @@ def imbalance_index(
     func = "imbalance_index"
     if not isinstance(national, pd.Series):
         check_option(func, "national", national, NationalLevel)
-    frame = _prepare(func, df, value=value, entity=entity, time=time, group=entity,
-                     weight=weight, strict=None, why="")
-    entities = _groups(frame)
+    frame = prepare(
+        func,
+        df,
+        value=value,
+        entity=entity,
+        time=time,
+        group=entity,
+        weight=weight,
+        strict=None,
+        why="",
+    )
+    entities = groups(frame)
     rows = []
-    previous = np.nan
     for t, part in time_groups(frame, "_t"):
-        x = part["_x"].to_numpy()
+        x, codes = part["_x"].to_numpy(), part["_g"].to_numpy()
         delta = part["_w"].to_numpy() / part["_w"].sum()
         if isinstance(national, pd.Series):
             if time is None or t not in national.index:
@@ -498,30 +474,22 @@ def imbalance_index(
                     "indexed by every time period of the data."
                 )
             level = float(national.loc[t])
-        elif national == "mean":
-            level = float(x.mean())
         else:
-            level = float(np.dot(delta, x))
-        if normalize:
-            if level == 0:
-                raise DataError(
-                    f"{func}: the national level is 0 in {time}={t}; cannot normalise to "
-                    "FT_N = 1. Pass normalize=False."
-                )
-            dev = np.abs(x / level - 1.0)
-        else:
-            dev = np.abs(x - level)
-        parts = delta * dev
-        index = float(parts.sum())
-        row: dict[str, Any] = {"time": _time_value(time, t), "index": index,
-                               "change": index - previous, "national": level}
-        codes = list(part["_g"])
-        for k in entities:
-            if k in codes:
-                j = codes.index(k)
-                row[f"share:{k}"], row[f"part:{k}"] = float(delta[j]), float(parts[j])
-            else:
-                row[f"share:{k}"] = row[f"part:{k}"] = np.nan
+            level = float(x.mean()) if national == "mean" else float(np.dot(delta, x))
+        if normalize and level == 0:
+            raise DataError(
+                f"{func}: the national level is 0 in {time}={t}; cannot normalise to "
+                "FT_N = 1. Pass normalize=False."
+            )
+        parts = delta * (np.abs(x / level - 1.0) if normalize else np.abs(x - level))
+        row: dict[str, Any] = {
+            "time": time_value(time, t),
+            "index": float(parts.sum()),
+            "national": level,
+        }
+        row.update({f"share:{k}": d for k, d in zip(codes, delta)})
+        row.update({f"part:{k}": v for k, v in zip(codes, parts)})
         rows.append(row)
-        previous = index
-    return pd.DataFrame(rows)
+    out = finish(rows, ["time", "index", "national"], {"share": entities, "part": entities}, [])
+    out.insert(2, "change", out["index"].diff())
+    return out

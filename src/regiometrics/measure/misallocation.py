@@ -55,7 +55,7 @@ __all__ = ["Misallocation", "Slopes", "misallocation"]
 
 @dataclass(frozen=True)
 class Misallocation:
-    """Result of :func:`misallocation`.
+    r"""Result of :func:`misallocation`.
 
     Attributes
     ----------
@@ -153,8 +153,7 @@ def misallocation(
     n_slopes = n_ent if slopes == "entity" else 1
     beta_k = np.asarray(fit.params[-n_slopes:], dtype=float)
     df_resid = int(n - design.shape[1])
-    se = (np.asarray(fit.bse[-n_slopes:], dtype=float) if df_resid > 0
-          else np.full(n_slopes, np.nan))
+    se = np.asarray(fit.bse[-n_slopes:], dtype=float) if df_resid > 0 else np.full(n_slopes, np.nan)
     if slopes == "common":
         beta_k, se = np.repeat(beta_k, n_ent), np.repeat(se, n_ent)
     outside = [str(e) for e, b in zip(entities, beta_k) if not 0 < b < 1]
@@ -167,18 +166,18 @@ def misallocation(
             stacklevel=2,
         )
 
-    frame = _distortions(df[keys].reset_index(drop=True), y, k, l, time_code,
-                         beta_k[ent_code])
-    elasticities = pd.DataFrame({entity: entities, "beta_K": beta_k, "beta_L": 1.0 - beta_k,
-                                 "std_error": se})
+    frame = _distortions(df[keys].reset_index(drop=True), y, k, l, time_code, beta_k[ent_code])
+    elasticities = pd.DataFrame(
+        {entity: entities, "beta_K": beta_k, "beta_L": 1.0 - beta_k, "std_error": se}
+    )
     ss_tot = float(np.sum((lny - lny.mean()) ** 2))
     r2 = 1.0 - float(np.sum(fit.resid**2)) / ss_tot if ss_tot > 0 else np.nan
-    return Misallocation(frame=frame, elasticities=elasticities, nobs=n, df_resid=df_resid,
-                         r2=r2)
+    return Misallocation(frame=frame, elasticities=elasticities, nobs=n, df_resid=df_resid, r2=r2)
 
 
-def _check_slopes_identified(func: str, entity: str, entities: pd.Index, code: np.ndarray,
-                             lnk: np.ndarray, slopes: str) -> None:
+def _check_slopes_identified(
+    func: str, entity: str, entities: pd.Index, code: np.ndarray, lnk: np.ndarray, slopes: str
+) -> None:
     if slopes != "entity":
         return
     counts = np.bincount(code, minlength=len(entities))
@@ -196,8 +195,14 @@ def _check_slopes_identified(func: str, entity: str, entities: pd.Index, code: n
         )
 
 
-def _distortions(keys: pd.DataFrame, y: np.ndarray, k: np.ndarray, l: np.ndarray,
-                 period: np.ndarray, beta_k: np.ndarray) -> pd.DataFrame:
+def _distortions(
+    keys: pd.DataFrame,
+    y: np.ndarray,
+    k: np.ndarray,
+    l: np.ndarray,
+    period: np.ndarray,
+    beta_k: np.ndarray,
+) -> pd.DataFrame:
     """Per-year shares, aggregate elasticities, gamma, tau and RM (003 eqs. 12-13)."""
 
     def share(v: np.ndarray) -> np.ndarray:

@@ -33,7 +33,8 @@ reference_growth, sensitivity, expected_change, resilience`` where ``measure`` i
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any, Literal
+from itertools import pairwise
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ from regiometrics.measure._longframe import (
 )
 
 PhaseKind = Literal["contraction", "expansion"]
-PhaseInput = pd.DataFrame | Sequence[tuple[Any, Any] | tuple[Any, Any, str]]
+PhaseInput: TypeAlias = pd.DataFrame | Sequence[tuple[Any, Any] | tuple[Any, Any, str]]
 
 __all__ = ["PhaseKind", "detect_phases", "resilience"]
 
@@ -121,18 +122,25 @@ def detect_phases(reference: pd.Series) -> pd.DataFrame:
         current = s if s != 0 else current
         direction[k] = current
     times = ref.index.to_list()
-    cuts = [0] + [k + 1 for k in range(len(direction) - 1)
-                  if direction[k] != direction[k + 1]] + [len(times) - 1]
+    cuts = (
+        [0]
+        + [k + 1 for k in range(len(direction) - 1) if direction[k] != direction[k + 1]]
+        + [len(times) - 1]
+    )
     rows = []
-    for number, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]), start=1):
+    for number, (a, b) in enumerate(pairwise(cuts), start=1):
         start_value, end_value = float(ref.iloc[a]), float(ref.iloc[b])
-        rows.append({
-            "phase": number,
-            "kind": "expansion" if direction[a] > 0 else "contraction",
-            "start": scalar(times[a]), "end": scalar(times[b]),
-            "reference_start": start_value, "reference_end": end_value,
-            "reference_growth": end_value / start_value - 1.0 if start_value != 0 else np.nan,
-        })
+        rows.append(
+            {
+                "phase": number,
+                "kind": "expansion" if direction[a] > 0 else "contraction",
+                "start": scalar(times[a]),
+                "end": scalar(times[b]),
+                "reference_start": start_value,
+                "reference_end": end_value,
+                "reference_growth": end_value / start_value - 1.0 if start_value != 0 else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -147,17 +155,14 @@ def _phase_table(phases: PhaseInput) -> list[tuple[Any, Any, str | None]]:
         for item in phases:
             if not isinstance(item, tuple | list) or len(item) not in (2, 3):
                 raise DataError(
-                    f"{func}: each phase must be (start, end) or (start, end, kind); got "
-                    f"{item!r}."
+                    f"{func}: each phase must be (start, end) or (start, end, kind); got {item!r}."
                 )
             table.append((item[0], item[1], item[2] if len(item) == 3 else None))
     if not table:
         raise DataError(f"{func}: no phases given; pass at least one (start, end) pair.")
     for start, end, kind in table:
         if not start < end:
-            raise DataError(
-                f"{func}: phase ({start!r}, {end!r}) must start before it ends."
-            )
+            raise DataError(f"{func}: phase ({start!r}, {end!r}) must start before it ends.")
         if kind is not None:
             check_option(func, "phase kind", kind, PhaseKind)
     return table
@@ -214,16 +219,24 @@ def resilience(
     check_unique(func, df, keys)
     x = numeric_column(func, df, value, keys)
     check_positive(func, df, value, x, keys, strict=False, why="growth rates are taken")
-    data = pd.DataFrame({"e": df[entity].to_numpy(), "t": df[time].to_numpy(),
-                         "i": df[industry].to_numpy() if industry is not None else 0,
-                         "x": x})
+    data = pd.DataFrame(
+        {
+            "e": df[entity].to_numpy(),
+            "t": df[time].to_numpy(),
+            "i": df[industry].to_numpy() if industry is not None else 0,
+            "x": x,
+        }
+    )
     # entity x time x industry array of values (industry absent -> 0)
-    cube = data.pivot_table(index=["e", "t"], columns="i", values="x", aggfunc="sum",
-                            fill_value=0.0)
+    cube = data.pivot_table(
+        index=["e", "t"], columns="i", values="x", aggfunc="sum", fill_value=0.0
+    )
     ref_by_industry = _reference_by_industry(data, reference, industry)
     if phases is None:
-        table = [(p.start, p.end, p.kind)
-                 for p in detect_phases(ref_by_industry.sum(axis=1)).itertuples()]
+        table = [
+            (p.start, p.end, p.kind)
+            for p in detect_phases(ref_by_industry.sum(axis=1)).itertuples()
+        ]
     else:
         table = _phase_table(phases)
 
@@ -254,22 +267,24 @@ def resilience(
         with np.errstate(divide="ignore", invalid="ignore"):
             g_ind = np.where(rs > 0, re_ / rs - 1.0, np.nan)  # NaN: no reference base
         for e in sorted(data["e"].unique(), key=str):
-            rows.append(_entity_row(func, cube, e, number, kind, start, end, g_ref, g_ind,
-                                    entity, time))
+            rows.append(
+                _entity_row(func, cube, e, number, kind, start, end, g_ref, g_ind, entity, time)
+            )
     out = pd.DataFrame(rows)
     return out.rename(columns={"entity": entity}) if entity != "entity" else out
 
 
-def _reference_by_industry(data: pd.DataFrame, reference: pd.Series | None,
-                           industry: str | None) -> pd.DataFrame:
+def _reference_by_industry(
+    data: pd.DataFrame, reference: pd.Series | None, industry: str | None
+) -> pd.DataFrame:
     """Reference values as a time x industry frame (a single column without industries)."""
     func = "resilience"
     if reference is None:
-        return data.pivot_table(index="t", columns="i", values="x", aggfunc="sum",
-                                fill_value=0.0)
+        return data.pivot_table(index="t", columns="i", values="x", aggfunc="sum", fill_value=0.0)
     if not isinstance(reference, pd.Series):
-        raise DataError(f"{func}: 'reference' must be a pandas Series, got "
-                        f"{type(reference).__name__}.")
+        raise DataError(
+            f"{func}: 'reference' must be a pandas Series, got {type(reference).__name__}."
+        )
     if industry is None:
         ref = _reference_frame(reference)
         return ref.to_frame(0)
@@ -289,9 +304,19 @@ def _reference_by_industry(data: pd.DataFrame, reference: pd.Series | None,
     return ref.fillna(0.0)
 
 
-def _entity_row(func: str, cube: pd.DataFrame, e: Hashable, number: int, kind: str,
-                start: Any, end: Any, g_ref: float, g_ind: np.ndarray, entity: str,
-                time: str) -> dict[str, Any]:
+def _entity_row(
+    func: str,
+    cube: pd.DataFrame,
+    e: Hashable,
+    number: int,
+    kind: str,
+    start: Any,
+    end: Any,
+    g_ref: float,
+    g_ind: np.ndarray,
+    entity: str,
+    time: str,
+) -> dict[str, Any]:
     try:
         xs = cube.loc[(e, start)].to_numpy()
         xe = cube.loc[(e, end)].to_numpy()
@@ -319,10 +344,18 @@ def _entity_row(func: str, cube: pd.DataFrame, e: Hashable, number: int, kind: s
         )
     expected = float(np.dot(xs[xs > 0], g_ind[xs > 0]))
     return {
-        "entity": scalar(e), "phase": number, "kind": kind, "measure": _MEASURE[kind],
-        "start": scalar(start), "end": scalar(end), "value_start": total_s,
-        "value_end": total_e, "change": change, "growth": growth,
-        "reference_growth": g_ref, "sensitivity": growth / g_ref,
+        "entity": scalar(e),
+        "phase": number,
+        "kind": kind,
+        "measure": _MEASURE[kind],
+        "start": scalar(start),
+        "end": scalar(end),
+        "value_start": total_s,
+        "value_end": total_e,
+        "change": change,
+        "growth": growth,
+        "reference_growth": g_ref,
+        "sensitivity": growth / g_ref,
         "expected_change": expected,
         "resilience": (change - expected) / abs(expected) if expected != 0 else np.nan,
     }

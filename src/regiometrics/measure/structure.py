@@ -54,8 +54,9 @@ def _keys(entity: str, time: str | None) -> list[str]:
     return [entity] if time is None else [entity, time]
 
 
-def _entity_frame(func: str, df: pd.DataFrame, entity: str, time: str | None,
-                  columns: Sequence[str | None]) -> None:
+def _entity_frame(
+    func: str, df: pd.DataFrame, entity: str, time: str | None, columns: Sequence[str | None]
+) -> None:
     require_columns(func, df, [entity, time, *columns])
     for label in _keys(entity, time):
         check_labels(func, df, label, _keys(entity, time))
@@ -99,16 +100,25 @@ def hierarchy_coefficient(
     """
     func = "hierarchy_coefficient"
     if isinstance(sectors, str) or len(sectors) < 2:
-        raise DataError(f"{func}: 'sectors' must list at least two columns in hierarchy "
-                        f"order (e.g. ['Y1', 'Y2', 'Y3']); got {sectors!r}.")
+        raise DataError(
+            f"{func}: 'sectors' must list at least two columns in hierarchy "
+            f"order (e.g. ['Y1', 'Y2', 'Y3']); got {sectors!r}."
+        )
     _entity_frame(func, df, entity, time, [*sectors, total])
     keys = _keys(entity, time)
     parts = np.column_stack([numeric_column(func, df, c, keys) for c in sectors])
     for j, c in enumerate(sectors):
         check_positive(func, df, c, parts[:, j], keys, strict=False, why="it is value added")
     y = numeric_column(func, df, total, keys) if total else parts.sum(axis=1)
-    check_positive(func, df, total or "sum of sectors", y, keys, strict=True,
-                   why="it divides the sector values")
+    check_positive(
+        func,
+        df,
+        total or "sum of sectors",
+        y,
+        keys,
+        strict=True,
+        why="it divides the sector values",
+    )
     out = df[keys].reset_index(drop=True).copy()
     out["IS"] = parts @ np.arange(1, len(sectors) + 1) / y
     return out
@@ -129,8 +139,9 @@ class _Cube:
     period: np.ndarray  # for each region-year row: its time period code
 
 
-def _cube(func: str, df: pd.DataFrame, entity: str, industry: str, value: str,
-          time: str | None) -> _Cube:
+def _cube(
+    func: str, df: pd.DataFrame, entity: str, industry: str, value: str, time: str | None
+) -> _Cube:
     require_columns(func, df, [entity, time, industry, value])
     keys = [entity, industry] if time is None else [entity, industry, time]
     for label in keys:
@@ -152,8 +163,11 @@ def _cube(func: str, df: pd.DataFrame, entity: str, industry: str, value: str,
         )
     key_frame = labels.to_frame(index=False)
     key_frame.columns = region_keys  # factorize drops the level names
-    period = (pd.factorize(key_frame[time], sort=True)[0] if time is not None
-              else np.zeros(len(labels), dtype=int))
+    period = (
+        pd.factorize(key_frame[time], sort=True)[0]
+        if time is not None
+        else np.zeros(len(labels), dtype=int)
+    )
     return _Cube(key_frame, np.asarray(industries), values, row, col, period)
 
 
@@ -260,8 +274,10 @@ def variety(
     """
     func = "variety"
     if (sector is None) == (sector_digits is None):
-        raise DataError(f"{func}: give exactly one of 'sector' (a column) or 'sector_digits' "
-                        "(leading characters of the industry code) for the coarse level.")
+        raise DataError(
+            f"{func}: give exactly one of 'sector' (a column) or 'sector_digits' "
+            "(leading characters of the industry code) for the coarse level."
+        )
     if not base > 1:
         raise DataError(f"{func}: 'base' must be > 1, got {base!r}.")
     cube = _cube(func, df, entity, industry, value, time)
@@ -278,8 +294,9 @@ def variety(
         sector_of = pairs.set_index("i")["g"].reindex(range(len(cube.industries))).to_numpy()
     else:
         if not isinstance(sector_digits, int) or sector_digits < 1:
-            raise DataError(f"{func}: 'sector_digits' must be a positive integer, got "
-                            f"{sector_digits!r}.")
+            raise DataError(
+                f"{func}: 'sector_digits' must be a positive integer, got {sector_digits!r}."
+            )
         codes = pd.Series(cube.industries).astype(str)
         short = codes.str.len() <= sector_digits
         if short.any():
