@@ -50,24 +50,34 @@ def project(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a @ lstsq(a, b)
 
 
-def column_rank(a: np.ndarray, tol: float = 1e-7) -> tuple[int, np.ndarray]:
-    """Numerical rank of ``a`` and the pivot order of a column-pivoted QR.
+def dependent_columns(a: np.ndarray, tol: float = 1e-7) -> list[int]:
+    """Indices of columns of ``a`` that are (numerically) linear combinations of earlier ones.
 
-    Works on the k x k square root of the Gram matrix of the unit-length columns (same R
-    factor as the QR of ``a`` itself); a column counts as redundant when its pivoted R
-    diagonal is below ``tol`` times the largest one, i.e. condition number above ~1e7.
+    Columns are scanned left to right; a column is dependent when its residual on the
+    independent columns kept so far has less than ``tol`` of its own length.
     """
-    if a.shape[1] == 0:
-        return 0, np.zeros(0, dtype=int)
     norms = np.sqrt(np.einsum("ij,ij->j", a, a))
-    norms[norms == 0] = 1.0
-    a_s = a / norms
-    vals, vecs = np.linalg.eigh(a_s.T @ a_s)
-    root = (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
-    _, r, piv = sla.qr(root, pivoting=True)
-    diag = np.abs(np.diag(r))
-    rank = int(np.sum(diag > tol * max(diag[0], 1e-300))) if diag.size else 0
-    return rank, piv
+    kept: list[int] = []
+    dependent: list[int] = []
+    for j in range(a.shape[1]):
+        col = a[:, j]
+        if norms[j] == 0:
+            dependent.append(j)
+            continue
+        resid = col - project(a[:, kept], col) if kept else col
+        if np.sqrt(resid @ resid) < tol * norms[j]:
+            dependent.append(j)
+        else:
+            kept.append(j)
+    return dependent
+
+
+def canonical_correlations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Canonical correlations of the columns of ``a`` and ``b`` (descending)."""
+    ra = np.linalg.cholesky(a.T @ a)
+    rb = np.linalg.cholesky(b.T @ b)
+    cross = np.linalg.solve(rb, b.T @ a) @ np.linalg.inv(ra).T
+    return np.linalg.svd(cross, compute_uv=False)
 
 
 def group_sums(codes: np.ndarray, n_groups: int, h: np.ndarray) -> np.ndarray:
