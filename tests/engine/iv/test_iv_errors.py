@@ -80,6 +80,10 @@ def test_cluster_values(data):
     bad[0] = np.nan
     with pytest.raises(DataError, match=r"clusters has missing values"):
         fit_iv(y, w, x, z, vcov="cluster", clusters=bad)
+    labels = np.array([f"p{i}" for i in g], dtype=object)
+    labels[7] = None
+    with pytest.raises(DataError, match=r"clusters has missing values"):
+        fit_iv(y, w, x, z, vcov="cluster", clusters=np.column_stack([labels, g]))
 
 
 def test_identification_errors(data):

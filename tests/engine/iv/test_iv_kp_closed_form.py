@@ -126,7 +126,8 @@ def test_two_way_clustering_matches_linearmodels():
     g2 = np.random.default_rng(0).integers(0, 12, size=len(y))
     lm = IV2SLS(y, w, x, z).fit(cov_type="clustered", debiased=False,
                                 clusters=pd.DataFrame({"a": g, "b": g2}))
-    res = fit_iv(y, w, x, z, vcov="cluster", clusters=np.column_stack([g, g2]), small=False)
+    labels = np.column_stack([np.array([f"region{i}" for i in g], dtype=object), g2])
+    res = fit_iv(y, w, x, z, vcov="cluster", clusters=labels, small=False)
     order = [1, 2, 0]  # linearmodels: exog first, then endog
     np.testing.assert_allclose(res.vcov[np.ix_(order, order)], lm.cov, rtol=1e-9)
     assert res.n_clusters == min(len(np.unique(g)), 12)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from scipy import linalg as sla
 from scipy import sparse
 
@@ -101,19 +102,21 @@ class Clusters:
 
 
 def make_clusters(raw: np.ndarray) -> Clusters:
-    """Factorise cluster labels: ``raw`` is (n,) for one-way or (n, 2) for two-way."""
+    """Factorise cluster labels: ``raw`` is (n,) for one-way or (n, 2) for two-way.
+
+    Labels may be numbers or strings; missing labels get code -1 (the caller rejects them).
+    """
     cols = [raw] if raw.ndim == 1 else [raw[:, j] for j in range(raw.shape[1])]
     codes = []
     counts = []
     for col in cols:
-        _, inv = np.unique(col, return_inverse=True)
-        codes.append(inv.astype(np.int64))
-        counts.append(int(inv.max()) + 1)
+        code, uniques = pd.factorize(pd.Series(col), use_na_sentinel=True)
+        codes.append(code.astype(np.int64))
+        counts.append(len(uniques))
     if len(cols) == 2:
-        _, inter = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
-        inter = np.asarray(inter).reshape(-1)
+        inter, uniques = pd.factorize(codes[0] * counts[1] + codes[1])
         codes.append(inter.astype(np.int64))
-        counts.append(int(inter.max()) + 1)
+        counts.append(len(uniques))
     return Clusters(codes=tuple(codes), counts=tuple(counts))
 
 

@@ -189,9 +189,9 @@ def build_design(
                 f"clusters must have shape ({n},) or ({n}, 2) for one- or two-way clustering, "
                 f"got {raw.shape}."
             )
-        if raw.dtype.kind == "f" and not np.isfinite(raw).all():
-            raise DataError("clusters has missing values; every observation needs a cluster.")
         cl = make_clusters(raw)
+        if any((code < 0).any() for code in cl.codes):
+            raise DataError("clusters has missing values; every observation needs a cluster.")
         if cl.n_clusters < 2:
             raise DataError(
                 f"clustering needs at least 2 clusters, got {cl.n_clusters}; use vcov='robust'."

@@ -40,6 +40,7 @@ by default (small-sample only: enters F statistics and ``small`` corrections).
 The diagnostics (see :mod:`regiometrics.engine.iv.diagnostics`) always follow ivreg2's
 conventions, whatever ``small``/``ssc`` say.
 """
+
 from __future__ import annotations
 
 import math
