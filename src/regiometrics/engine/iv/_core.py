@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from scipy import linalg as sla
 from scipy import sparse
 
@@ -50,24 +51,34 @@ def project(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a @ lstsq(a, b)
 
 
-def column_rank(a: np.ndarray, tol: float = 1e-7) -> tuple[int, np.ndarray]:
-    """Numerical rank of ``a`` and the pivot order of a column-pivoted QR.
+def dependent_columns(a: np.ndarray, tol: float = 1e-7) -> list[int]:
+    """Indices of columns of ``a`` that are (numerically) linear combinations of earlier ones.
 
-    Works on the k x k square root of the Gram matrix of the unit-length columns (same R
-    factor as the QR of ``a`` itself); a column counts as redundant when its pivoted R
-    diagonal is below ``tol`` times the largest one, i.e. condition number above ~1e7.
+    Columns are scanned left to right; a column is dependent when its residual on the
+    independent columns kept so far has less than ``tol`` of its own length.
     """
-    if a.shape[1] == 0:
-        return 0, np.zeros(0, dtype=int)
     norms = np.sqrt(np.einsum("ij,ij->j", a, a))
-    norms[norms == 0] = 1.0
-    a_s = a / norms
-    vals, vecs = np.linalg.eigh(a_s.T @ a_s)
-    root = (vecs * np.sqrt(np.clip(vals, 0.0, None))) @ vecs.T
-    _, r, piv = sla.qr(root, pivoting=True)
-    diag = np.abs(np.diag(r))
-    rank = int(np.sum(diag > tol * max(diag[0], 1e-300))) if diag.size else 0
-    return rank, piv
+    kept: list[int] = []
+    dependent: list[int] = []
+    for j in range(a.shape[1]):
+        col = a[:, j]
+        if norms[j] == 0:
+            dependent.append(j)
+            continue
+        resid = col - project(a[:, kept], col) if kept else col
+        if np.sqrt(resid @ resid) < tol * norms[j]:
+            dependent.append(j)
+        else:
+            kept.append(j)
+    return dependent
+
+
+def canonical_correlations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Canonical correlations of the columns of ``a`` and ``b`` (descending)."""
+    ra = np.linalg.cholesky(a.T @ a)
+    rb = np.linalg.cholesky(b.T @ b)
+    cross = np.linalg.solve(rb, b.T @ a) @ np.linalg.inv(ra).T
+    return np.linalg.svd(cross, compute_uv=False)
 
 
 def group_sums(codes: np.ndarray, n_groups: int, h: np.ndarray) -> np.ndarray:
@@ -91,19 +102,21 @@ class Clusters:
 
 
 def make_clusters(raw: np.ndarray) -> Clusters:
-    """Factorise cluster labels: ``raw`` is (n,) for one-way or (n, 2) for two-way."""
+    """Factorise cluster labels: ``raw`` is (n,) for one-way or (n, 2) for two-way.
+
+    Labels may be numbers or strings; missing labels get code -1 (the caller rejects them).
+    """
     cols = [raw] if raw.ndim == 1 else [raw[:, j] for j in range(raw.shape[1])]
     codes = []
     counts = []
     for col in cols:
-        _, inv = np.unique(col, return_inverse=True)
-        codes.append(inv.astype(np.int64))
-        counts.append(int(inv.max()) + 1)
+        code, uniques = pd.factorize(pd.Series(col), use_na_sentinel=True)
+        codes.append(code.astype(np.int64))
+        counts.append(len(uniques))
     if len(cols) == 2:
-        _, inter = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
-        inter = np.asarray(inter).reshape(-1)
+        inter, uniques = pd.factorize(codes[0] * counts[1] + codes[1])
         codes.append(inter.astype(np.int64))
-        counts.append(int(inter.max()) + 1)
+        counts.append(len(uniques))
     return Clusters(codes=tuple(codes), counts=tuple(counts))
 
 

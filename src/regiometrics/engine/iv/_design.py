@@ -8,8 +8,9 @@ message that names the offending variable and says how to fix it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Sequence, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,8 @@ from regiometrics.engine.iv._core import (
     DofSpec,
     SmallSampleConvention,
     VcovType,
-    column_rank,
-    lstsq,
+    canonical_correlations,
+    dependent_columns,
     make_clusters,
     partial_out,
 )
@@ -87,9 +88,9 @@ def _check_finite(arr: np.ndarray, what: str, names: tuple[str, ...]) -> None:
 
 
 def _check_rank(arr: np.ndarray, names: tuple[str, ...], what: str) -> None:
-    rank, piv = column_rank(arr)
-    if rank < arr.shape[1]:
-        dropped = [names[i] for i in piv[rank:]]
+    dependent = dependent_columns(arr)
+    if dependent:
+        dropped = [names[i] for i in dependent]
         raise IdentificationError(
             f"{what} are collinear: {', '.join(dropped)} is a linear combination of the others "
             f"(or constant after absorbing fixed effects); remove it from the model."
@@ -188,9 +189,9 @@ def build_design(
                 f"clusters must have shape ({n},) or ({n}, 2) for one- or two-way clustering, "
                 f"got {raw.shape}."
             )
-        if raw.dtype.kind == "f" and not np.isfinite(raw).all():
-            raise DataError("clusters has missing values; every observation needs a cluster.")
         cl = make_clusters(raw)
+        if any((code < 0).any() for code in cl.codes):
+            raise DataError("clusters has missing values; every observation needs a cluster.")
         if cl.n_clusters < 2:
             raise DataError(
                 f"clustering needs at least 2 clusters, got {cl.n_clusters}; use vcov='robust'."
@@ -227,10 +228,11 @@ def build_design(
         x2t=partial_out(x1, x2),
         z1t=partial_out(x1, z1),
     )
-    xhat = design.z1t @ lstsq(design.z1t, design.x2t)
-    if column_rank(xhat)[0] < k2:
+    if canonical_correlations(design.x2t, design.z1t)[k2 - 1] < 1e-8:
         raise IdentificationError(
             f"the excluded instruments ({', '.join(inn)}) do not identify "
-            f"{', '.join(enn)}: their first-stage fitted values are collinear."
+            f"{', '.join(enn)}: after partialling out the exogenous regressors the rank of "
+            f"their first-stage coefficient matrix is below {k2} (an endogenous regressor, "
+            f"or a combination of them, is uncorrelated with every instrument)."
         )
     return IVInputs(design=design, dependent=dependent)

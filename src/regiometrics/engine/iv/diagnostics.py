@@ -43,8 +43,8 @@ Every statistic and its degrees of freedom follow ``ivreg2`` 4.1 / ``ranktest`` 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 from scipy import stats as sps

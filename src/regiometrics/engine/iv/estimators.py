@@ -40,11 +40,12 @@ by default (small-sample only: enters F statistics and ``small`` corrections).
 The diagnostics (see :mod:`regiometrics.engine.iv.diagnostics`) always follow ivreg2's
 conventions, whatever ``small``/``ssc`` say.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
