@@ -90,7 +90,7 @@ class SpatialFilter:
     def _a(self, rho: float) -> sp.csr_matrix:
         return (sp.identity(self.n, format="csr") - rho * self.W).tocsr()
 
-    def filter_products(self, rho: float) -> "FilterProducts":
+    def filter_products(self, rho: float) -> FilterProducts:
         """Traces of ``G = W A^{-1}`` and a solver for ``G v``, at one ``rho``.
 
         ``"eigen"`` forms ``G`` densely (exact).  ``"splu"`` factorises ``A`` once; ``tr(G)`` and
@@ -203,13 +203,11 @@ def series_order(rho_max: float, *, tol: float = 1e-10) -> int:
     r = min(abs(rho_max), 0.99)
     if r == 0.0:
         return 2
-    q = math.ceil(math.log(tol * (1.0 - r)) / math.log(r))
+    q = math.ceil(math.log(tol * (1.0 - r)) / math.log(r)) - 1
     return int(min(max(q, 2), _MAX_ORDER))
 
 
-def build_traces(
-    filt: SpatialFilter, *, rho_max: float, probes: int, seed: int
-) -> TraceSource:
+def build_traces(filt: SpatialFilter, *, rho_max: float, probes: int, seed: int) -> TraceSource:
     """A :class:`TraceSource` for ``filt``: exact for ``"eigen"``, Monte Carlo for ``"splu"``.
 
     The Monte Carlo power traces use ``probes`` Rademacher vectors ``z`` drawn from
@@ -256,6 +254,4 @@ def sparse_filter_products(
     z = rng.choice(np.array([-1.0, 1.0]), size=(n, probes))
     gz = filt.W @ lu.solve(z)
     tr_gtg = float(np.sum(gz * gz)) / probes
-    return FilterProducts(
-        tr_g=n * float(b[0]), tr_gg=tr_gg, tr_gtg=tr_gtg, lu=lu, W=filt.W
-    )
+    return FilterProducts(tr_g=n * float(b[0]), tr_gg=tr_gg, tr_gtg=tr_gtg, lu=lu, W=filt.W)
