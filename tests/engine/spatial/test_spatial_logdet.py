@@ -76,7 +76,7 @@ def test_monte_carlo_traces_close_to_exact(filters):
     """Power-series traces from Monte Carlo power traces agree with exact ones (MC tolerance)."""
     exact = build_traces(filters[0], rho_max=0.9, probes=10, seed=0)
     mc = build_traces(filters[1], rho_max=0.9, probes=400, seed=7)
-    assert not mc.exact and mc.power_traces.size == series_order(0.9) + 2
+    assert not mc.exact and mc.order == series_order(0.9) and mc.power_traces.size == mc.order + 3
     rhos = np.array([-0.5, 0.2, 0.6, 0.85])
     for e, m in zip(exact.mean_traces(rhos), mc.mean_traces(rhos)):
         np.testing.assert_allclose(m, e, rtol=0, atol=5e-3)  # a ~ 1, b ~ rho t_2 + ...
@@ -98,10 +98,26 @@ def test_sparse_filter_products_close_to_dense(filters):
 
 
 def test_series_order_bounds_truncation():
-    for r in (0.3, 0.6, 0.9):
+    for r in (0.3, 0.6, 0.85):
         q = series_order(r)
         assert r ** (q + 1) / (1 - r) <= 1e-10 < r**q / (1 - r)
     assert series_order(0.0) == 2
+    assert series_order(0.99) == 200  # capped; the tail term carries the remainder
+
+
+def test_series_tail_exact_when_power_traces_are_constant():
+    """If t_j = c for j >= 1, a(rho) = 1 + c rho/(1-rho) exactly, whatever the order."""
+    from regiometrics.engine.spatial.logdet import TraceSource
+
+    c, q = 0.01, 5
+    ts = TraceSource(n=10, power_traces=np.r_[1.0, np.full(q + 2, c)])
+    r = np.array([0.5, 0.95])
+    a, b = ts.mean_traces(r)
+    np.testing.assert_allclose(a, 1 + c * r / (1 - r), rtol=1e-12)
+    np.testing.assert_allclose(b, c / (1 - r), rtol=1e-12)
+    da, db = ts.mean_trace_derivatives(0.7)
+    np.testing.assert_allclose([da, db], [c / 0.3**2, c / 0.3**2], rtol=1e-12)
+    np.testing.assert_allclose(ts.mean_trace_gg(0.7), c / 0.3**2, rtol=1e-12)
 
 
 def test_resolve_method():

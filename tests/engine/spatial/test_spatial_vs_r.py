@@ -178,10 +178,21 @@ def test_durbin_wald_and_lr_match_r(torus):
     sdm = _fit(torus, "sdm", "twoways")
     t = durbin_tests(sdm, sar=_fit(torus, "sar", "twoways"), sem=_fit(torus, "sem", "twoways"))
     ref = torus.ref
-    np.testing.assert_allclose(t.wald_sar.statistic, ref["wald_sdm_vs_sar"], rtol=1e-5)
-    np.testing.assert_allclose(t.wald_sem.statistic, ref["wald_sdm_vs_sem"], rtol=1e-5)
+    np.testing.assert_allclose(t.wald_sar.statistic, ref["wald_sdm_vs_sar"], rtol=1e-6)
+    np.testing.assert_allclose(t.wald_sem.statistic, ref["wald_sdm_vs_sem"], rtol=1e-6)
     np.testing.assert_allclose(t.lr_sar.statistic, ref["lr_sdm_vs_sar"], rtol=1e-6)
     np.testing.assert_allclose(t.lr_sem.statistic, ref["lr_sdm_vs_sem"], rtol=1e-6)
     assert t.wald_sar.df == t.lr_sem.df == 2
     # theta0 = (0.5, 0.3) != 0 and != -rho * beta: both restrictions are rejected.
     assert t.wald_sar.pvalue < 0.01 and t.wald_sem.pvalue < 0.01
+
+
+def test_lee_yu_time_effects_rescale_sigma2_only(produc):
+    """Time-FE Lee-Yu (Elhorst's implementation): estimates as the direct ML fit (spatialreg),
+    sigma^2 multiplied by N/(N-1)."""
+    fit = _fit(produc, "sar", "time", lee_yu=True)
+    ref = produc.ref["sar_time"]
+    np.testing.assert_allclose(fit.params["rho"], ref["rho"], rtol=1e-6)
+    np.testing.assert_allclose(fit.sigma2, ref["sigma2"] * 48 / 47, rtol=1e-6)
+    np.testing.assert_allclose(fit.loglik, ref["loglik"], rtol=1e-9)
+    assert "N/(N-1)" in fit.bias_correction
