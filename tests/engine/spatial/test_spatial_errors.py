@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from conftest import knn_weights, simulate_sdm
+from spatial_helpers import knn_weights, simulate_sdm
 
 from regiometrics.engine.spatial import panel_ml
 from regiometrics.engine.spatial.lm_tests import spatial_lm_tests

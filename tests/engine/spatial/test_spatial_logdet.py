@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import knn_weights, simulate_sdm
+from spatial_helpers import knn_weights, simulate_sdm
 
 from regiometrics.engine.spatial.logdet import (
     build_traces,

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import knn_weights
+from spatial_helpers import knn_weights
 
 from regiometrics.engine.spatial.convert import to_result
 from regiometrics.engine.spatial.panel_data import demean, spatial_lag, to_time_major

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import knn_weights, simulate_sdm
+from spatial_helpers import knn_weights, simulate_sdm
 
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 
