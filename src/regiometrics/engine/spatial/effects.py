@@ -29,8 +29,9 @@ In both, ``estimate`` is the effect at the ML estimates and the p-value is ``2 P
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from scipy import stats as sps
@@ -82,7 +83,7 @@ class SpatialEffects:
         return {k: dict(getattr(self, k)) for k in _KINDS}
 
 
-def _parameter_layout(fit: "SpatialPanelFit") -> tuple[list[str], np.ndarray, np.ndarray]:
+def _parameter_layout(fit: SpatialPanelFit) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Terms with effects, and index arrays of their ``b`` and ``theta`` in ``params``."""
     names = list(fit.params)
     const = set(fit.info.get("constant_columns", ()))
@@ -92,9 +93,7 @@ def _parameter_layout(fit: "SpatialPanelFit") -> tuple[list[str], np.ndarray, np
     return terms, bi, ti
 
 
-def effect_values(
-    fit: "SpatialPanelFit", phi: np.ndarray
-) -> np.ndarray:
+def effect_values(fit: SpatialPanelFit, phi: np.ndarray) -> np.ndarray:
     """Effects for parameter vectors ``phi`` (rows: draws; columns: ``params`` order).
 
     Returns an array of shape ``(draws, 3, K)``: direct, indirect, total for each term.
@@ -113,7 +112,7 @@ def effect_values(
     return np.stack([direct, total - direct, total], axis=1)
 
 
-def effect_jacobian(fit: "SpatialPanelFit") -> np.ndarray:
+def effect_jacobian(fit: SpatialPanelFit) -> np.ndarray:
     """Jacobian ``d effect / d params`` at the estimates, shape ``(3K, P)``.
 
     Rows: direct for every term, then indirect, then total.
@@ -147,7 +146,7 @@ def effect_jacobian(fit: "SpatialPanelFit") -> np.ndarray:
 
 
 def spatial_effects(
-    fit: "SpatialPanelFit",
+    fit: SpatialPanelFit,
     *,
     method: EffectsMethod = "simulation",
     draws: int = 1000,
@@ -205,8 +204,11 @@ def spatial_effects(
     tables = {
         kind: {
             t: EffectEstimate(
-                estimate=float(point[r, j]), std_error=float(se[r, j]), pvalue=float(pv[r, j]),
-                ci_low=float(lo[r, j]), ci_high=float(hi[r, j]),
+                estimate=float(point[r, j]),
+                std_error=float(se[r, j]),
+                pvalue=float(pv[r, j]),
+                ci_low=float(lo[r, j]),
+                ci_high=float(hi[r, j]),
             )
             for j, t in enumerate(terms)
         }

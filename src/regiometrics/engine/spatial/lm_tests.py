@@ -23,8 +23,9 @@ orthonormal complement of the unit vector; ``tr(W*W*) = tr(WW) - 1``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 from scipy import stats as sps

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import scipy.linalg as sla
@@ -30,7 +30,7 @@ from regiometrics.errors import SpecError
 
 LogdetMethod = Literal["auto", "eigen", "splu"]
 EIGEN_MAX_N = 1000
-_MAX_ORDER = 600
+_MAX_ORDER = 200
 
 
 def check_logdet_method(method: str) -> None:
@@ -84,13 +84,27 @@ class SpatialFilter:
         if self.method == "eigen":
             assert self.eigenvalues is not None
             return float(np.sum(np.log(1.0 - rho * self.eigenvalues)).real)
-        lu = spla.splu(self._a(rho).tocsc())
+        lu = self.factorise(rho)
         return float(np.sum(np.log(np.abs(lu.U.diagonal()))))
 
     def _a(self, rho: float) -> sp.csr_matrix:
         return (sp.identity(self.n, format="csr") - rho * self.W).tocsr()
 
-    def filter_products(self, rho: float) -> "FilterProducts":
+    def factorise(self, rho: float) -> Any:
+        """Sparse LU of ``A = I - rho W`` without pivoting.
+
+        For ``|rho| < 1`` and a row-standardised ``W`` with zero diagonal, ``A`` is strictly
+        diagonally dominant (``1 > |rho| sum_j w_ij``), so elimination needs no pivoting; a
+        minimum-degree ordering of ``A + A'`` keeps the fill low.
+        """
+        return spla.splu(
+            self._a(rho).tocsc(),
+            permc_spec="MMD_AT_PLUS_A",
+            diag_pivot_thresh=0.0,
+            options={"SymmetricMode": True},
+        )
+
+    def filter_products(self, rho: float) -> FilterProducts:
         """Traces of ``G = W A^{-1}`` and a solver for ``G v``, at one ``rho``.
 
         ``"eigen"`` forms ``G`` densely (exact).  ``"splu"`` factorises ``A`` once; ``tr(G)`` and
@@ -144,9 +158,11 @@ def make_filter(W: sp.csr_matrix, method: Literal["eigen", "splu"]) -> SpatialFi
 class TraceSource:
     """Mean traces ``a(rho) = tr(A^{-1})/N`` and ``b(rho) = tr(A^{-1} W)/N`` and derivatives.
 
-    Exact from eigenvalues, or from power traces ``t_j = tr(W^j)/N`` (``j = 0..q+1``) via
-    ``a = sum_{j=0}^{q} rho^j t_j``, ``b = sum_{j=0}^{q} rho^j t_{j+1}`` (LeSage and Pace 2009,
-    eq. 4.29); the truncation error is below ``|rho|^{q+1}/(1-|rho|)``.
+    Exact from eigenvalues, or from power traces ``t_j = tr(W^j)/N`` (``j = 0..q+2``) via the
+    series ``A^{-1} = sum_j rho^j W^j`` (LeSage and Pace 2009, sec. 4.3):
+    ``a = sum_{j<=q} rho^j t_j + t_{q+1} rho^{q+1}/(1-rho)`` and
+    ``b = sum_{j<=q} rho^j t_{j+1} + t_{q+2} rho^{q+1}/(1-rho)``; the tail holds the last
+    power trace fixed (``t_j`` tends to ``1/N`` for a connected, aperiodic ``W``).
     """
 
     n: int
@@ -160,6 +176,11 @@ class TraceSource:
         """True when the traces come from eigenvalues (no Monte Carlo, no truncation)."""
         return self.eigenvalues is not None
 
+    @property
+    def order(self) -> int:
+        """Series order ``q`` (0 for exact traces)."""
+        return 0 if self.power_traces is None else self.power_traces.size - 3
+
     def mean_traces(self, rho: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         """``(a(rho), b(rho))`` for a scalar or a vector of ``rho``."""
         r = np.atleast_1d(np.asarray(rho, dtype=float))
@@ -171,10 +192,10 @@ class TraceSource:
                 a[sl] = inv.mean(axis=1).real
                 b[sl] = (inv * self.eigenvalues).mean(axis=1).real
             return a, b
-        t = self._t()
-        q = t.size - 2
+        t, q = self._t(), self.order
         powers = r[:, None] ** np.arange(q + 1)[None, :]
-        return powers @ t[: q + 1], powers @ t[1 : q + 2]
+        tail = r ** (q + 1) / (1.0 - r)
+        return powers @ t[: q + 1] + t[q + 1] * tail, powers @ t[1 : q + 2] + t[q + 2] * tail
 
     def mean_trace_derivatives(self, rho: float) -> tuple[float, float]:
         """``(a'(rho), b'(rho))``: ``tr(A^{-1} W A^{-1})/N`` and ``tr((A^{-1} W)^2)/N``."""
@@ -182,11 +203,23 @@ class TraceSource:
             lam = self.eigenvalues
             d = (1.0 - rho * lam) ** 2
             return float(np.mean(lam / d).real), float(np.mean(lam**2 / d).real)
-        t = self._t()
-        q = t.size - 2
+        t, q = self._t(), self.order
         j = np.arange(1, q + 1)
         powers = j * rho ** (j - 1)
-        return float(powers @ t[1 : q + 1]), float(powers @ t[2 : q + 2])
+        m = q + 1
+        tail = (m * rho ** (m - 1) * (1.0 - rho) + rho**m) / (1.0 - rho) ** 2
+        return (
+            float(powers @ t[1 : q + 1] + t[q + 1] * tail),
+            float(powers @ t[2 : q + 2] + t[q + 2] * tail),
+        )
+
+    def mean_trace_gg(self, rho: float) -> float:
+        """``tr(G^2)/N = sum_j (j+1) rho^j t_{j+2}`` (power-trace series with tail)."""
+        t, q = self._t(), self.order
+        j = np.arange(q + 1)
+        m = q + 1
+        tail = ((m + 1) * rho**m * (1.0 - rho) + rho ** (m + 1)) / (1.0 - rho) ** 2
+        return float(((j + 1) * rho**j) @ t[2 : q + 3] + t[q + 2] * tail)
 
     def _t(self) -> np.ndarray:
         assert self.power_traces is not None
@@ -199,23 +232,25 @@ def _chunks(size: int, n: int, budget: int = 4_000_000) -> list[slice]:
 
 
 def series_order(rho_max: float, *, tol: float = 1e-10) -> int:
-    """Smallest ``q`` with ``rho_max^{q+1}/(1 - rho_max) <= tol`` (capped at 600)."""
+    """Smallest ``q`` with ``rho_max^{q+1}/(1 - rho_max) <= tol``, capped at 200.
+
+    The bound assumes ``|t_j| <= 1``; beyond the cap the tail term of :class:`TraceSource`
+    carries the remainder.
+    """
     r = min(abs(rho_max), 0.99)
     if r == 0.0:
         return 2
-    q = math.ceil(math.log(tol * (1.0 - r)) / math.log(r))
+    q = math.ceil(math.log(tol * (1.0 - r)) / math.log(r)) - 1
     return int(min(max(q, 2), _MAX_ORDER))
 
 
-def build_traces(
-    filt: SpatialFilter, *, rho_max: float, probes: int, seed: int
-) -> TraceSource:
+def build_traces(filt: SpatialFilter, *, rho_max: float, probes: int, seed: int) -> TraceSource:
     """A :class:`TraceSource` for ``filt``: exact for ``"eigen"``, Monte Carlo for ``"splu"``.
 
     The Monte Carlo power traces use ``probes`` Rademacher vectors ``z`` drawn from
-    ``numpy.random.default_rng(seed)``: ``t_j ~ mean_z z' W^j z / N``; ``t_0 = 1``,
-    ``t_1 = tr(W)/N`` and ``t_2 = sum_ij W_ij W_ji / N`` are exact.  The order ``q`` is
-    :func:`series_order` of ``rho_max``.
+    ``numpy.random.default_rng(seed)``: ``t_j ~ mean_z z' W^j z / N`` for ``j = 0..q+2``;
+    ``t_0 = 1``, ``t_1 = tr(W)/N`` and ``t_2 = sum_ij W_ij W_ji / N`` are exact.  The order
+    ``q`` is :func:`series_order` of ``rho_max``.
     """
     if filt.method == "eigen":
         return TraceSource(n=filt.n, eigenvalues=filt.eigenvalues)
@@ -224,15 +259,14 @@ def build_traces(
     n = filt.n
     rng = np.random.default_rng(seed)
     z = rng.choice(np.array([-1.0, 1.0]), size=(n, probes))
-    t = np.empty(q + 2)
+    t = np.empty(q + 3)
     t[0] = 1.0
     v = z
-    for j in range(1, q + 2):
+    for j in range(1, q + 3):
         v = W @ v
         t[j] = float(np.sum(z * v)) / (probes * n)
     t[1] = float(W.diagonal().sum()) / n
-    if q + 1 >= 2:
-        t[2] = float(W.multiply(W.T).sum()) / n
+    t[2] = float(W.multiply(W.T).sum()) / n
     return TraceSource(n=n, power_traces=t, probes=probes, seed=seed)
 
 
@@ -241,21 +275,16 @@ def sparse_filter_products(
 ) -> FilterProducts:
     """:class:`FilterProducts` for the ``"splu"`` method.
 
-    ``tr(G) = N b(rho)``; ``tr(G^2) = sum_j (j+1) rho^j tr(W^{j+2})``; ``tr(G'G)`` by the
+    ``tr(G) = N b(rho)``; ``tr(G^2) = N sum_j (j+1) rho^j t_{j+2}``; ``tr(G'G)`` by the
     Hutchinson estimator ``mean_z ||G z||^2`` over ``probes`` Rademacher vectors (seeded), with
     ``G z = W A^{-1} z`` from one sparse LU of ``A``.
     """
     n = filt.n
-    lu = spla.splu(filt._a(rho).tocsc())
+    lu = filt.factorise(rho)
     _, b = traces.mean_traces(rho)
-    t = traces._t()
-    q = t.size - 3
-    j = np.arange(q + 1)
-    tr_gg = n * float(((j + 1) * rho**j) @ t[2 : q + 3])
+    tr_gg = n * traces.mean_trace_gg(rho)
     rng = np.random.default_rng(seed + 1)
     z = rng.choice(np.array([-1.0, 1.0]), size=(n, probes))
     gz = filt.W @ lu.solve(z)
     tr_gtg = float(np.sum(gz * gz)) / probes
-    return FilterProducts(
-        tr_g=n * float(b[0]), tr_gg=tr_gg, tr_gtg=tr_gtg, lu=lu, W=filt.W
-    )
+    return FilterProducts(tr_g=n * float(b[0]), tr_gg=tr_gg, tr_gtg=tr_gtg, lu=lu, W=filt.W)

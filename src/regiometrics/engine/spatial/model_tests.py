@@ -49,7 +49,9 @@ def _same_sample(sdm: SpatialPanelFit, other: SpatialPanelFit, label: str, model
     if other.model != model:
         raise SpecError(f"{label} must be a {model!r} fit; a {other.model!r} fit was given.")
     if (other.nobs, other.fixed_effects, other.x_names) != (
-        sdm.nobs, sdm.fixed_effects, sdm.x_names
+        sdm.nobs,
+        sdm.fixed_effects,
+        sdm.x_names,
     ):
         raise SpecError(
             f"the {model.upper()} fit must use the same data, regressors and fixed effects as "
@@ -102,6 +104,8 @@ def durbin_tests(
         _same_sample(sdm, sem, "sem", "sem")
         lr_sem = _chi2(2.0 * (sdm.loglik - sem.loglik), len(d))
     return DurbinTests(
-        wald_sar=_chi2(wald_sar, len(d)), wald_sem=_chi2(wald_sem, len(d)),
-        lr_sar=lr_sar, lr_sem=lr_sem,
+        wald_sar=_chi2(wald_sar, len(d)),
+        wald_sem=_chi2(wald_sem, len(d)),
+        lr_sar=lr_sar,
+        lr_sem=lr_sem,
     )

@@ -10,7 +10,8 @@ into this order.
 
 from __future__ import annotations
 
-from typing import Literal, Sequence, get_args
+from collections.abc import Sequence
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,7 @@ def to_time_major(
             )
     dup = df.duplicated([entity, time], keep=False)
     if dup.any():
-        pairs = df.loc[dup, [entity, time]].drop_duplicates().head(5).to_records(index=False)
+        pairs = df.loc[dup, [entity, time]].drop_duplicates().head(5).to_numpy().tolist()
         raise DataError(
             f"{int(dup.sum())} rows share an entity-period; e.g. {[tuple(p) for p in pairs]}. "
             "Each (entity, time) pair must appear once: aggregate or drop the duplicates."
@@ -113,7 +114,9 @@ def as_weights(W: object, n_entities: int) -> sp.csr_matrix:
     else:
         arr = np.asarray(W, dtype=float)
         if arr.ndim != 2:
-            raise DataError(f"W must be a 2-D (N, N) matrix; an array of shape {arr.shape} was given.")
+            raise DataError(
+                f"W must be a 2-D (N, N) matrix; an array of shape {arr.shape} was given."
+            )
         Wc = sp.csr_matrix(arr)
     if Wc.shape != (n_entities, n_entities):
         raise DataError(
@@ -158,7 +161,7 @@ def as_panel_arrays(
     nt = n_entities * n_periods
     if yv.ndim != 1 or yv.shape[0] != nt or Xm.ndim != 2 or Xm.shape[0] != nt:
         raise DataError(
-            f"y has shape {np.shape(y)} and X has shape {np.shape(X)}, but a balanced panel of "
+            f"y has shape {np.asarray(y).shape} and X has shape {np.asarray(X).shape}, but a balanced panel of "
             f"{n_entities} entities x {n_periods} periods has {nt} rows. Stack the data "
             "time-major (all entities of period 1, then period 2, ...); to_time_major() sorts "
             "a long DataFrame and reports missing entity-periods."
@@ -189,8 +192,11 @@ def demean(arr: np.ndarray, n_entities: int, n_periods: int, effects: FixedEffec
     elif effects == "time":
         z = z - z.mean(axis=1, keepdims=True)
     elif effects == "twoways":
-        z = z - z.mean(axis=0, keepdims=True) - z.mean(axis=1, keepdims=True) + z.mean(
-            axis=(0, 1), keepdims=True
+        z = (
+            z
+            - z.mean(axis=0, keepdims=True)
+            - z.mean(axis=1, keepdims=True)
+            + z.mean(axis=(0, 1), keepdims=True)
         )
     return z.reshape(shape)
 
@@ -206,9 +212,7 @@ def spatial_lag(arr: np.ndarray, W: sp.csr_matrix, n_entities: int, n_periods: i
     return np.transpose(out, (1, 0, 2)).reshape(shape)
 
 
-def check_regressors(
-    Xd: np.ndarray, names: Sequence[str], effects: FixedEffects
-) -> None:
+def check_regressors(Xd: np.ndarray, names: Sequence[str], effects: FixedEffects) -> None:
     """Raise :class:`IdentificationError` for regressors absorbed by the fixed effects or collinear.
 
     ``Xd`` are the demeaned regressors (including ``W.x`` columns).
@@ -222,7 +226,9 @@ def check_regressors(
     scale = np.sqrt(np.mean(Xd**2, axis=0))
     for j, s in enumerate(scale):
         if s <= 1e-12 * max(1.0, float(np.max(np.abs(Xd)))):
-            hint = " Under fixed effects X must not contain a constant." if effects != "none" else ""
+            hint = (
+                " Under fixed effects X must not contain a constant." if effects != "none" else ""
+            )
             raise IdentificationError(
                 f"regressor {names[j]!r} has no variation left after demeaning: it is absorbed "
                 f"by {absorbed_by}. Drop it from the model.{hint}"
@@ -233,7 +239,7 @@ def check_regressors(
         if rank < Z.shape[1]:
             _, _, vt = np.linalg.svd(Z, full_matrices=False)
             null = vt[-1]
-            involved = [names[j] for j in np.flatnonzero(np.abs(null) > 1e-6)]
+            involved = [names[int(j)] for j in np.flatnonzero(np.abs(null) > 1e-6)]
             raise IdentificationError(
                 f"the regressors are collinear after demeaning (rank {rank} < {Z.shape[1]}); "
                 f"the dependency involves {involved}. Drop one of them."

@@ -40,8 +40,9 @@ log-likelihood stays the one at the uncorrected ML estimates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy import optimize
@@ -68,6 +69,9 @@ from regiometrics.engine.spatial.panel_data import (
     spatial_lag,
 )
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+
+if TYPE_CHECKING:
+    from regiometrics.engine.spatial.effects import SpatialEffects
 
 _LAG_MODELS = ("sar", "sdm")
 _DURBIN_MODELS = ("sdm", "sdem")
@@ -136,7 +140,7 @@ class SpatialPanelFit:
         draws: int = 1000,
         seed: int | None = None,
         level: float = 0.95,
-    ) -> "Any":
+    ) -> SpatialEffects:
         """LeSage-Pace direct, indirect and total effects with standard errors.
 
         See :func:`regiometrics.engine.spatial.effects.spatial_effects`.
@@ -159,7 +163,7 @@ def fit_spatial_panel(
     x_names: Sequence[str] | None = None,
     durbin: Sequence[str] | None = None,
     logdet: LogdetMethod = "auto",
-    trace_probes: int = 50,
+    trace_probes: int = 100,
     trace_seed: int = 0,
 ) -> SpatialPanelFit:
     """Fit a SAR, SEM, SDM or SDEM panel with fixed effects by maximum likelihood.
@@ -216,17 +220,13 @@ def fit_spatial_panel(
     N, T = int(n_entities), int(n_periods)
     yv, Xm = as_panel_arrays(y, X, N, T)
     if effects in ("entity", "twoways") and T < 2:
-        raise IdentificationError(
-            f"entity fixed effects need at least 2 periods; n_periods = {T}."
-        )
+        raise IdentificationError(f"entity fixed effects need at least 2 periods; n_periods = {T}.")
     Wc = as_weights(W, N)
     k = Xm.shape[1]
     names = tuple(x_names) if x_names is not None else tuple(f"x{j + 1}" for j in range(k))
     if len(names) != k:
         raise DataError(f"x_names has {len(names)} names but X has {k} columns.")
-    const_cols = tuple(
-        names[j] for j in range(k) if np.ptp(Xm[:, j]) == 0.0
-    )
+    const_cols = tuple(names[j] for j in range(k) if np.ptp(Xm[:, j]) == 0.0)
     dnames = _durbin_names(model, names, durbin, const_cols)
     didx = [names.index(n) for n in dnames]
     Z = np.hstack([Xm, spatial_lag(Xm[:, didx], Wc, N, T)]) if didx else Xm
@@ -322,8 +322,9 @@ def fit_spatial_panel(
             "constant_columns": const_cols,
             "bounds": filt.bounds,
             "sigma2_se": float(np.sqrt(max(vcov[-1, -1], 0.0))),
-            "traces": "exact (eigenvalues)" if traces.exact else
-            f"Monte Carlo power traces, {trace_probes} probes, seed {trace_seed}",
+            "traces": "exact (eigenvalues)"
+            if traces.exact
+            else f"Monte Carlo power traces, {trace_probes} probes, seed {trace_seed}",
         },
     )
 
@@ -348,7 +349,9 @@ def _durbin_names(
 
 def _maximise(conc: Any, bounds: tuple[float, float], what: str) -> float:
     res = optimize.minimize_scalar(
-        lambda d: -conc(d), bounds=bounds, method="bounded",
+        lambda d: -conc(d),
+        bounds=bounds,
+        method="bounded",
         options={"xatol": 1e-12, "maxiter": 500},
     )
     if not res.success:
@@ -428,9 +431,7 @@ def _lag_information(
     return info
 
 
-def _error_information(
-    Zs: np.ndarray, s2: float, fp: FilterProducts, N: int, T: int
-) -> np.ndarray:
+def _error_information(Zs: np.ndarray, s2: float, fp: FilterProducts, N: int, T: int) -> np.ndarray:
     p = Zs.shape[1]
     info = np.zeros((p + 2, p + 2))
     info[:p, :p] = Zs.T @ Zs / s2
