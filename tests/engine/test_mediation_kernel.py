@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -204,21 +205,22 @@ def test_bad_inputs_raise_with_messages(panel: pd.DataFrame) -> None:
         sobel_test(0.1, -1.0, 0.2, 0.1)
 
 
-def _coverage_script():
+def _coverage_script(monkeypatch: pytest.MonkeyPatch):
     spec = importlib.util.spec_from_file_location(
         "coverage_mediation", ROOT / "scripts" / "coverage_mediation.py"
     )
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    monkeypatch.setitem(sys.modules, "coverage_mediation", module)  # dataclasses look it up
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
 
 @pytest.mark.slow
-def test_coverage_cluster_bootstrap() -> None:
+def test_coverage_cluster_bootstrap(monkeypatch: pytest.MonkeyPatch) -> None:
     """Known a*b = 0.2, errors AR(1) within entities: over 500 replications the 95%
     entity-bootstrap percentile CI covers a*b in 93-97% of them; the row bootstrap
     (100 replications) under-covers, below 85%."""
-    script = _coverage_script()
+    script = _coverage_script(monkeypatch)
     (cluster,) = script.coverage(replications=500, resamples=("entity",), progress=False)
     assert 0.93 <= cluster.percentile <= 0.97
     (row,) = script.coverage(replications=100, resamples=("row",), progress=False)

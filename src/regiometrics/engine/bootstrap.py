@@ -245,8 +245,8 @@ def twoway_demean(
             return z if stacked else z[0]
     raise ConvergenceError(
         f"two-way demeaning did not converge in {max_iter} sweeps (tolerance {tol:g}); the "
-        "entity-time design may be nearly disconnected. Raise max_iter or check for entities "
-        "observed in a single period."
+        "entity-time design may be weakly connected (few entities link groups of periods). "
+        "Raise max_iter or tol, or check which periods each entity is observed in."
     )
 
 
