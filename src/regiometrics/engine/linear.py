@@ -131,11 +131,13 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         raise IdentificationError(
             f"models.{model.id}: {n} observations for {k_full} parameters (incl. absorbed effects)"
         )
-    # Augmented design [X~ + xbar, 1]: same slopes, Stata's constant.
-    X_aug = np.column_stack([X_t + x_mean, np.ones(n)])
-    y_aug = y_t + (y_mean if fe_codes else 0.0)
-    if not fe_codes:
-        X_aug, y_aug = np.column_stack([design.X[:, keep], np.ones(n)]), design.y
+    if fe_codes:
+        # Augmented design [X~ + xbar, 1] on y~ + ybar: the within slopes and Stata's constant.
+        X_aug = np.column_stack([X_t + x_mean, np.ones(n)])
+        y_aug = y_t + y_mean
+    else:
+        X_aug = np.column_stack([X_t, np.ones(n)])
+        y_aug = design.y
     coef, *_ = np.linalg.lstsq(X_aug, y_aug, rcond=None)
     resid = y_aug - X_aug @ coef
     cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full)

@@ -12,7 +12,7 @@ import pandas as pd
 from linearmodels.panel import RandomEffects
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.design import build_design
+from regiometrics.engine.design import Design, build_design
 from regiometrics.engine.linear import CONSTANT
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
@@ -78,12 +78,13 @@ def fit_re(model: ModelSpec, panel: Panel) -> Result:
             "formula": model.formula,
             "label": model.column_label,
             "controls": list(model.controls),
-            "theta_by_entity": theta.tolist() if not design_is_balanced(design) else [],
+            "theta_by_entity": theta.tolist() if not _is_balanced(design) else [],
         },
     )
 
 
-def design_is_balanced(design) -> bool:  # type: ignore[no-untyped-def]
+def _is_balanced(design: Design) -> bool:
+    """Whether every entity is observed in every period of the estimation sample."""
     n_e = int(design.entity.max()) + 1
     n_t = int(design.time.max()) + 1 if design.time is not None else 1
     return design.nobs == n_e * n_t

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from regiometrics.data.panel import Panel
@@ -35,11 +36,5 @@ def estimate(model: ModelSpec, panel: Panel) -> Result:
     if model.hausman is not None:
         stats = dict(result.stats)
         stats.update(hausman(model, sample, method=model.hausman.method))
-        result = _with_stats(result, stats)
+        result = replace(result, stats=stats)
     return result
-
-
-def _with_stats(result: Result, stats: dict[str, float]) -> Result:
-    from dataclasses import replace
-
-    return replace(result, stats=stats)
