@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.hausman import hausman
@@ -13,16 +13,38 @@ from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
 
-Estimator = Callable[[ModelSpec, Panel], Result]
+
+@dataclass(frozen=True)
+class EstimationContext:
+    """What an estimator may need besides the model and the panel.
+
+    ``weights`` maps a spec's weights name to a :class:`~regiometrics.data.weights.SpatialWeights`
+    (spatial models); ``results`` holds models already fitted in this run, by id.
+    """
+
+    weights: Mapping[str, Any] = field(default_factory=dict)
+    results: Mapping[str, Result] = field(default_factory=dict)
+
+
+Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
+
+
+def _panel_only(fit: Callable[[ModelSpec, Panel], Result]) -> Estimator:
+    def estimator(model: ModelSpec, panel: Panel, context: EstimationContext) -> Result:
+        return fit(model, panel)
+
+    estimator.__doc__ = fit.__doc__
+    return estimator
+
 
 MODEL_REGISTRY: dict[str, Estimator] = {
-    "ols": fit_linear,
-    "fe": fit_linear,
-    "re": fit_re,
+    "ols": _panel_only(fit_linear),
+    "fe": _panel_only(fit_linear),
+    "re": _panel_only(fit_re),
 }
 
 
-def estimate(model: ModelSpec, panel: Panel) -> Result:
+def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:
     """Fit ``model`` on ``panel`` (after the model's own filter) and attach requested tests."""
     try:
         estimator = MODEL_REGISTRY[model.type]
@@ -32,7 +54,7 @@ def estimate(model: ModelSpec, panel: Panel) -> Result:
             f"available: {', '.join(sorted(MODEL_REGISTRY))}"
         ) from None
     sample = panel.filtered(model.filter, where=f"models.{model.id}.filter")
-    result = estimator(model, sample)
+    result = estimator(model, sample, context or EstimationContext())
     if model.hausman is not None:
         stats = dict(result.stats)
         stats.update(hausman(model, sample, method=model.hausman.method))

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from regiometrics.errors import SpecError
-from regiometrics.spec.models import ModelSpec, StudySpec
+from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
 
 #: Model keys a ``defaults`` block may set.
 DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
@@ -98,10 +98,25 @@ def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+#: Top-level lists whose entries are a union chosen by their ``type`` key.
+_TAGGED_LISTS: dict[str, dict[str, type[BaseModel]]] = {
+    "tables": TABLE_KINDS,
+    "figures": FIGURE_KINDS,
+}
+
+
+def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` without the union tag pydantic inserts after ``tables[i]``/``figures[i]``."""
+    if len(loc) >= 3 and loc[0] in _TAGGED_LISTS and isinstance(loc[1], int):
+        if loc[2] in _TAGGED_LISTS[loc[0]]:
+            return loc[:2] + loc[3:]
+    return loc
+
+
 def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     parts: list[str] = []
     node: Any = raw
-    for item in loc:
+    for item in _untagged(loc):
         if isinstance(item, int) and isinstance(node, list):
             entry = node[item] if item < len(node) else None
             ident = entry.get("id") if isinstance(entry, dict) else None
@@ -114,7 +129,11 @@ def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
 
 
 def _class_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    cls: Any = StudySpec
+    if len(loc) >= 3 and loc[0] in _TAGGED_LISTS and loc[2] in _TAGGED_LISTS[loc[0]]:
+        cls: Any = _TAGGED_LISTS[loc[0]][loc[2]]
+        loc = loc[3:]
+    else:
+        cls = StudySpec
     for item in loc:
         if isinstance(item, int):
             continue
@@ -151,6 +170,14 @@ def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
             )
         elif err["type"] == "missing":
             msg = "required key is missing"
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] in (
+            ("tables",), ("figures",)
+        ):
+            kinds = _TAGGED_LISTS[str(loc[0])]
+            got = (err.get("ctx") or {}).get("tag")
+            msg = (f"unknown type {got!r}; available: {', '.join(kinds)}"
+                   + _did_you_mean(str(got), kinds) if got is not None
+                   else f"required key 'type' is missing; available: {', '.join(kinds)}")
         else:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "literal_error":
@@ -169,7 +196,7 @@ def _check_references(spec: StudySpec, source: str) -> None:
     if dupes:
         raise SpecError(f"{source}: tables: duplicate table ids {dupes}; each id must be unique")
     for table in spec.tables:
-        for model_id in table.models:
+        for model_id in getattr(table, "models", []):
             if model_id not in ids:
                 raise SpecError(
                     f"{source}: tables.{table.id}.models: unknown model {model_id!r}; "

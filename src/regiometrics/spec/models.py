@@ -6,9 +6,18 @@ Every object is immutable; a variant is made with :meth:`SpecBase.replace`
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Annotated, Any, Literal, Self, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.literals import (
@@ -154,6 +163,7 @@ class TableSpec(SpecBase):
     """
 
     id: str
+    type: Literal["regression"] = "regression"
     models: list[str]
     title: str | None = None
     formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
@@ -219,16 +229,59 @@ class IndexSpec(SpecBase):
     normalize: dict[str, Any] = Field(default_factory=dict)
 
 
+#: Table kinds by their ``type`` key; an entry without ``type`` is a regression table.
+#: Each kind is a SpecBase subclass with ``id``, ``type`` (a one-value Literal), ``title``,
+#: ``formats`` and ``label``; the pipeline maps each kind to the function that builds its grid.
+TABLE_KINDS: dict[str, type[SpecBase]] = {
+    "regression": TableSpec,
+}
+
+#: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
+#: as ``<id>.pdf`` and ``<id>.png``.
+FIGURE_KINDS: dict[str, type[SpecBase]] = {}
+
+
+def _kind_of(default: str | None) -> Any:
+    def kind(value: Any) -> str | None:
+        if isinstance(value, dict):
+            return value.get("type", default)
+        return getattr(value, "type", default)
+
+    return kind
+
+
+def _no_kinds(value: Any) -> Any:
+    raise ValueError("no kinds of this entry are available yet")
+
+
+def _tagged_union(kinds: dict[str, type[SpecBase]], default: str | None) -> Any:
+    if not kinds:
+        return Annotated[Any, AfterValidator(_no_kinds)]
+    members = tuple(Annotated[cls, Tag(name)] for name, cls in kinds.items())
+    return Annotated[Union[members], Discriminator(_kind_of(default))]  # noqa: UP007
+
+
+AnyTableSpec = _tagged_union(TABLE_KINDS, "regression")
+AnyFigureSpec = _tagged_union(FIGURE_KINDS, None)
+
+
 class StudySpec(SpecBase):
-    """A whole spec file: data, indices, models, tables."""
+    """A whole spec file: data, indices, models, tables, figures."""
 
     data: DataSpec
     indices: dict[str, IndexSpec] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
     models: list[ModelSpec] = Field(default_factory=list)
-    tables: list[TableSpec] = Field(default_factory=list)
+    tables: list[AnyTableSpec] = Field(default_factory=list)
+    figures: list[AnyFigureSpec] = Field(default_factory=list)
     descriptives: list[DescriptiveSpec] = Field(default_factory=list)
     title: str | None = None
+
+    def table(self, table_id: str) -> SpecBase:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
 
     def model(self, model_id: str) -> ModelSpec:
         for m in self.models:

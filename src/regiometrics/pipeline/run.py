@@ -1,13 +1,14 @@
-"""The one place that runs a study: data -> models -> tables -> files.
+"""Run a study: data -> stages -> models -> tables and figures -> files.
 
 A run computes everything in memory first, writes into a temporary folder inside
-the output folder, and moves the files into place only when every model and
-table succeeded. It never writes outside the output folder and never touches the
+the output folder, and moves the files into place only when every model, table and
+figure succeeded. It never writes outside the output folder and never touches the
 input data.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -17,17 +18,38 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matplotlib.figure import Figure
+
 from regiometrics import __version__
 from regiometrics.data.panel import Panel
 from regiometrics.data.readers import read_table
-from regiometrics.engine import estimate
+from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
-from regiometrics.measure.composite import IndexResult, build_index
+from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
-from regiometrics.spec.models import StudySpec
+from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
 from regiometrics.tables import RENDERERS, TableGrid, descriptive_table, regression_table
+
+#: Pre-model stages in the order they run.
+STAGES: list[Stage] = [INDICES_STAGE]
+
+
+def _regression_grid(table: Any, ctx: RunContext) -> TableGrid:
+    return regression_table([ctx.results[m] for m in table.models], table)
+
+
+#: Table kind -> grid builder (keys match ``TABLE_KINDS``).
+TABLE_BUILDERS: dict[str, TableBuilder] = {
+    "regression": _regression_grid,
+}
+#: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
+FIGURE_BUILDERS: dict[str, FigureBuilder] = {}
+
+_missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
+assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"
 
 
 @dataclass(frozen=True)
@@ -38,8 +60,16 @@ class StudyRun:
     panel: Panel
     results: dict[str, Result]
     descriptives: dict[str, Descriptives]
-    indices: dict[str, IndexResult] = field(default_factory=dict)
+    artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
+    extra_files: dict[str, str | bytes] = field(default_factory=dict)
     grids: dict[str, tuple[TableGrid, list[str]]] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    @property
+    def indices(self) -> dict[str, Any]:
+        """The composite indices built (``IndexResult`` by name)."""
+        return self.artifacts.get("indices", {})
 
 
 def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
@@ -52,61 +82,33 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     return panel.filtered(spec.data.filter)
 
 
-_WEIGHTED_SUMS = {"entropy": "entropy", "critic": "critic", "cv": "cv", "equal": "equal"}
-
-
-def build_indices(spec: StudySpec, panel: Panel) -> tuple[Panel, dict[str, IndexResult]]:
-    """Compute the spec's indices on the (filtered) panel and add them as columns."""
-    built: dict[str, IndexResult] = {}
-    frame = panel.frame
-    for name, ispec in spec.indices.items():
-        where = f"indices.{name}"
-        if name in frame.columns:
-            raise SpecError(f"{where}: the data already have a column {name!r}; choose another name")
-        method = "weighted_sum" if ispec.method in _WEIGHTED_SUMS else ispec.method
-        weighting = ispec.weighting
-        if ispec.method in _WEIGHTED_SUMS:
-            if weighting is not None:
-                raise SpecError(f"{where}.weighting: method {ispec.method!r} fixes the weights; "
-                                "use method 'topsis' to combine a weighting with TOPSIS")
-            weighting = _WEIGHTED_SUMS[ispec.method]
-        try:
-            result = build_index(
-                frame, ispec.indicators, name=name, method=method,
-                weighting=weighting, dimension_weights=ispec.dimension_weights,
-                components=ispec.components, normalize=ispec.normalize,
-                entity=panel.entity, time=panel.time,
-            )
-        except RegiometricsError as exc:
-            raise type(exc)(f"{where}: {exc}") from None
-        keys = [panel.entity] + ([panel.time] if panel.time else [])
-        values = result.values.rename(columns={"entity": panel.entity, "time": panel.time})
-        frame = frame.merge(values, on=keys, how="left", validate="one_to_one")
-        built[name] = result
-    return Panel(frame, panel.entity, panel.time, panel.source), built
-
-
-def indices_csv(run: "StudyRun") -> str:
-    """entity, time, one column per index (and per dimension sub-index)."""
-    keys = [run.panel.entity] + ([run.panel.time] if run.panel.time else [])
-    columns = [c for r in run.indices.values() for c in r.index_columns]
-    return run.panel.frame[keys + columns].to_csv(index=False, float_format="%.17g")
-
-
 def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
-    """Build indices, fit every model and build every table grid (no files written)."""
-    panel, indices = build_indices(spec, load_panel(spec, base_dir))
-    results = {m.id: estimate(m, panel) for m in spec.models}
-    descriptives = {d.id: describe(panel, d) for d in spec.descriptives}
+    """Run the stages, fit every model and build every table and figure (no files written)."""
+    ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir))
+    for stage in STAGES:
+        ctx.panel, built = stage.run(ctx)
+        ctx.artifacts[stage.section] = built
+    estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
+    for model in spec.models:
+        ctx.results[model.id] = estimate(model, ctx.panel, estimation)
+    ctx.descriptives = {d.id: describe(ctx.panel, d) for d in spec.descriptives}
     grids: dict[str, tuple[TableGrid, list[str]]] = {}
     for table in spec.tables:
-        grids[table.id] = (
-            regression_table([results[m] for m in table.models], table),
-            list(table.formats),
-        )
+        grids[table.id] = (TABLE_BUILDERS[table.type](table, ctx), list(table.formats))
     for d in spec.descriptives:
-        grids[d.id] = (descriptive_table(descriptives[d.id], d), list(d.formats))
-    return StudyRun(spec, panel, results, descriptives, indices=indices, grids=grids)
+        grids[d.id] = (descriptive_table(ctx.descriptives[d.id], d), list(d.formats))
+    figures = {f.id: FIGURE_BUILDERS[f.type](f, ctx) for f in spec.figures}
+    sections = {
+        s.section: s.to_json(ctx.artifacts[s.section]) for s in STAGES if s.to_json is not None
+    }
+    extra: dict[str, str | bytes] = {}
+    for stage in STAGES:
+        if stage.files is not None:
+            extra.update(stage.files(ctx))
+    return StudyRun(
+        spec, ctx.panel, ctx.results, ctx.descriptives, artifacts=ctx.artifacts,
+        sections=sections, extra_files=extra, grids=grids, figures=figures,
+    )
 
 
 def results_document(run: StudyRun) -> dict[str, Any]:
@@ -124,36 +126,55 @@ def results_document(run: StudyRun) -> dict[str, Any]:
             "n_periods": run.panel.n_periods,
             "balanced": run.panel.is_balanced,
         },
-        "indices": {k: jsonable(v.to_dict()) for k, v in run.indices.items()},
+        **run.sections,
         "models": {k: result_to_json(v) for k, v in run.results.items()},
         "descriptives": {
             k: [jsonable(asdict(r)) for r in v.rows] for k, v in run.descriptives.items()
         },
         "tables": {k: {"formats": f} for k, (_, f) in run.grids.items()},
+        "figures": {k: {"files": [f"{k}.pdf", f"{k}.png"]} for k in run.figures},
         "spec": jsonable(run.spec.model_dump()),
     }
 
 
-def rendered_files(run: StudyRun) -> dict[str, str]:
-    """File name -> content for every output."""
-    files = {"results.json": json.dumps(results_document(run), indent=2, allow_nan=False) + "\n"}
-    if run.indices:
-        files["indices.csv"] = indices_csv(run)
+def figure_bytes(fig: Figure) -> dict[str, bytes]:
+    """PDF and 300-dpi PNG of ``fig``, with no creation date so reruns give identical files."""
+    out = {}
+    for ext, kwargs in (("pdf", {"metadata": {"CreationDate": None}}),
+                        ("png", {"dpi": 300, "metadata": {"Software": None}})):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, **kwargs)
+        out[ext] = buf.getvalue()
+    return out
+
+
+def rendered_files(run: StudyRun) -> dict[str, str | bytes]:
+    """File name -> content (text or bytes) for every output."""
+    files: dict[str, str | bytes] = {
+        "results.json": json.dumps(results_document(run), indent=2, allow_nan=False) + "\n"
+    }
+    files.update(run.extra_files)
     for table_id, (grid, formats) in run.grids.items():
         for fmt_name in formats:
             render, ext = RENDERERS[fmt_name]
             files[f"{table_id}.{ext}"] = render(grid)
+    for fig_id, fig in run.figures.items():
+        for ext, content in figure_bytes(fig).items():
+            files[f"{fig_id}.{ext}"] = content
     return files
 
 
-def write_outputs(files: dict[str, str], out_dir: Path) -> list[Path]:
+def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
     """Write all files into a temporary folder inside ``out_dir``, then move them in."""
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".regiometrics-", dir=out_dir))
     try:
         for name, content in files.items():
-            (tmp / name).write_text(content, encoding="utf-8")
+            if isinstance(content, bytes):
+                (tmp / name).write_bytes(content)
+            else:
+                (tmp / name).write_text(content, encoding="utf-8")
         written = []
         for name in files:
             os.replace(tmp / name, out_dir / name)
