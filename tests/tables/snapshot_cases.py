@@ -1,4 +1,8 @@
-"""The tables whose rendered text is snapshot-tested (shared by the test and the updater)."""
+"""The tables whose rendered text is snapshot-tested (shared by the test and the updater).
+
+Every bundled example spec ``specs/<stem>.yaml`` is run; its tables are stored as
+``snapshots/<stem>/<file>``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,20 @@ from regiometrics.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-SPEC = ROOT / "specs" / "produc.yaml"
+SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 
 
 def rendered_tables() -> dict[str, str]:
-    """File name -> rendered text for the bundled example's tables."""
-    spec = load_spec(SPEC)
-    files = rendered_files(compute(spec, SPEC.parent))
-    return {name: text for name, text in files.items() if name.endswith((".tex", ".md"))}
+    """``"<spec stem>/<file name>"`` -> rendered text for every bundled example's tables."""
+    out: dict[str, str] = {}
+    for path in SPECS:
+        files = rendered_files(compute(load_spec(path), path.parent))
+        for name, text in files.items():
+            if name.endswith((".tex", ".md")):
+                out[f"{path.stem}/{name}"] = text
+    return out
+
+
+def stored_snapshots() -> list[str]:
+    """The stored snapshot names, ``"<spec stem>/<file name>"``."""
+    return sorted(str(p.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.rglob("*") if p.is_file())

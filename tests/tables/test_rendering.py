@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from snapshot_cases import SNAPSHOTS, rendered_tables  # noqa: E402
+from snapshot_cases import SNAPSHOTS, rendered_tables, stored_snapshots  # noqa: E402
 
 from regiometrics.results import Result
 from regiometrics.spec import TableSpec
@@ -27,7 +27,7 @@ def tables() -> dict[str, str]:
 
 def test_snapshots_match(tables):
     """Layout changes must be deliberate: run scripts/update_snapshots.py and review the diff."""
-    assert sorted(tables) == sorted(p.name for p in SNAPSHOTS.iterdir())
+    assert sorted(tables) == stored_snapshots()
     for name, text in tables.items():
         assert text == (SNAPSHOTS / name).read_text(encoding="utf-8"), name
 
