@@ -27,6 +27,12 @@ from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.index_outputs import (
+    index_means_chart,
+    typology_grid,
+    values_grid,
+    weights_grid,
+)
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
@@ -44,9 +50,14 @@ def _regression_grid(table: Any, ctx: RunContext) -> TableGrid:
 #: Table kind -> grid builder (keys match ``TABLE_KINDS``).
 TABLE_BUILDERS: dict[str, TableBuilder] = {
     "regression": _regression_grid,
+    "index_weights": weights_grid,
+    "index_values": values_grid,
+    "typology": typology_grid,
 }
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
-FIGURE_BUILDERS: dict[str, FigureBuilder] = {}
+FIGURE_BUILDERS: dict[str, FigureBuilder] = {
+    "index_means": index_means_chart,
+}
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"

@@ -6,12 +6,10 @@ Every object is immutable; a variant is made with :meth:`SpecBase.replace`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Self, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     Tag,
@@ -19,7 +17,14 @@ from pydantic import (
     model_validator,
 )
 
+from regiometrics.spec.base import SpecBase
 from regiometrics.spec.formula import Formula, parse_formula
+from regiometrics.spec.index_outputs import (
+    IndexMeansFigureSpec,
+    IndexValuesTableSpec,
+    IndexWeightsTableSpec,
+    TypologyTableSpec,
+)
 from regiometrics.spec.literals import (
     ClusterCorrection,
     EffectName,
@@ -30,18 +35,6 @@ from regiometrics.spec.literals import (
     TableFormat,
     VcovType,
 )
-
-
-class SpecBase(BaseModel):
-    """Base: frozen, unknown keys forbidden."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    def replace(self, **changes: Any) -> Self:
-        """A copy with ``changes`` applied and validated again."""
-        data = self.model_dump()
-        data.update(changes)
-        return type(self).model_validate(data)
 
 
 class DataSpec(SpecBase):
@@ -234,11 +227,16 @@ class IndexSpec(SpecBase):
 #: ``formats`` and ``label``; the pipeline maps each kind to the function that builds its grid.
 TABLE_KINDS: dict[str, type[SpecBase]] = {
     "regression": TableSpec,
+    "index_weights": IndexWeightsTableSpec,
+    "index_values": IndexValuesTableSpec,
+    "typology": TypologyTableSpec,
 }
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
 #: as ``<id>.pdf`` and ``<id>.png``.
-FIGURE_KINDS: dict[str, type[SpecBase]] = {}
+FIGURE_KINDS: dict[str, type[SpecBase]] = {
+    "index_means": IndexMeansFigureSpec,
+}
 
 
 def _kind_of(default: str | None) -> Any:
