@@ -37,6 +37,8 @@ class Design:
         The columns the clusters come from.
     n_dropped
         Rows deleted listwise for missing values.
+    n_singletons
+        Rows deleted as singletons of an absorbed fixed effect (``singletons: drop``).
     """
 
     y: np.ndarray
@@ -49,6 +51,7 @@ class Design:
     clusters: list[np.ndarray] = field(default_factory=list)
     cluster_names: list[str] = field(default_factory=list)
     n_dropped: int = 0
+    n_singletons: int = 0
 
     @property
     def nobs(self) -> int:
@@ -110,6 +113,17 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         raise DataError(
             f"models.{model.id}: no row has all of {', '.join(frame.columns)} non-missing"
         )
+    n_singletons = 0
+    if model.singletons == "drop" and model.effects:
+        keys = {"entity": panel.entity, "time": panel.time}
+        singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
+        n_singletons = int(singleton.sum())
+        complete.loc[singleton.index[singleton]] = False
+        if not complete.any():
+            raise DataError(
+                f"models.{model.id}: every row is a singleton of the fixed effects "
+                f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
+            )
     used = frame.loc[complete]
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
@@ -128,7 +142,35 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         clusters=clusters,
         cluster_names=cl_cols,
         n_dropped=n_dropped,
+        n_singletons=n_singletons,
     )
+
+
+def singleton_rows(groups: pd.DataFrame) -> pd.Series:
+    """Rows that are alone in a group of some fixed effect, found iteratively (reghdfe).
+
+    A row alone in its entity (or period) is fitted exactly by its own dummy and carries
+    no information on the slopes; dropping it can leave another group with one row, so
+    the check repeats until no group of any column has exactly one row.
+
+    Parameters
+    ----------
+    groups
+        One column per absorbed fixed effect, rows = candidate estimation sample.
+
+    Returns
+    -------
+    Series of bool, True for rows to drop.
+    """
+    dropped = pd.Series(False, index=groups.index)
+    while True:
+        alive = groups.loc[~dropped]
+        alone = pd.Series(False, index=alive.index)
+        for column in alive.columns:
+            alone |= alive.groupby(column, sort=False)[column].transform("size").eq(1)
+        if not alone.any():
+            return dropped
+        dropped.loc[alone.index[alone]] = True
 
 
 def find_collinear(

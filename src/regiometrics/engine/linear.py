@@ -172,6 +172,7 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         "vcov_correction": model.vcov.correction,
         "cluster_by": design.cluster_names,
         "n_dropped_missing": design.n_dropped,
+        "n_singletons": design.n_singletons,
         "omitted": [design.names[j] for j, _ in omitted],
         "notes": notes,
         "formula": model.formula,

@@ -88,6 +88,10 @@ class ModelSpec(SpecBase):
 
     ``controls`` are appended to the formula's regressors; a table's "Controls" row
     says YES for models that have them (and a table may ``drop`` their coefficients).
+    ``singletons: drop`` removes, iteratively, rows alone in a group of an absorbed fixed
+    effect before estimation, as Stata's reghdfe does by default (fixest and xtreg keep
+    them; the default ``keep`` matches those). Slopes are unchanged; N, K and so the
+    standard errors are not.
     """
 
     id: str
@@ -99,6 +103,7 @@ class ModelSpec(SpecBase):
     filter: str | None = None
     hausman: HausmanSpec | None = None
     controls: list[str] = Field(default_factory=list)
+    singletons: Literal["keep", "drop"] = "keep"
 
     @field_validator("hausman", mode="before")
     @classmethod

@@ -139,6 +139,10 @@ def regression_table(results: Sequence[Result], table: TableSpec) -> TableGrid:
             notes.append(
                 f"{labels[results.index(r)]}: {dropped} rows with missing values dropped (listwise)."
             )
+        singletons = r.info.get("n_singletons", 0)
+        if singletons:
+            notes.append(f"{labels[results.index(r)]}: {singletons} singleton observations "
+                         "dropped (alone in a fixed-effect group).")
     notes += table.notes
     return TableGrid(
         id=table.id,
