@@ -15,12 +15,21 @@ import numpy as np
 from regiometrics.errors import ConvergenceError
 
 
+def group_sums(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per-group column sums of ``values`` (n, k) as an (n_groups, k) array.
+
+    One ``bincount`` per column: O(n k), several times faster than ``np.add.at``.
+    """
+    return np.column_stack(
+        [np.bincount(codes, weights=values[:, j], minlength=n_groups)
+         for j in range(values.shape[1])]
+    ) if values.shape[1] else np.zeros((n_groups, 0))
+
+
 def group_means(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     """Per-group column means of ``values`` (n, k), returned as an (n_groups, k) array."""
     counts = np.bincount(codes, minlength=n_groups).astype(float)
-    sums = np.zeros((n_groups, values.shape[1]))
-    np.add.at(sums, codes, values)
-    return sums / counts[:, None]
+    return group_sums(values, codes, n_groups) / counts[:, None]
 
 
 def demean(

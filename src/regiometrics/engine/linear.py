@@ -36,9 +36,10 @@ class OmittedVariableWarning(UserWarning):
 
 
 def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
-    """True when every level of ``fe`` lies within one cluster."""
-    pairs = np.unique(np.stack([fe, cluster], axis=1), axis=0)
-    return len(pairs) == len(np.unique(fe))
+    """True when every level of ``fe`` (codes 0..G-1) lies within one cluster (O(n))."""
+    cluster_of = np.empty(int(fe.max()) + 1, dtype=cluster.dtype)
+    cluster_of[fe] = cluster
+    return bool(np.array_equal(cluster_of[fe], cluster))
 
 
 def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from regiometrics.engine.demean import group_sums
+
 
 @dataclass(frozen=True)
 class VcovResult:
@@ -34,9 +36,7 @@ class VcovResult:
 
 
 def _meat_cluster(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    n_groups = int(codes.max()) + 1
-    sums = np.zeros((n_groups, scores.shape[1]))
-    np.add.at(sums, codes, scores)
+    sums = group_sums(scores, codes, int(codes.max()) + 1)
     return sums.T @ sums
 
 
