@@ -68,7 +68,7 @@ def _productivity(data: pd.DataFrame) -> pd.DataFrame:
 def test_inequality_rows_equal_direct_calls(run):
     doc, _, data = run
     frame = _productivity(data)
-    common = dict(value="lp", entity="state", time="year", weight="emp")
+    common = {"value": "lp", "entity": "state", "time": "year", "weight": "emp"}
     for kind, key in (("T", "theil_division"), ("L", "theil_L_division")):
         _same(doc["measures"][key],
               theil_decomposition(frame, group="region", kind=kind, **common))
@@ -132,7 +132,7 @@ def test_measure_columns_saved_and_used_by_models(run):
 
 
 def test_tables_and_figure_written(run):
-    doc, out, data = run
+    doc, out, _ = run
     for name in ("theil_table.tex", "theil_table.md", "dagum_table.tex", "dagum_table.md",
                  "infra_density.pdf", "infra_density.png"):
         assert (out / name).stat().st_size > 0, name

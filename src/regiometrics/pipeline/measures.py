@@ -101,7 +101,7 @@ def _require(panel: Panel, m: MeasureBase, **columns: str | list[str] | None) ->
 def _need_time(panel: Panel, m: MeasureBase) -> str:
     if panel.time is None:
         raise SpecError(
-            f"measures.{m.id}: type {getattr(m, 'type')!r} needs a time column; set data.time"
+            f"measures.{m.id}: type {m.type!r} needs a time column; set data.time"
         )
     return panel.time
 
@@ -131,7 +131,8 @@ def _with_ratio(panel: Panel, m: TheilMeasure | GiniMeasure | DagumMeasure) -> t
 
 def _theil(panel: Panel, m: TheilMeasure) -> MeasureArtifact:
     frame, value = _with_ratio(panel, m)
-    common = dict(value=value, entity=panel.entity, time=panel.time, weight=m.weight, kind=m.kind)
+    common: dict[str, Any] = {"value": value, "entity": panel.entity, "time": panel.time,
+                              "weight": m.weight, "kind": m.kind}
     if m.groups is None:
         return MeasureArtifact(m, theil(frame, **common))
     return MeasureArtifact(m, theil_decomposition(frame, group=m.groups, **common))

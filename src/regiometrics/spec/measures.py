@@ -45,12 +45,12 @@ class MeasureBase(SpecBase):
         return dict(getattr(self, "columns", None) or {})
 
     @model_validator(mode="after")
-    def _known_outputs(self) -> "MeasureBase":
+    def _known_outputs(self) -> MeasureBase:
         columns = getattr(self, "columns", None) or {}
         unknown = [k for k in columns if k not in self.OUTPUTS]
         if unknown:
             raise ValueError(
-                f"columns: unknown output {unknown[0]!r} of type {getattr(self, 'type')!r}; "
+                f"columns: unknown output {unknown[0]!r} of type {self.type!r}; "
                 f"available: {', '.join(map(str, self.OUTPUTS))}"
             )
         names = list(columns.values())
@@ -140,7 +140,7 @@ class ResilienceMeasure(MeasureBase):
         return v
 
     @model_validator(mode="after")
-    def _known_outputs(self) -> "ResilienceMeasure":
+    def _known_outputs(self) -> ResilienceMeasure:
         if self.phases is not None:
             bad = [k for k in self.columns if not 1 <= k <= len(self.phases)]
             if bad:
@@ -195,7 +195,7 @@ class LocationQuotientMeasure(MeasureBase):
     columns: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _known_outputs(self) -> "LocationQuotientMeasure":
+    def _known_outputs(self) -> LocationQuotientMeasure:
         unknown = [k for k in self.columns if k not in self.industries]
         if unknown:
             raise ValueError(

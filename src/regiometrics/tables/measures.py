@@ -105,8 +105,10 @@ def dagum_table(rows: pd.DataFrame, spec: DagumTableSpec) -> TableGrid:
             *(fmt(100.0 * r[f"share_{c}"], p) for c in ("within", "between", "transvariation")),
         )))
     notes = list(spec.notes) or [
-        "Dagum (1997) decomposition: overall = within + net between + transvariation; "
-        "contribution = part / overall x 100."
+        (
+            "Dagum (1997) decomposition: overall = within + net between + transvariation; "
+            "contribution = part / overall x 100."
+        )
     ]
     return TableGrid(
         id=spec.id,
