@@ -110,6 +110,21 @@ def test_resilience_reference_column_phases_and_columns(tmp_path):
     assert rows["measure"].tolist()[:4] == ["resistance"] * 4
 
 
+def test_external_dependence_column_by_hand(tmp_path):
+    """Trade (USD) x the year's rate / GDP; rates given by year in the spec."""
+    rates = {2000: 8.28, 2001: 8.27, 2002: 8.28}
+    run = _compute(tmp_path, _spec([
+        {"id": "ed", "type": "external_dependence", "trade": "trade", "gdp": "Y3",
+         "exchange_rate": rates, "scale": 0.01, "column": "ED"}]))
+    # r2 2001: 0.01 * 76 * 8.27 / 52
+    np.testing.assert_allclose(_cell(run, "ED", "r2", 2001), 0.01 * 76 * 8.27 / 52, rtol=1e-14)
+    with pytest.raises(DataError, match=r"measures\.ed: external_dependence: no exchange rate "
+                       r"for year \[2002\]"):
+        _compute(tmp_path, _spec([
+            {"id": "ed", "type": "external_dependence", "trade": "trade", "gdp": "Y3",
+             "exchange_rate": {2000: 8.28, 2001: 8.27}}]))
+
+
 def test_imbalance_columns_per_year(tmp_path):
     run = _compute(tmp_path, _spec([
         {"id": "imb", "type": "imbalance", "variable": "trade", "weight": "pop",
@@ -154,10 +169,26 @@ def test_unknown_measure_type_and_key():
         spec_from_dict(_spec([{"id": "m1", "type": "theil", "variable": "x", "group": "g"}]))
     with pytest.raises(SpecError, match=r"measures\.m1\.kind: Input should be 'T' or 'L'"):
         spec_from_dict(_spec([{"id": "m1", "type": "theil", "variable": "x", "kind": "G"}]))
-    with pytest.raises(SpecError, match=r"measures\.m1: columns: unknown output 'RN' of type "
+    with pytest.raises(SpecError, match=r"measures\.m1\.columns: unknown output 'RN' of type "
                        r"'misallocation'; available: RM"):
         spec_from_dict(_spec([{"id": "m1", "type": "misallocation", "output": "y",
                                "capital": "k", "labour": "l", "columns": {"RN": "x"}}]))
+    with pytest.raises(SpecError, match=r"measures\.s\.columns: the new column names \['K'\] "
+                       r"are given twice"):
+        spec_from_dict(_spec([{"id": "s", "type": "specialization", "industries": ["a", "b"],
+                               "columns": {"krugman": "K", "herfindahl": "K"}}]))
+    with pytest.raises(SpecError, match=r"measures\.lq: columns: 'c1' is not one of the "
+                       r"industries \(a1, b1\)"):
+        spec_from_dict(_spec([{"id": "lq", "type": "location_quotients",
+                               "industries": ["a1", "b1"], "columns": {"c1": "LQ"}}]))
+    with pytest.raises(SpecError, match=r"measures\.r: columns: phase 3 does not exist; "
+                       r"phases are numbered 1\.\.2"):
+        spec_from_dict(_spec([{"id": "r", "type": "resilience", "variable": "x",
+                               "phases": [[1, 2], [2, 3]], "columns": {3: "R3"}}]))
+    with pytest.raises(SpecError, match=r"measures\.r\.phases: .*a phase kind is "
+                       r"'contraction' or 'expansion'; got 'boom'"):
+        spec_from_dict(_spec([{"id": "r", "type": "resilience", "variable": "x",
+                               "phases": [[1, 2, "boom"]]}]))
     with pytest.raises(SpecError, match=r"measures: duplicate measure ids \['a'\]"):
         spec_from_dict(_spec([{"id": "a", "type": "gini", "variable": "x"}] * 2))
 

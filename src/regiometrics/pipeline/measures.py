@@ -31,6 +31,7 @@ from regiometrics.measure.inequality import (
 from regiometrics.measure.misallocation import misallocation
 from regiometrics.measure.resilience import resilience
 from regiometrics.measure.structure import (
+    external_dependence,
     hierarchy_coefficient,
     location_quotients,
     specialization,
@@ -41,6 +42,7 @@ from regiometrics.results import jsonable
 from regiometrics.spec.measures import (
     DagumMeasure,
     DagumTableSpec,
+    ExternalDependenceMeasure,
     GiniMeasure,
     HierarchyMeasure,
     ImbalanceMeasure,
@@ -231,6 +233,16 @@ def _location_quotients(panel: Panel, m: LocationQuotientMeasure) -> MeasureArti
     return MeasureArtifact(m, rows.rename(columns={_INDUSTRY: "industry"}), wide, tuple(keys))
 
 
+def _external_dependence(panel: Panel, m: ExternalDependenceMeasure) -> MeasureArtifact:
+    time = _need_time(panel, m)
+    rate = m.exchange_rate
+    _require(panel, m, trade=m.trade, gdp=m.gdp,
+             exchange_rate=rate if isinstance(rate, str) else None)
+    rows = external_dependence(panel.frame, trade=m.trade, gdp=m.gdp, entity=panel.entity,
+                               time=time, exchange_rate=rate, scale=m.scale)
+    return MeasureArtifact(m, rows, rows, (panel.entity, time))
+
+
 def _misallocation(panel: Panel, m: MisallocationMeasure) -> MeasureArtifact:
     time = _need_time(panel, m)
     _require(panel, m, output=m.output, capital=m.capital, labour=m.labour)
@@ -250,6 +262,7 @@ _RUNNERS: dict[str, Callable[[Panel, Any], MeasureArtifact]] = {
     "specialization": _specialization,
     "variety": _variety,
     "location_quotients": _location_quotients,
+    "external_dependence": _external_dependence,
     "misallocation": _misallocation,
 }
 
@@ -260,7 +273,7 @@ def _add_columns(panel: Panel, art: MeasureArtifact) -> tuple[Panel, MeasureArti
     wanted = m.added_columns()
     if not wanted:
         return panel, art
-    key = "column" if isinstance(m, HierarchyMeasure) else "columns"
+    key = "column" if isinstance(m, HierarchyMeasure | ExternalDependenceMeasure) else "columns"
     frame = panel.frame
     for name in wanted.values():
         if name in frame.columns:

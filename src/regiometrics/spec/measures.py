@@ -35,7 +35,8 @@ BandwidthName = Literal["scott", "silverman"]
 class MeasureBase(SpecBase):
     """Common keys: ``id`` (the results.json key) and ``type``."""
 
-    #: Output fields a measure can add to the panel (``columns`` keys); empty: none.
+    #: Output fields a measure can add to the panel (``columns`` keys); empty: none, or
+    #: checked by the class itself (resilience: phase numbers; LQs: industry columns).
     OUTPUTS: ClassVar[tuple[str, ...]] = ()
 
     id: str
@@ -44,20 +45,23 @@ class MeasureBase(SpecBase):
         """Output field -> new panel column (empty when the measure adds none)."""
         return dict(getattr(self, "columns", None) or {})
 
-    @model_validator(mode="after")
-    def _known_outputs(self) -> MeasureBase:
-        columns = getattr(self, "columns", None) or {}
-        unknown = [k for k in columns if k not in self.OUTPUTS]
+    @field_validator("columns", check_fields=False)
+    @classmethod
+    def _known_outputs(cls, columns: dict[Any, str]) -> dict[Any, str]:
+        if not cls.OUTPUTS:  # the class checks its own columns (phases, industries)
+            return columns
+        unknown = [k for k in columns if k not in cls.OUTPUTS]
         if unknown:
+            kind = cls.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
             raise ValueError(
-                f"columns: unknown output {unknown[0]!r} of type {self.type!r}; "
-                f"available: {', '.join(map(str, self.OUTPUTS))}"
+                f"unknown output {unknown[0]!r} of type {kind!r}; "
+                f"available: {', '.join(map(str, cls.OUTPUTS))}"
             )
         names = list(columns.values())
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"columns: the new column names {dupes} are given twice")
-        return self
+            raise ValueError(f"the new column names {dupes} are given twice")
+        return columns
 
 
 class TheilMeasure(MeasureBase):
@@ -140,7 +144,7 @@ class ResilienceMeasure(MeasureBase):
         return v
 
     @model_validator(mode="after")
-    def _known_outputs(self) -> ResilienceMeasure:
+    def _columns_are_phases(self) -> ResilienceMeasure:
         if self.phases is not None:
             bad = [k for k in self.columns if not 1 <= k <= len(self.phases)]
             if bad:
@@ -195,7 +199,7 @@ class LocationQuotientMeasure(MeasureBase):
     columns: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _known_outputs(self) -> LocationQuotientMeasure:
+    def _columns_are_industries(self) -> LocationQuotientMeasure:
         unknown = [k for k in self.columns if k not in self.industries]
         if unknown:
             raise ValueError(
@@ -203,6 +207,25 @@ class LocationQuotientMeasure(MeasureBase):
                 f"({', '.join(self.industries)})"
             )
         return self
+
+
+class ExternalDependenceMeasure(MeasureBase):
+    """External (foreign-trade) dependence: ``scale * trade * exchange rate / gdp`` (004).
+
+    ``exchange_rate`` is a column (domestic currency per unit of foreign currency) or a
+    mapping from year to rate; ``column`` names the new panel column.
+    """
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("external_dependence",)
+    type: Literal["external_dependence"]
+    trade: str
+    gdp: str
+    exchange_rate: str | dict[Any, float]
+    scale: float = 1.0
+    column: str | None = None
+
+    def added_columns(self) -> dict[str, str]:
+        return {"external_dependence": self.column} if self.column else {}
 
 
 class MisallocationMeasure(MeasureBase):
@@ -232,6 +255,7 @@ MEASURE_KINDS: dict[str, type[MeasureBase]] = {
     "specialization": SpecializationMeasure,
     "variety": VarietyMeasure,
     "location_quotients": LocationQuotientMeasure,
+    "external_dependence": ExternalDependenceMeasure,
     "misallocation": MisallocationMeasure,
 }
 
