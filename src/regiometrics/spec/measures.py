@@ -21,8 +21,8 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from regiometrics.errors import SpecError
-from regiometrics.spec.literals import TableFormat
 from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import TableFormat
 
 TheilKindName = Literal["T", "L"]
 NationalName = Literal["mean", "weighted"]
