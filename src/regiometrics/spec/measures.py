@@ -16,7 +16,7 @@ its ``OUTPUTS``.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
@@ -40,6 +40,7 @@ class MeasureBase(SpecBase):
     OUTPUTS: ClassVar[tuple[str, ...]] = ()
 
     id: str
+    type: str  # narrowed to one Literal by every kind
 
     def added_columns(self) -> dict[str, str]:
         """Output field -> new panel column (empty when the measure adds none)."""
@@ -266,10 +267,17 @@ def _measure_kind(value: Any) -> str | None:
     return getattr(value, "type", None)
 
 
-AnyMeasureSpec = Annotated[
-    Union[tuple(Annotated[cls, Tag(name)] for name, cls in MEASURE_KINDS.items())],  # noqa: UP007
-    Discriminator(_measure_kind),
-]
+if TYPE_CHECKING:
+    AnyMeasureSpec = MeasureBase
+else:
+    AnyMeasureSpec = Annotated[
+        Union[tuple(Annotated[cls, Tag(name)] for name, cls in MEASURE_KINDS.items())],  # noqa: UP007
+        Discriminator(_measure_kind),
+    ]
+
+
+def _both_formats() -> list[TableFormat]:
+    return ["latex", "markdown"]
 
 
 # --------------------------------------------------------------------------- tables
@@ -283,7 +291,7 @@ class TheilTableSpec(SpecBase):
     type: Literal["theil"]
     measure: str
     title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
     label: str | None = None
     decimals: int = Field(default=4, ge=0, le=8)
     percent_decimals: int = Field(default=2, ge=0, le=8)
@@ -301,7 +309,7 @@ class DagumTableSpec(SpecBase):
     type: Literal["dagum"]
     measure: str
     title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
     label: str | None = None
     decimals: int = Field(default=4, ge=0, le=8)
     percent_decimals: int = Field(default=2, ge=0, le=8)
