@@ -34,6 +34,7 @@ from regiometrics.pipeline.index_outputs import (
     weights_grid,
 )
 from regiometrics.pipeline.indices import INDICES_STAGE
+from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
@@ -41,6 +42,7 @@ from regiometrics.tables import RENDERERS, TableGrid, descriptive_table, regress
 
 #: Pre-model stages in the order they run.
 STAGES: list[Stage] = [INDICES_STAGE]
+STAGES.append(MEASURES_STAGE)  # after indices: a measure may use an index column
 
 
 def _regression_grid(table: Any, ctx: RunContext) -> TableGrid:
@@ -53,10 +55,13 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "index_weights": weights_grid,
     "index_values": values_grid,
     "typology": typology_grid,
+    "theil": theil_grid,
+    "dagum": dagum_grid,
 }
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
 FIGURE_BUILDERS: dict[str, FigureBuilder] = {
     "index_means": index_means_chart,
+    "kde": kde_builder,
 }
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from regiometrics.errors import SpecError
+from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
 
 #: Model keys a ``defaults`` block may set.
@@ -60,6 +61,7 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
     except ValidationError as exc:
         raise SpecError(_describe(exc, raw, source)) from None
     _check_references(spec, source)
+    check_measure_references(spec, source)
     return spec
 
 
@@ -102,6 +104,7 @@ def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
 _TAGGED_LISTS: dict[str, dict[str, type[BaseModel]]] = {
     "tables": TABLE_KINDS,
     "figures": FIGURE_KINDS,
+    "measures": MEASURE_KINDS,  # type: ignore[dict-item]
 }
 
 
@@ -171,7 +174,7 @@ def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] in (
-            ("tables",), ("figures",)
+            ("tables",), ("figures",), ("measures",)
         ):
             kinds = _TAGGED_LISTS[str(loc[0])]
             got = (err.get("ctx") or {}).get("tag")

@@ -35,6 +35,12 @@ from regiometrics.spec.literals import (
     TableFormat,
     VcovType,
 )
+from regiometrics.spec.measures import (
+    AnyMeasureSpec,
+    DagumTableSpec,
+    KdeFigureSpec,
+    TheilTableSpec,
+)
 
 
 class DataSpec(SpecBase):
@@ -235,12 +241,15 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "index_weights": IndexWeightsTableSpec,
     "index_values": IndexValuesTableSpec,
     "typology": TypologyTableSpec,
+    "theil": TheilTableSpec,
+    "dagum": DagumTableSpec,
 }
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
 #: as ``<id>.pdf`` and ``<id>.png``.
 FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "index_means": IndexMeansFigureSpec,
+    "kde": KdeFigureSpec,
 }
 
 
@@ -278,6 +287,7 @@ class StudySpec(SpecBase):
     tables: list[AnyTableSpec] = Field(default_factory=list)
     figures: list[AnyFigureSpec] = Field(default_factory=list)
     descriptives: list[DescriptiveSpec] = Field(default_factory=list)
+    measures: list[AnyMeasureSpec] = Field(default_factory=list)
     title: str | None = None
 
     def table(self, table_id: str) -> SpecBase:

@@ -1,0 +1,381 @@
+"""Spec objects of the ``measures:`` block and of the measure tables and figures.
+
+A ``measures:`` entry computes an inequality, resilience or structure measure on the panel
+after the indices are built (so it may measure an index). Every entry has an ``id`` and a
+``type``; the other keys depend on the type::
+
+    measures:
+      - {id: theil_region, type: theil, variable: FTR, groups: region, weight: population}
+      - {id: is, type: hierarchy, sectors: [Y1, Y2, Y3], column: IS}
+
+Measures whose values are per entity-year (or per year, or per entity) can add them to the
+panel as new columns named by ``column`` / ``columns`` (output field -> new column name), so
+a later model can use them in its formula. The output fields each type offers are listed in
+its ``OUTPUTS``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from regiometrics.errors import SpecError
+from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import TableFormat
+
+TheilKindName = Literal["T", "L"]
+NationalName = Literal["mean", "weighted"]
+SlopesName = Literal["entity", "common"]
+SpecializationReferenceName = Literal["total", "rest"]
+ResilienceIndexName = Literal["resilience", "sensitivity"]
+BandwidthName = Literal["scott", "silverman"]
+
+
+class MeasureBase(SpecBase):
+    """Common keys: ``id`` (the results.json key) and ``type``."""
+
+    #: Output fields a measure can add to the panel (``columns`` keys); empty: none, or
+    #: checked by the class itself (resilience: phase numbers; LQs: industry columns).
+    OUTPUTS: ClassVar[tuple[str, ...]] = ()
+
+    id: str
+    type: str  # narrowed to one Literal by every kind
+
+    def added_columns(self) -> dict[str, str]:
+        """Output field -> new panel column (empty when the measure adds none)."""
+        return dict(getattr(self, "columns", None) or {})
+
+    @field_validator("columns", check_fields=False)
+    @classmethod
+    def _known_outputs(cls, columns: dict[Any, str]) -> dict[Any, str]:
+        if not cls.OUTPUTS:  # the class checks its own columns (phases, industries)
+            return columns
+        unknown = [k for k in columns if k not in cls.OUTPUTS]
+        if unknown:
+            kind = cls.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+            raise ValueError(
+                f"unknown output {unknown[0]!r} of type {kind!r}; "
+                f"available: {', '.join(map(str, cls.OUTPUTS))}"
+            )
+        names = list(columns.values())
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"the new column names {dupes} are given twice")
+        return columns
+
+
+class TheilMeasure(MeasureBase):
+    """Theil T or L of ``variable`` (optionally ``variable / per``) per period.
+
+    With ``groups`` the exact within/between decomposition with per-group parts and
+    contribution shares; ``weight`` weights entities (population, output).
+    """
+
+    type: Literal["theil"]
+    variable: str
+    per: str | None = None
+    groups: str | None = None
+    weight: str | None = None
+    kind: TheilKindName = "T"
+
+
+class GiniMeasure(MeasureBase):
+    """Gini coefficient of ``variable`` (optionally ``variable / per``) per period."""
+
+    type: Literal["gini"]
+    variable: str
+    per: str | None = None
+    weight: str | None = None
+
+
+class DagumMeasure(MeasureBase):
+    """Dagum (1997) Gini decomposition by ``groups``: within, net between, transvariation."""
+
+    type: Literal["dagum_gini"]
+    variable: str
+    groups: str
+    per: str | None = None
+    weight: str | None = None
+
+
+class ImbalanceMeasure(MeasureBase):
+    """004's output-share-weighted imbalance index of ``variable`` and its change, per year."""
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("index", "change")
+    type: Literal["imbalance"]
+    variable: str
+    weight: str
+    national: NationalName = "mean"
+    normalize: bool = True
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class ResilienceMeasure(MeasureBase):
+    """Resistance and recovery of each entity against a reference path over phases.
+
+    ``reference``: a column holding the reference (national) series, one value per year
+    (repeated on every entity's row); ``None`` uses the sum of ``variable`` over entities.
+    ``phases``: ``[start, end]`` or ``[start, end, kind]`` lists; ``None`` detects them at
+    the reference's turning points. ``columns`` maps a phase number to a new column holding
+    each entity's ``index`` (``resilience``, the expected-change form, or Martin's
+    ``sensitivity``) in that phase, repeated over the entity's years.
+    """
+
+    type: Literal["resilience"]
+    variable: str
+    reference: str | None = None
+    phases: list[list[Any]] | None = None
+    index: ResilienceIndexName = "resilience"
+    columns: dict[int, str] = Field(default_factory=dict)
+
+    @field_validator("phases")
+    @classmethod
+    def _phase_shape(cls, v: list[list[Any]] | None) -> list[list[Any]] | None:
+        for item in v or []:
+            if len(item) not in (2, 3):
+                raise ValueError(
+                    f"each phase is [start, end] or [start, end, contraction|expansion]; "
+                    f"got {item!r}"
+                )
+            if len(item) == 3 and item[2] not in ("contraction", "expansion"):
+                raise ValueError(
+                    f"a phase kind is 'contraction' or 'expansion'; got {item[2]!r}"
+                )
+        return v
+
+    @model_validator(mode="after")
+    def _columns_are_phases(self) -> ResilienceMeasure:
+        if self.phases is not None:
+            bad = [k for k in self.columns if not 1 <= k <= len(self.phases)]
+            if bad:
+                raise ValueError(
+                    f"columns: phase {bad[0]} does not exist; phases are numbered "
+                    f"1..{len(self.phases)} in the order given"
+                )
+        names = list(self.columns.values())
+        if len(set(names)) != len(names):
+            raise ValueError("columns: a new column name is given twice")
+        return self
+
+
+class HierarchyMeasure(MeasureBase):
+    """003's hierarchy coefficient IS = sum_j j Y_j / Y over ``sectors`` in hierarchy order."""
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("IS",)
+    type: Literal["hierarchy"]
+    sectors: list[str] = Field(min_length=2)
+    total: str | None = None
+    column: str | None = None
+
+    def added_columns(self) -> dict[str, str]:
+        return {"IS": self.column} if self.column else {}
+
+
+class SpecializationMeasure(MeasureBase):
+    """Krugman specialization and Herfindahl indices over the ``industries`` columns."""
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("krugman", "herfindahl")
+    type: Literal["specialization"]
+    industries: list[str] = Field(min_length=2)
+    reference: SpecializationReferenceName = "total"
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class VarietyMeasure(MeasureBase):
+    """Total, unrelated and related variety; ``industries`` maps a sector to its columns."""
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("variety", "unrelated_variety", "related_variety")
+    type: Literal["variety"]
+    industries: dict[str, list[str]] = Field(min_length=1)
+    base: float = Field(default=2.0, gt=1)
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class LocationQuotientMeasure(MeasureBase):
+    """Location quotients of each ``industries`` column; ``columns``: industry -> new column."""
+
+    type: Literal["location_quotients"]
+    industries: list[str] = Field(min_length=2)
+    columns: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _columns_are_industries(self) -> LocationQuotientMeasure:
+        unknown = [k for k in self.columns if k not in self.industries]
+        if unknown:
+            raise ValueError(
+                f"columns: {unknown[0]!r} is not one of the industries "
+                f"({', '.join(self.industries)})"
+            )
+        return self
+
+
+class ExternalDependenceMeasure(MeasureBase):
+    """External (foreign-trade) dependence: ``scale * trade * exchange rate / gdp`` (004).
+
+    ``exchange_rate`` is a column (domestic currency per unit of foreign currency) or a
+    mapping from year to rate; ``column`` names the new panel column.
+    """
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = ("external_dependence",)
+    type: Literal["external_dependence"]
+    trade: str
+    gdp: str
+    exchange_rate: str | dict[Any, float]
+    scale: float = 1.0
+    column: str | None = None
+
+    def added_columns(self) -> dict[str, str]:
+        return {"external_dependence": self.column} if self.column else {}
+
+
+class MisallocationMeasure(MeasureBase):
+    """Hsieh-Klenow capital and labour misallocation (003): tau_K, tau_L, RM per entity-year."""
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = (
+        "RM", "tau_K", "tau_L", "gamma_K", "gamma_L", "beta_K", "beta_L",
+        "output_share", "capital_share", "labour_share",
+    )
+    type: Literal["misallocation"]
+    output: str
+    capital: str
+    labour: str
+    slopes: SlopesName = "entity"
+    time_effects: bool = True
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+#: Measure kinds by their ``type`` key.
+MEASURE_KINDS: dict[str, type[MeasureBase]] = {
+    "theil": TheilMeasure,
+    "gini": GiniMeasure,
+    "dagum_gini": DagumMeasure,
+    "imbalance": ImbalanceMeasure,
+    "resilience": ResilienceMeasure,
+    "hierarchy": HierarchyMeasure,
+    "specialization": SpecializationMeasure,
+    "variety": VarietyMeasure,
+    "location_quotients": LocationQuotientMeasure,
+    "external_dependence": ExternalDependenceMeasure,
+    "misallocation": MisallocationMeasure,
+}
+
+
+def _measure_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("type")
+    return getattr(value, "type", None)
+
+
+if TYPE_CHECKING:
+    AnyMeasureSpec = MeasureBase
+else:
+    AnyMeasureSpec = Annotated[
+        Union[tuple(Annotated[cls, Tag(name)] for name, cls in MEASURE_KINDS.items())],  # noqa: UP007
+        Discriminator(_measure_kind),
+    ]
+
+
+def _both_formats() -> list[TableFormat]:
+    return ["latex", "markdown"]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class TheilTableSpec(SpecBase):
+    """002's Table 5 layout from a grouped ``theil`` measure: one row per year with the overall
+    Theil, each group's Theil, within, between and their contribution (%)."""
+
+    id: str
+    type: Literal["theil"]
+    measure: str
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
+    label: str | None = None
+    decimals: int = Field(default=4, ge=0, le=8)
+    percent_decimals: int = Field(default=2, ge=0, le=8)
+    years: list[Any] | None = None
+    group_labels: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+class DagumTableSpec(SpecBase):
+    """A Dagum Gini table from a ``dagum_gini`` measure: per year the overall Gini, the
+    within-group Gini of each group, the between-group Gini of each pair (``pairs``) and the
+    contribution (%) of within, net between and transvariation."""
+
+    id: str
+    type: Literal["dagum"]
+    measure: str
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
+    label: str | None = None
+    decimals: int = Field(default=4, ge=0, le=8)
+    percent_decimals: int = Field(default=2, ge=0, le=8)
+    years: list[Any] | None = None
+    pairs: bool = True
+    group_labels: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+class KdeFigureSpec(SpecBase):
+    """Gaussian kernel densities of ``variable`` (a column or an index) in the chosen ``times``."""
+
+    id: str
+    type: Literal["kde"]
+    variable: str
+    times: list[Any] | None = None
+    weight: str | None = None
+    bandwidth: BandwidthName | float = "scott"
+    grid_size: int = Field(default=200, ge=2)
+    title: str | None = None
+    xlabel: str | None = None
+
+
+# --------------------------------------------------------------------------- references
+
+#: Table kind -> the measure type its ``measure`` key must name.
+_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini"}
+
+
+def check_measure_references(spec: Any, source: str) -> None:
+    """Unique measure ids; measure tables name an existing measure of the right type.
+
+    Raises
+    ------
+    SpecError
+        Duplicate measure ids, a table naming an unknown measure or one of another type, a
+        ``theil`` table on a measure without ``groups``.
+    """
+    ids = [m.id for m in spec.measures]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SpecError(
+            f"{source}: measures: duplicate measure ids {dupes}; each id must be unique"
+        )
+    by_id = {m.id: m for m in spec.measures}
+    for table in spec.tables:
+        wanted = _TABLE_MEASURE.get(table.type)
+        if wanted is None:
+            continue
+        where = f"{source}: tables.{table.id}.measure"
+        measure = by_id.get(table.measure)
+        if measure is None:
+            known = ", ".join(ids) or "none"
+            raise SpecError(
+                f"{where}: unknown measure {table.measure!r}; measures defined: {known}"
+            )
+        if measure.type != wanted:
+            raise SpecError(
+                f"{where}: a {table.type!r} table needs a measure of type {wanted!r}; "
+                f"{table.measure!r} is of type {measure.type!r}"
+            )
+        if table.type == "theil" and measure.groups is None:
+            raise SpecError(
+                f"{where}: measure {table.measure!r} has no 'groups', so there is no "
+                "within/between decomposition to tabulate; add groups: <column>"
+            )

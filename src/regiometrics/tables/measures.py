@@ -1,0 +1,121 @@
+"""Tables of inequality measures, built from a measure's rows (plain DataFrames).
+
+:func:`theil_table` follows 002's Table 5: one row per year with the overall Theil index,
+each region's own Theil index, the within- and between-group parts and their contribution
+rates (%). :func:`dagum_table` is the usual Dagum Gini table of Chinese regional studies:
+per year the overall Gini, the within-group Gini of each group, the between-group Gini of
+each pair of groups and the contribution rates (%) of within, net between and
+transvariation. The row frames are those of
+:func:`regiometrics.measure.inequality.theil_decomposition` and
+:func:`~regiometrics.measure.inequality.dagum_gini` (contribution rates as fractions there,
+printed x100 here).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from regiometrics.spec.measures import DagumTableSpec, TheilTableSpec
+from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.regression import fmt
+
+
+def _labels(rows: pd.DataFrame, prefix: str, *, pairs: bool = False) -> list[str]:
+    """Group (or ``g|h`` pair) labels from the ``prefix:label`` columns, in column order."""
+    found = [c[len(prefix) + 1:] for c in rows.columns if c.startswith(f"{prefix}:")]
+    return [k for k in found if ("|" in k) == pairs]
+
+
+def _year(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
+    """Grid: ``Year | Overall | <group>... | Within | Between | Within (%) | Between (%)``.
+
+    Parameters
+    ----------
+    rows
+        Rows of a grouped Theil measure (``time, total, within, between, share_within,
+        share_between, theil:<g>...``), one per year, in the order to print.
+    spec
+        The table spec (``decimals``, ``percent_decimals``, ``group_labels``, titles).
+    """
+    groups = _labels(rows, "theil")
+    names = [spec.group_labels.get(g, g) for g in groups]
+    d, p = spec.decimals, spec.percent_decimals
+    n_groups = len(groups)
+    top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
+           "Decomposition", "", "Contribution (%)", "")
+    head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
+    body = []
+    for r in rows.to_dict(orient="records"):
+        body.append(Row((
+            _year(r["time"]),
+            fmt(r["total"], d),
+            *(fmt(r[f"theil:{g}"], d) for g in groups),
+            fmt(r["within"], d),
+            fmt(r["between"], d),
+            fmt(100.0 * r["share_within"], p),
+            fmt(100.0 * r["share_between"], p),
+        )))
+    notes = list(spec.notes) or [
+        "Within and between sum to the overall index; contribution = part / overall x 100."
+    ]
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row(top, "header"), Row(head, "header")),
+        sections=(tuple(body),),
+        notes=tuple(notes),
+        align="l" + "c" * (len(head) - 1),
+    )
+
+
+def dagum_table(rows: pd.DataFrame, spec: DagumTableSpec) -> TableGrid:
+    """Grid: ``Year | Overall | <group>... | <g-h>... | Within | Net between | Transvariation``.
+
+    Parameters
+    ----------
+    rows
+        Rows of a ``dagum_gini`` measure, one per year, in the order to print.
+    spec
+        The table spec; ``pairs: false`` leaves out the between-group Gini columns.
+    """
+    groups = _labels(rows, "gini")
+    pairs = _labels(rows, "gini", pairs=True) if spec.pairs else []
+    label = spec.group_labels
+    d, p = spec.decimals, spec.percent_decimals
+    pair_names = [
+        f"{label.get(g, g)}-{label.get(h, h)}" for g, h in (k.split("|", 1) for k in pairs)
+    ]
+    top = ("", "", "Within-group Gini", *[""] * (len(groups) - 1),
+           *(("Between-group Gini", *[""] * (len(pairs) - 1)) if pairs else ()),
+           "Contribution (%)", "", "")
+    head = ("Year", "Overall", *(label.get(g, g) for g in groups), *pair_names,
+            "Within", "Net between", "Transvariation")
+    body = []
+    for r in rows.to_dict(orient="records"):
+        body.append(Row((
+            _year(r["time"]),
+            fmt(r["total"], d),
+            *(fmt(r[f"gini:{g}"], d) for g in groups),
+            *(fmt(r[f"gini:{k}"], d) for k in pairs),
+            *(fmt(100.0 * r[f"share_{c}"], p) for c in ("within", "between", "transvariation")),
+        )))
+    notes = list(spec.notes) or [
+        (
+            "Dagum (1997) decomposition: overall = within + net between + transvariation; "
+            "contribution = part / overall x 100."
+        )
+    ]
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row(top, "header"), Row(head, "header")),
+        sections=(tuple(body),),
+        notes=tuple(notes),
+        align="l" + "c" * (len(head) - 1),
+    )
