@@ -145,3 +145,26 @@ def test_spec_model_equals_fit_iv_on_demeaned_data(cig):
     assert fs.params == pytest.approx(dict(direct.first_stage["lrprice"].params), rel=1e-9)
     assert fs.stats["first_stage_f"] == pytest.approx(direct.first_stage["lrprice"].f_stat, rel=1e-9)
     assert spec_res.info["method"] == "liml" and spec_res.stats["kappa"] >= 1.0
+
+
+@pytest.mark.parametrize("vcov", [{"type": "unadjusted"}, {"type": "robust"},
+                                  {"type": "cluster", "by": "entity"},
+                                  {"type": "cluster", "by": ["entity", "time"]}])
+def test_iv_with_near_copy_instrument_reproduces_fe_model(produc, vcov):
+    """2SLS with an instrument equal to the regressor up to 1e-7 noise is OLS up to ~1e-7:
+    the IV model reproduces the fe model's standard errors, df and fit statistics under each
+    vcov, so both use the same small-sample conventions (a factor like (N-1)/(N-K) instead of
+    N/(N-K) would differ by 1e-3 here)."""
+    rng = np.random.default_rng(7)
+    noise = rng.normal(scale=1e-7, size=len(produc.frame))
+    panel = Panel(produc.frame.assign(lemp_copy=produc.frame["lemp"] + noise), "state", "year")
+    fe = estimate(model("lgsp ~ lpcap + lpc + lemp + unemp", type="fe",
+                        effects=["entity", "time"], vcov=vcov), panel)
+    iv = estimate(model("lgsp ~ lpcap + lpc + unemp + [lemp ~ lemp_copy]",
+                        effects=["entity", "time"], vcov=vcov), panel)
+    for t in ("lpcap", "lpc", "lemp", "unemp"):
+        assert iv.params[t] == pytest.approx(fe.params[t], rel=1e-5)
+        assert iv.std_errors[t] == pytest.approx(fe.std_errors[t], rel=1e-6)
+    assert iv.df_resid == fe.df_resid
+    for key in ("r2", "adj_r2", "r2_within", "adj_r2_within", "df_k", "n_entities", "n_periods"):
+        assert iv.stats[key] == pytest.approx(fe.stats[key], rel=1e-6), key
