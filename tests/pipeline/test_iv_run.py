@@ -95,14 +95,15 @@ def test_cross_section_variant_equals_fit_iv_with_constant(run, cig):
 
 
 @pytest.mark.parametrize(("model_id", "written_out"), [
-    ("iv_cigtax", dict(type="iv", formula="lpacks ~ [lrprice ~ cigtax]", controls=["lrincome"],
-                       effects=["entity", "time"])),
-    ("iv_liml", dict(type="iv", formula="lpacks ~ [lrprice ~ salestax + cigtax]",
-                     controls=["lrincome"], effects=["entity", "time"], estimator="liml")),
-    ("iv_small", dict(type="iv", formula="lpacks ~ [lrprice ~ salestax]", controls=["lrincome"],
-                      effects=["entity", "time"], filter="state not in ['CA', 'NY', 'TX', 'FL']")),
-    ("ols_lag", dict(type="ols", formula="lpacks ~ L10.lrprice", controls=["L10.lrincome"],
-                     vcov={"type": "robust"})),
+    ("iv_cigtax", {"type": "iv", "formula": "lpacks ~ [lrprice ~ cigtax]",
+                   "controls": ["lrincome"], "effects": ["entity", "time"]}),
+    ("iv_liml", {"type": "iv", "formula": "lpacks ~ [lrprice ~ salestax + cigtax]",
+                 "controls": ["lrincome"], "effects": ["entity", "time"], "estimator": "liml"}),
+    ("iv_small", {"type": "iv", "formula": "lpacks ~ [lrprice ~ salestax]",
+                  "controls": ["lrincome"], "effects": ["entity", "time"],
+                  "filter": "state not in ['CA', 'NY', 'TX', 'FL']"}),
+    ("ols_lag", {"type": "ols", "formula": "lpacks ~ L10.lrprice", "controls": ["L10.lrincome"],
+                 "vcov": {"type": "robust"}}),
 ])
 def test_variants_equal_the_models_written_out(run, cig, model_id, written_out):
     doc, _ = run

@@ -87,8 +87,8 @@ def test_variant_inherits_the_base_keys_before_defaults_and_chains():
 
 
 @pytest.mark.parametrize(("variant", "match"), [
-    ({"id": "v", "base": "fee"}, r"study\.yaml: models\.v\.base: unknown model 'fee'; models "
-                                 r"defined: fe, v \(did you mean 'fe'\?\)"),
+    ({"id": "v", "base": "fee"}, (r"study\.yaml: models\.v\.base: unknown model 'fee'; models "
+                                  r"defined: fe, v \(did you mean 'fe'\?\)")),
     ({"id": "v", "base": "fe", "swap": {"GDP": "GDP2"}},
      r"models\.v\.swap: GDP is not a variable of the model .*uses A, B, DT, EC, ER, TAX"),
     ({"id": "v", "base": "fe", "swap": ["DT"]}, r"models\.v\.swap: expected a mapping OLD: NEW"),
@@ -118,14 +118,14 @@ def test_variant_result_is_validated_like_any_model():
 
 @pytest.mark.parametrize(("model", "match"), [
     ({"id": "m", "type": "iv", "formula": "ER ~ DT + MEDICAL"},
-     r"models\.m: type 'iv' needs the endogenous regressors and their excluded instruments in "
-     r"brackets"),
+     (r"models\.m: type 'iv' needs the endogenous regressors and their excluded instruments "
+      r"in brackets")),
     ({"id": "m", "type": "fe", "formula": "ER ~ MEDICAL + [DT ~ IVNQ]"},
-     r"models\.m: the formula 'ER ~ MEDICAL \+ \[DT ~ IVNQ\]' has an IV part .* type 'fe'; set "
-     r"type: iv"),
+     (r"models\.m: the formula 'ER ~ MEDICAL \+ \[DT ~ IVNQ\]' has an IV part .* type 'fe'; "
+      r"set type: iv")),
     ({"id": "m", "type": "iv", "formula": "ER ~ MEDICAL + [DT + L.DT ~ IVNQ]"},
-     r"models\.m: the model is underidentified: 2 endogenous regressor\(s\) \(DT, L\.DT\) but 1 "
-     r"excluded instrument\(s\) \(IVNQ\)"),
+     (r"models\.m: the model is underidentified: 2 endogenous regressor\(s\) \(DT, L\.DT\) "
+      r"but 1 excluded instrument\(s\) \(IVNQ\)")),
     ({"id": "m", "type": "fe", "formula": "ER ~ DT", "estimator": "liml"},
      r"models\.m: 'estimator' applies to type 'iv' only"),
     ({"id": "m", "type": "iv", "formula": "ER ~ DT + [DT ~ IVNQ]"},
@@ -154,3 +154,21 @@ def test_first_stage_table_needs_iv_models():
     with pytest.raises(SpecError, match=r"tables\.t5\.stats\[0\]: Input should be 'nobs', "
                                         r"'first_stage_f'"):
         spec_from_dict(study(IV1, tables=tables), source=SRC)
+
+
+def test_variants_change_the_controls_the_base_inherits_from_defaults():
+    raw = study({"id": "fe", "type": "fe", "formula": "ER ~ DT"},
+                {"id": "fe_lag", "base": "fe", "lag_regressors": 1},
+                {"id": "fe_pca", "base": "fe", "swap": {"EC": "EC_pca"}})
+    raw["defaults"]["controls"] = ["EC", "OPEN"]
+    got = models_of(raw)
+    assert got["fe"].controls == ["EC", "OPEN"]
+    assert got["fe_lag"].formula == "ER ~ L.DT" and got["fe_lag"].controls == ["L.EC", "L.OPEN"]
+    assert got["fe_pca"].controls == ["EC_pca", "OPEN"]
+
+
+def test_default_estimator_applies_to_iv_models_only():
+    raw = study(IV1, FE)
+    raw["defaults"]["estimator"] = "liml"
+    got = models_of(raw)
+    assert got["iv1"].estimator == "liml" and got["fe"].estimator is None

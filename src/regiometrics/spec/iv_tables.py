@@ -9,7 +9,7 @@ whose ``stats`` may list the IV diagnostics (``kp_rk_lm``, ``kp_rk_lm_p``, ``cd_
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -17,10 +17,11 @@ from regiometrics.spec.literals import IndicatorRow, TableFormat
 from regiometrics.spec.base import SpecBase
 
 #: First-stage statistics a ``first_stage`` table may list (``nobs`` is the sample size).
-FIRST_STAGE_STATS: tuple[str, ...] = (
+FirstStageStat = Literal[
     "nobs", "first_stage_f", "first_stage_f_p", "partial_r2", "shea_partial_r2", "sw_f",
     "sw_f_p", "rmse", "n_clusters",
-)
+]
+FIRST_STAGE_STATS: tuple[str, ...] = get_args(FirstStageStat)
 
 
 class FirstStageTableSpec(SpecBase):
@@ -47,10 +48,7 @@ class FirstStageTableSpec(SpecBase):
         default_factory=lambda: ["controls", "entity_fe", "time_fe"]
     )
     indicator_labels: dict[str, str] = Field(default_factory=dict)
-    stats: list[Literal[
-        "nobs", "first_stage_f", "first_stage_f_p", "partial_r2", "shea_partial_r2", "sw_f",
-        "sw_f_p", "rmse", "n_clusters",
-    ]] = Field(default_factory=lambda: ["nobs", "first_stage_f", "partial_r2"])
+    stats: list[FirstStageStat] = Field(default_factory=lambda: ["nobs", "first_stage_f", "partial_r2"])
     stat_labels: dict[str, str] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
     decimals: int = Field(default=3, ge=0, le=8)

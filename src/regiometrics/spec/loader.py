@@ -27,6 +27,8 @@ DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
 )
 #: Defaults that do not apply to some model types and are then not inherited.
 _NOT_INHERITED = {"ols": {"effects"}, "re": {"effects"}}
+for _type in ("ols", "fe", "re"):  # the IV estimator option is inherited by IV models only
+    _NOT_INHERITED.setdefault(_type, set()).add("estimator")
 
 
 def load_spec(path: str | Path) -> StudySpec:

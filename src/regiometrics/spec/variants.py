@@ -5,6 +5,8 @@ A model entry with ``base: <model id>`` starts from that model's entry (its own 
 
 * every other key it gives, overriding the base's (``vcov`` mappings are merged, as with
   ``defaults``);
+* ``swap: {OLD: NEW}`` and ``lag_regressors`` change the ``controls`` too, including those
+  the base inherits from ``defaults``;
 * ``swap: {OLD: NEW}`` -- the column ``OLD`` is replaced by ``NEW`` wherever the formula
   (dependent, regressors, endogenous regressors, instruments) or ``controls`` read it,
   keeping panel operators (``L.OLD`` becomes ``L.NEW``);
@@ -74,7 +76,8 @@ def _used_columns(model: dict[str, Any], where: str) -> set[str]:
     return used
 
 
-def _apply(model: dict[str, Any], change: dict[str, Any], where: str) -> dict[str, Any]:
+def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
+           default_controls: Any = None) -> dict[str, Any]:
     out = dict(model)
     for key, value in change.items():
         if key in VARIANT_KEYS or key == "filter":
@@ -93,6 +96,8 @@ def _apply(model: dict[str, Any], change: dict[str, Any], where: str) -> dict[st
                         f"(1 turns every regressor x into L.x); got {lag!r}")
     if "formula" not in out:
         raise SpecError(f"{where}: the base model has no formula to change")
+    if (swap or lag) and "controls" not in out and isinstance(default_controls, list):
+        out["controls"] = list(default_controls)  # the controls the base inherits, changed too
     if swap:
         used = _used_columns(out, where)
         missing = [old for old in swap if old not in used]
@@ -136,6 +141,8 @@ def expand_variants(raw: dict[str, Any], source: str) -> dict[str, Any]:
                     _refuse_orphan_keys(m, source, i)
         return raw
     by_id = {m.get("id"): m for m in models if isinstance(m, dict) and m.get("id") is not None}
+    defaults = raw.get("defaults")
+    default_controls = defaults.get("controls") if isinstance(defaults, dict) else None
     done: dict[str, dict[str, Any]] = {}
 
     def resolve(model_id: str, chain: tuple[str, ...]) -> dict[str, Any]:
@@ -158,7 +165,7 @@ def expand_variants(raw: dict[str, Any], source: str) -> dict[str, Any]:
             raise SpecError(f"{where}.base: the variants form a cycle ({cycle}); one of them "
                             "must be a model of its own")
         parent = resolve(base, (*chain, base))
-        expanded = _apply(parent, entry, where)
+        expanded = _apply(parent, entry, where, default_controls)
         expanded["id"] = model_id
         if "label" not in entry:
             expanded.pop("label", None)
