@@ -168,3 +168,21 @@ def test_iv_with_near_copy_instrument_reproduces_fe_model(produc, vcov):
     assert iv.df_resid == fe.df_resid
     for key in ("r2", "adj_r2", "r2_within", "adj_r2_within", "df_k", "n_entities", "n_periods"):
         assert iv.stats[key] == pytest.approx(fe.stats[key], rel=1e-6), key
+
+
+@pytest.mark.parametrize(("vcov", "raw", "factor"), [
+    # xtivreg2, fe small: cluster (N-1)/(N-k) * G/(G-1), k the regressors (no constant)
+    ({"type": "cluster", "by": "entity", "correction": "stata_xtreg"}, "vcov_cl_cr0",
+     lambda n, k, g: (n - 1) / (n - k) * g / (g - 1)),
+    # ivreg2 without small: sigma^2 = RSS/N
+    ({"type": "unadjusted", "correction": "none"}, "vcov_iid_n_minus_k",
+     lambda n, k, g: (n - k) / n),
+    ({"type": "robust", "correction": "none"}, "vcov_hc0", lambda n, k, g: 1.0),
+])
+def test_other_corrections_against_aer(produc, vcov, raw, factor):
+    ref = REF["produc_ops"]
+    res = estimate(model("lgsp ~ L.lpc + unemp + [lemp ~ L.lemp + L.lpcap:unemp]",
+                         effects=["entity", "time"], vcov=vcov), produc)
+    f = factor(ref["nobs"], 3, ref["n_clusters"])
+    np.testing.assert_allclose([res.std_errors[t] for t in ["lemp", "L.lpc", "unemp"]],
+                               se_from(ref[raw], f), rtol=1e-9)
