@@ -1,41 +1,22 @@
-"""IV tables: snapshots of the bundled example, first-stage layout, diagnostics rows, pdflatex.
+"""IV tables: first-stage layout, diagnostics rows in regression tables, builder errors.
 
 Layout reference: the seed paper 003's Table 5 (a two-way FE 2SLS column with the
-Kleibergen-Paap rk LM statistic, its p-value and the Cragg-Donald Wald F under it).
+Kleibergen-Paap rk LM statistic, its p-value and the Cragg-Donald Wald F under it). The
+bundled example specs/iv.yaml is snapshot-tested and compiled with the other bundled specs
+(test_rendering.py, snapshots/iv/).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from snapshot_cases_iv import SNAPSHOTS_IV, rendered_iv_tables
 
 from regiometrics.errors import SpecError
 from regiometrics.pipeline.iv import first_stage_columns
 from regiometrics.results import Result
 from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.models import TableSpec
-from regiometrics.tables import latex_document, regression_table
+from regiometrics.tables import regression_table
 from regiometrics.tables.first_stage import first_stage_table
-
-
-@pytest.fixture(scope="module")
-def tables() -> dict[str, str]:
-    return rendered_iv_tables()
-
-
-def test_iv_snapshots_match(tables):
-    """Layout changes must be deliberate: run scripts/update_snapshots_iv.py, review the diff."""
-    assert sorted(tables) == sorted(p.name for p in SNAPSHOTS_IV.iterdir())
-    for name, text in tables.items():
-        assert text == (SNAPSHOTS_IV / name).read_text(encoding="utf-8"), name
 
 
 def _first_stage(model_id: str, endog: str, label: str, coef: float) -> Result:
@@ -120,19 +101,3 @@ def test_diagnostic_rows_in_a_regression_table_print_as_numbers():
     stats = [r.cells for s in grid.sections for r in s if r.kind == "stat"]
     assert stats == [("Kleibergen-Paap rk LM statistic", "5.023", ""), ("", "0.025", ""),
                      ("Cragg-Donald Wald F statistic", "216.133", "")]
-
-
-@pytest.mark.latex
-def test_iv_latex_compiles_with_pdflatex(tables, tmp_path: Path):
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdflatex is not installed in CI; .ci/run installs texlive-latex-base")
-        pytest.skip("pdflatex not installed")
-    body = "".join(text for name, text in sorted(tables.items()) if name.endswith(".tex"))
-    (tmp_path / "iv.tex").write_text(latex_document(body))
-    proc = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "iv.tex"],
-        check=False, cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    assert (tmp_path / "iv.pdf").stat().st_size > 1000
