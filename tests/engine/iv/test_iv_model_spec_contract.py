@@ -111,3 +111,19 @@ def test_gmm_and_liml_options_reach_the_kernel(cig):
     assert out["gmm"].info["method"] == "gmm2s" and out["liml"].info["method"] == "liml"
     assert out["liml"].stats["kappa"] >= 1.0
     assert len({round(r.params["lrprice"], 12) for r in out.values()}) == 3
+
+
+def test_singletons_drop_removes_them_before_estimation(cig):
+    """ivreghdfe drops singleton groups of the absorbed effects: the same as estimating on
+    the data without those rows (their within-deviation is zero, only N and K change)."""
+    frame = cig[~((cig["state"].isin(["AL", "AR"])) & (cig["year"] == 1995))]
+    formula = "lpacks ~ lrincome + [lrprice ~ salestax + cigtax]"
+    dropped = estimate(iv(formula, effects=["entity", "time"], singletons="drop"),
+                       Panel(frame, "state", "year"))
+    by_hand = estimate(iv(formula, effects=["entity", "time"]),
+                       Panel(frame[~frame["state"].isin(["AL", "AR"])], "state", "year"))
+    assert dropped.info["n_singletons"] == 2 and dropped.nobs == 92
+    assert dropped.params == pytest.approx(by_hand.params, rel=1e-10)
+    assert dropped.std_errors == pytest.approx(by_hand.std_errors, rel=1e-10)
+    kept = estimate(iv(formula, effects=["entity", "time"]), Panel(frame, "state", "year"))
+    assert kept.params == pytest.approx(by_hand.params, rel=1e-8) and kept.nobs == 94

@@ -32,7 +32,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.demean import demean
-from regiometrics.engine.design import cluster_columns, term_values
+from regiometrics.engine.design import cluster_columns, singleton_rows, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
 from regiometrics.errors import DataError, IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
@@ -62,6 +62,7 @@ class IVDesign:
     entity: np.ndarray
     time: np.ndarray | None
     n_dropped: int
+    n_singletons: int = 0
 
 
 def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
@@ -70,7 +71,8 @@ def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
 
 
 def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
-    """Evaluate an IV model's formula on a panel and delete incomplete rows listwise.
+    """Evaluate an IV model's formula on a panel and delete incomplete rows listwise
+    (then, with ``singletons: drop``, the singletons of the absorbed effects, as ivreghdfe).
 
     Raises
     ------
@@ -100,6 +102,18 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     if not complete.any():
         names = [y.name, *exog.columns, *endog.columns, *inst.columns]
         raise DataError(f"models.{model.id}: no row has all of {', '.join(map(str, names))} non-missing")
+    n_dropped = int((~complete).sum())
+    n_singletons = 0
+    if model.singletons == "drop" and model.effects:
+        keys = {"entity": panel.entity, "time": panel.time}
+        singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
+        n_singletons = int(singleton.sum())
+        complete.loc[singleton.index[singleton]] = False
+        if not complete.any():
+            raise DataError(
+                f"models.{model.id}: every row is a singleton of the fixed effects "
+                f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
+            )
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
     time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
@@ -116,7 +130,7 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     return IVDesign(
         y=y[complete], exog=exog[complete], endog=endog[complete], instruments=inst[complete],
         fe_codes=fe_codes, clusters=clusters, cluster_names=cl_cols, entity=entity,
-        time=time, n_dropped=int((~complete).sum()),
+        time=time, n_dropped=n_dropped, n_singletons=n_singletons,
     )
 
 
@@ -224,6 +238,7 @@ def _info(model: ModelSpec, design: IVDesign) -> dict[str, object]:
         "vcov_correction": model.vcov.correction,
         "cluster_by": design.cluster_names,
         "n_dropped_missing": design.n_dropped,
+        "n_singletons": design.n_singletons,
         "formula": model.formula,
         "label": model.column_label,
         "controls": list(model.controls),
