@@ -127,3 +127,13 @@ def test_singletons_drop_removes_them_before_estimation(cig):
     assert dropped.std_errors == pytest.approx(by_hand.std_errors, rel=1e-10)
     kept = estimate(iv(formula, effects=["entity", "time"]), Panel(frame, "state", "year"))
     assert kept.params == pytest.approx(by_hand.params, rel=1e-8) and kept.nobs == 94
+
+
+def test_instrument_constant_within_period_under_time_effects(cig):
+    frame = cig.assign(national=cig.groupby("year")["cigtax"].transform("mean"))
+    with pytest.raises(IdentificationError,
+                       match=r"instrument 'national' has no variation left after the time fixed "
+                             r"effects \(it is constant within each year\); interact it with a "
+                             r"variable that differs across entities"):
+        estimate(iv("lpacks ~ lrincome + [lrprice ~ national]", effects=["time"]),
+                 Panel(frame, "state", "year"))

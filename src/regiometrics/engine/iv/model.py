@@ -163,11 +163,14 @@ def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
     for j, (name, role) in enumerate(zip(raw.columns, roles)):
         base = float(np.linalg.norm(raw.iloc[:, j].to_numpy()))
         if base > 0 and float(np.linalg.norm(demeaned[:, j])) <= 1e-9 * base:
-            hint = (
-                "interact it with a time-varying variable (Nunn-Qian style, e.g. "
-                f"'L.x:{name}') or drop the entity effects"
-                if role == "instrument" else "remove it or drop those effects"
-            )
+            if role != "instrument":
+                hint = "remove it or drop those effects"
+            elif "entity" in design.fe_codes:
+                hint = ("interact it with a time-varying variable (Nunn-Qian style, e.g. "
+                        f"'L.x:{name}') or drop the entity effects")
+            else:
+                hint = ("interact it with a variable that differs across entities, or drop "
+                        "the time effects")
             raise IdentificationError(
                 f"models.{model.id}: {role} {name!r} has no variation left after the {effects} "
                 f"fixed effects (it is constant within "
