@@ -7,6 +7,7 @@ from typing import Any, Callable, Mapping
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.hausman import hausman
+from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear import fit_linear
 from regiometrics.engine.random_effects import fit_re
 from regiometrics.errors import SpecError
@@ -41,6 +42,7 @@ MODEL_REGISTRY: dict[str, Estimator] = {
     "ols": _panel_only(fit_linear),
     "fe": _panel_only(fit_linear),
     "re": _panel_only(fit_re),
+    "iv": _panel_only(fit_iv_model),
 }
 
 

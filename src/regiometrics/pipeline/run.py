@@ -34,6 +34,7 @@ from regiometrics.pipeline.index_outputs import (
     weights_grid,
 )
 from regiometrics.pipeline.indices import INDICES_STAGE
+from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
@@ -57,6 +58,7 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "typology": typology_grid,
     "theil": theil_grid,
     "dagum": dagum_grid,
+    "first_stage": first_stage_grid,
 }
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
 FIGURE_BUILDERS: dict[str, FigureBuilder] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-ModelType = Literal["ols", "fe", "re"]
+ModelType = Literal["ols", "fe", "re", "iv"]
 EffectName = Literal["entity", "time"]
 VcovType = Literal["unadjusted", "robust", "cluster"]
 ClusterCorrection = Literal["fixest", "stata_xtreg", "none"]
@@ -13,6 +13,7 @@ HausmanMethod = Literal["classic", "aux"]
 TableStat = Literal["nobs", "r2", "adj_r2", "r2_within", "adj_r2_within", "n_entities", "n_periods"]
 IndexMethod = Literal["entropy", "critic", "cv", "equal", "topsis", "pca"]
 IndicatorRow = Literal["controls", "entity_fe", "time_fe"]
+IVEstimator = Literal["2sls", "liml", "gmm"]
 
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
 VCOV_TYPES: tuple[str, ...] = get_args(VcovType)

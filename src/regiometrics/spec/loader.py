@@ -16,8 +16,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from regiometrics.errors import SpecError
+from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
+from regiometrics.spec.variants import expand_variants
 
 #: Model keys a ``defaults`` block may set.
 DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
@@ -25,6 +27,8 @@ DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
 )
 #: Defaults that do not apply to some model types and are then not inherited.
 _NOT_INHERITED = {"ols": {"effects"}, "re": {"effects"}}
+for _type in ("ols", "fe", "re"):  # the IV estimator option is inherited by IV models only
+    _NOT_INHERITED.setdefault(_type, set()).add("estimator")
 
 
 def load_spec(path: str | Path) -> StudySpec:
@@ -55,6 +59,7 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
     """Validate a spec given as a mapping (what the YAML file holds)."""
     if not isinstance(raw, dict):
         raise SpecError(f"{source}: the spec must be a mapping with keys data, models, tables")
+    raw = expand_variants(raw, source)
     raw = _merge_defaults(raw, source)
     try:
         spec = StudySpec.model_validate(raw)
@@ -205,3 +210,4 @@ def _check_references(spec: StudySpec, source: str) -> None:
                     f"{source}: tables.{table.id}.models: unknown model {model_id!r}; "
                     f"models defined: {', '.join(ids)}" + _did_you_mean(model_id, ids)
                 )
+    check_first_stage_tables(spec, source)

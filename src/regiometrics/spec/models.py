@@ -25,12 +25,15 @@ from regiometrics.spec.index_outputs import (
     IndexWeightsTableSpec,
     TypologyTableSpec,
 )
+from regiometrics.spec.iv import check_iv_model
+from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.literals import (
     ClusterCorrection,
     EffectName,
     HausmanMethod,
     IndexMethod,
     IndicatorRow,
+    IVEstimator,
     ModelType,
     TableFormat,
     VcovType,
@@ -110,6 +113,7 @@ class ModelSpec(SpecBase):
     hausman: HausmanSpec | None = None
     controls: list[str] = Field(default_factory=list)
     singletons: Literal["keep", "drop"] = "keep"
+    estimator: IVEstimator | None = None
 
     @field_validator("hausman", mode="before")
     @classmethod
@@ -139,6 +143,11 @@ class ModelSpec(SpecBase):
             raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time]")
         if self.type == "re" and self.effects not in ([], ["entity"]):
             raise ValueError("type 're' supports entity random effects only: effects: [entity]")
+        return self
+
+    @model_validator(mode="after")
+    def _iv_fits_type(self) -> "ModelSpec":
+        check_iv_model(self)
         return self
 
     @property
@@ -243,6 +252,7 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "typology": TypologyTableSpec,
     "theil": TheilTableSpec,
     "dagum": DagumTableSpec,
+    "first_stage": FirstStageTableSpec,
 }
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written

@@ -1,0 +1,292 @@
+r"""``type: iv`` models: a spec and a panel -> :func:`fit_iv` on the within-transformed data.
+
+Model: :math:`y_{it} = X_{2,it}\beta_2 + X_{1,it}\beta_1 + \mu_i + \delta_t + u_{it}` with
+endogenous :math:`X_2` and excluded instruments :math:`Z_1` from the formula's bracket
+(``y ~ x1 + [x2 ~ z1 + z2]``); terms may carry panel operators and products (``L.x``,
+``L.ports:phones84``), evaluated within entity before listwise deletion. The fixed effects
+are swept out of :math:`y, X_1, X_2, Z_1` by the same demeaning as the FE models
+(:mod:`regiometrics.engine.demean`) and 2SLS/LIML/GMM runs on the demeaned data with no
+constant. Without effects a constant ``_cons`` is an included exogenous regressor.
+
+Degrees of freedom follow the FE models of :mod:`regiometrics.engine.linear` (and Stata's
+``ivreghdfe``): :math:`K = k + 1 + \sum_f (G_f - 1)`, the fixed effects absorbed in the
+``1 + \sum_f (G_f-1)`` are passed to :func:`fit_iv` as ivreg2's ``sdofminus``, and under
+clustering the effects nested in the cluster variable are not counted. ``vcov.correction``:
+
+* ``fixest`` (default) -- ivreghdfe ``small``: :math:`\hat\sigma^2 = RSS/(N-K)`, robust
+  :math:`\times N/(N-K)` (HC1), cluster :math:`\times G/(G-1)\cdot(N-1)/(N-K)`, t on
+  :math:`N-K` (cluster: :math:`G-1`) df -- exactly the FE models' covariances;
+* ``stata_xtreg`` -- ``xtivreg2, fe small``: the absorbed effects as ivreg2 ``dofminus``;
+* ``none`` -- ivreg2's default large-sample covariances (HC0, CR0, :math:`RSS/N`), z tests.
+
+The diagnostics (Kleibergen-Paap, Cragg-Donald, Hansen J, Anderson-Rubin, first stages)
+keep ivreg2's definitions; see :mod:`regiometrics.engine.iv.diagnostics`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from regiometrics.data.panel import Panel
+from regiometrics.engine.demean import demean
+from regiometrics.engine.design import cluster_columns, singleton_rows, term_values
+from regiometrics.engine.iv.estimators import IVResult, fit_iv
+from regiometrics.errors import DataError, IdentificationError, RegiometricsError, SpecError
+from regiometrics.results import Result
+from regiometrics.spec.formula import Term
+from regiometrics.spec.iv import ESTIMATOR_METHODS
+from regiometrics.spec.models import ModelSpec
+
+CONSTANT = "_cons"
+
+
+@dataclass(frozen=True)
+class IVDesign:
+    """The arrays of one IV model on its estimation sample (after listwise deletion).
+
+    ``y``, ``exog``, ``endog``, ``instruments`` are the raw (not demeaned) values, columns
+    named by the formula's terms; ``fe_codes`` one integer code array per absorbed effect,
+    ``clusters`` the cluster code columns (n, 1 or 2) or ``None``.
+    """
+
+    y: pd.Series
+    exog: pd.DataFrame
+    endog: pd.DataFrame
+    instruments: pd.DataFrame
+    fe_codes: dict[str, np.ndarray]
+    clusters: np.ndarray | None
+    cluster_names: list[str]
+    entity: np.ndarray
+    time: np.ndarray | None
+    n_dropped: int
+    n_singletons: int = 0
+
+
+def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
+    return pd.DataFrame({t.name: term_values(panel, t, where=where) for t in terms},
+                        index=panel.frame.index)
+
+
+def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
+    """Evaluate an IV model's formula on a panel and delete incomplete rows listwise
+    (then, with ``singletons: drop``, the singletons of the absorbed effects, as ivreghdfe).
+
+    Raises
+    ------
+    DataError
+        Unknown or non-numeric columns, or no complete row.
+    SpecError
+        Time effects or clustering by time without a time column.
+    """
+    formula = model.parsed
+    where = f"models.{model.id}.formula"
+    panel.require(formula.columns(), where=where)
+    if "time" in model.effects and panel.time is None:
+        raise SpecError(
+            f"models.{model.id}.effects: time effects need data.time to be set (the data "
+            "are a cross-section); use effects: [] or [entity]"
+        )
+    y = panel.variable(formula.dependent, where=where).rename(formula.dependent.text)
+    exog = _frame(panel, formula.terms, where)
+    endog = _frame(panel, formula.endogenous, where)
+    inst = _frame(panel, formula.instruments, where)
+    cl_cols = cluster_columns(model, panel)
+    panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
+    complete = y.notna() & exog.notna().all(axis=1) & endog.notna().all(axis=1)
+    complete &= inst.notna().all(axis=1)
+    for col in cl_cols:
+        complete &= panel.frame[col].notna()
+    if not complete.any():
+        names = [y.name, *exog.columns, *endog.columns, *inst.columns]
+        raise DataError(f"models.{model.id}: no row has all of {', '.join(map(str, names))} non-missing")
+    n_dropped = int((~complete).sum())
+    n_singletons = 0
+    if model.singletons == "drop" and model.effects:
+        keys = {"entity": panel.entity, "time": panel.time}
+        singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
+        n_singletons = int(singleton.sum())
+        complete.loc[singleton.index[singleton]] = False
+        if not complete.any():
+            raise DataError(
+                f"models.{model.id}: every row is a singleton of the fixed effects "
+                f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
+            )
+    sub = panel.frame.loc[complete]
+    entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
+    time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
+    fe_codes: dict[str, np.ndarray] = {}
+    if "entity" in model.effects:
+        fe_codes["entity"] = entity
+    if "time" in model.effects:
+        assert time is not None
+        fe_codes["time"] = time
+    clusters = None
+    if cl_cols:
+        clusters = np.column_stack(
+            [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in cl_cols])
+    return IVDesign(
+        y=y[complete], exog=exog[complete], endog=endog[complete], instruments=inst[complete],
+        fe_codes=fe_codes, clusters=clusters, cluster_names=cl_cols, entity=entity,
+        time=time, n_dropped=n_dropped, n_singletons=n_singletons,
+    )
+
+
+def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
+    """True when every level of ``fe`` lies within one cluster."""
+    pairs = np.unique(np.stack([fe, cluster], axis=1), axis=0)
+    return len(pairs) == len(np.unique(fe))
+
+
+def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
+    """Absorbed parameters (constant included) and those of effects nested in a cluster."""
+    if not design.fe_codes:
+        return 0, 0
+    total = 1 + sum(int(c.max()) for c in design.fe_codes.values())
+    nested = 0
+    if vcov_type == "cluster" and design.clusters is not None:
+        for codes in design.fe_codes.values():
+            if any(_nested(codes, design.clusters[:, j]) for j in range(design.clusters.shape[1])):
+                nested += int(codes.max())
+    return total, nested
+
+
+def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
+                     demeaned: np.ndarray, panel: Panel) -> None:
+    """Name a column that the fixed effects absorb completely (e.g. a time-invariant instrument)."""
+    roles = (["regressor"] * design.exog.shape[1] + ["endogenous regressor"] * design.endog.shape[1]
+             + ["instrument"] * design.instruments.shape[1])
+    effects = " and ".join(design.fe_codes)
+    within = {"entity": f"each {panel.entity}", "time": f"each {panel.time}"}
+    for j, (name, role) in enumerate(zip(raw.columns, roles)):
+        base = float(np.linalg.norm(raw.iloc[:, j].to_numpy()))
+        if base > 0 and float(np.linalg.norm(demeaned[:, j])) <= 1e-9 * base:
+            if role != "instrument":
+                hint = "remove it or drop those effects"
+            elif "entity" in design.fe_codes:
+                hint = ("interact it with a time-varying variable (Nunn-Qian style, e.g. "
+                        f"'L.x:{name}') or drop the entity effects")
+            else:
+                hint = ("interact it with a variable that differs across entities, or drop "
+                        "the time effects")
+            raise IdentificationError(
+                f"models.{model.id}: {role} {name!r} has no variation left after the {effects} "
+                f"fixed effects (it is constant within "
+                f"{' and within '.join(within[e] for e in design.fe_codes)}); {hint}"
+            )
+
+
+def _vcov_options(model: ModelSpec, total: int, nested: int) -> dict[str, object]:
+    correction = model.vcov.correction
+    if correction == "stata_xtreg":
+        return {"small": True, "ssc": "ivreg2", "absorbed_df": total, "absorbed_as": "dofminus"}
+    return {"small": correction != "none", "ssc": "ivreg2", "absorbed_df": total - nested,
+            "absorbed_as": "sdofminus"}
+
+
+def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
+    """Fit a ``type: iv`` model (2SLS, LIML or GMM) with fixed effects partialled out.
+
+    Returns
+    -------
+    Result
+        ``params`` endogenous first, then the exogenous regressors (``_cons`` last when no
+        effects are absorbed). ``stats``: ivreg2's diagnostics under their issue-5 names
+        (``anderson_lm``, ``kp_rk_lm``, ``kp_rk_lm_p``, ``cd_wald_f``, ``kp_rk_wald_f``,
+        ``sargan``, ``hansen_j``, ``ar_f``, ``ar_p``, ``endog_c``, ``first_stage_f:<x>``,
+        ``partial_r2:<x>``, Stock-Yogo ``sy_*`` ...), ``r2``/``adj_r2`` (with the effects),
+        ``r2_within``/``adj_r2_within`` (FE), ``rmse``, ``rss``, ``df_k``, ``n_entities``,
+        ``n_periods``, ``n_clusters``. ``components``: one first-stage Result per endogenous
+        regressor, ``first_stage:<x>``.
+    """
+    design = iv_design(model, panel)
+    exog = design.exog
+    if not design.fe_codes:
+        exog = exog.assign(**{CONSTANT: 1.0})
+    raw = pd.concat([exog, design.endog, design.instruments], axis=1)
+    y = design.y.to_numpy(dtype=float)
+    if design.fe_codes:
+        stacked = demean(np.column_stack([y, raw.to_numpy(dtype=float)]),
+                         list(design.fe_codes.values()))
+        y_t, values = stacked[:, 0], stacked[:, 1:]
+        _check_variation(model, design, raw, values, panel)
+    else:
+        y_t, values = y, raw.to_numpy(dtype=float)
+    k1, k2 = exog.shape[1], design.endog.shape[1]
+    total, nested = _absorbed(design, model.vcov.type)
+    options = _vcov_options(model, total, nested)
+    clusters = None
+    if model.vcov.type == "cluster" and design.clusters is not None:
+        clusters = design.clusters[:, 0] if design.clusters.shape[1] == 1 else design.clusters
+    try:
+        res = fit_iv(
+            y_t, values[:, :k1], values[:, k1:k1 + k2], values[:, k1 + k2:],
+            method=ESTIMATOR_METHODS[model.estimator or "2sls"],  # type: ignore[arg-type]
+            vcov=model.vcov.type, clusters=clusters,
+            dependent=str(design.y.name), exog_names=list(exog.columns),
+            endog_names=list(design.endog.columns),
+            instrument_names=list(design.instruments.columns), **options,  # type: ignore[arg-type]
+        )
+    except RegiometricsError as exc:
+        raise type(exc)(f"models.{model.id}: {exc}") from None
+    return _to_result(model, design, res, y, y_t, total)
+
+
+def _info(model: ModelSpec, design: IVDesign) -> dict[str, object]:
+    return {
+        "effects": list(model.effects),
+        "vcov": model.vcov.type,
+        "vcov_correction": model.vcov.correction,
+        "cluster_by": design.cluster_names,
+        "n_dropped_missing": design.n_dropped,
+        "n_singletons": design.n_singletons,
+        "formula": model.formula,
+        "label": model.column_label,
+        "controls": list(model.controls),
+        "estimator": model.estimator or "2sls",
+    }
+
+
+def _fit_stats(res: IVResult, design: IVDesign, y: np.ndarray, y_t: np.ndarray,
+               total: int) -> dict[str, float]:
+    n = res.nobs
+    k_full = res.df_model + total
+    tss = float(((y - y.mean()) ** 2).sum())
+    r2 = 1.0 - res.rss / tss
+    stats = {
+        "r2": r2,
+        "adj_r2": 1.0 - (1.0 - r2) * (n - 1) / (n - k_full),
+        "df_k": float(k_full),
+        "df_resid": float(n - k_full),
+        "n_entities": float(int(design.entity.max()) + 1),
+    }
+    if design.time is not None:
+        stats["n_periods"] = float(int(design.time.max()) + 1)
+    if design.fe_codes:
+        tss_w = float(((y_t - y_t.mean()) ** 2).sum())
+        r2_w = 1.0 - res.rss / tss_w
+        stats["r2_within"] = r2_w
+        stats["adj_r2_within"] = 1.0 - (1.0 - r2_w) * (n - 1 - (total - 1)) / (n - k_full)
+    if res.n_clusters is not None:
+        stats["n_clusters"] = float(res.n_clusters)
+    return stats
+
+
+def _to_result(model: ModelSpec, design: IVDesign, res: IVResult, y: np.ndarray,
+               y_t: np.ndarray, total: int) -> Result:
+    base = res.to_result(model.id, type="iv")
+    info = {**_info(model, design), **base.info}
+    stats = {**base.stats, **_fit_stats(res, design, y, y_t, total)}
+    components = {}
+    for key, comp in base.components.items():
+        fs_stats = dict(comp.stats)
+        fs_stats.update({"first_stage_f": comp.stats["f"], "first_stage_f_p": comp.stats["f_p"]})
+        if res.n_clusters is not None:
+            fs_stats["n_clusters"] = float(res.n_clusters)
+        fs_info = {**_info(model, design), "endogenous": comp.dependent,
+                   "instruments": list(res.instrument_names), "exogenous": list(res.exog_names),
+                   "second_stage": model.id}
+        components[key] = replace(comp, stats=fs_stats, info=fs_info)
+    return replace(base, stats=stats, info=info, components=components)

@@ -1,0 +1,64 @@
+"""First-stage table of IV models, in the layout of the seed paper 003's Table 5.
+
+One column per first-stage regression (an endogenous regressor of an IV model): the
+excluded instruments' coefficients over their standard errors, YES/NO rows for controls
+and fixed effects, then N, the first-stage F of the excluded instruments and their partial
+R². Every number is read from the first-stage Results that an IV model's Result carries
+in ``components`` (and so from results.json).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from regiometrics.results import Result
+from regiometrics.spec.iv_tables import FirstStageTableSpec
+from regiometrics.spec.models import TableSpec
+from regiometrics.tables.grid import TableGrid
+from regiometrics.tables.regression import regression_table
+
+DEFAULT_FIRST_STAGE_LABELS = {
+    "nobs": "N", "first_stage_f": "First-stage F", "first_stage_f_p": "First-stage F p-value",
+    "partial_r2": "Partial R²", "shea_partial_r2": "Shea partial R²",
+    "sw_f": "Sanderson-Windmeijer F", "sw_f_p": "Sanderson-Windmeijer F p-value",
+    "rmse": "RMSE", "n_clusters": "Clusters",
+}
+FIRST_STAGE_NOTE = (
+    "First stage: each endogenous regressor on the excluded instruments and the included "
+    "exogenous regressors. F: test of the excluded instruments (ivreg2); partial R²: of the "
+    "excluded instruments."
+)
+
+
+def first_stage_table(
+    columns: Sequence[Result], table: FirstStageTableSpec, *, labels: Sequence[str]
+) -> TableGrid:
+    """Build the grid of a first-stage table.
+
+    Parameters
+    ----------
+    columns
+        First-stage Results (``type`` ``iv_first_stage``), one per column; ``info`` holds
+        ``instruments`` (excluded instrument names), ``effects`` and ``controls``.
+    table
+        The table spec.
+    labels
+        Column titles (one per column), e.g. the IV model's label for each of its first stages.
+    """
+    if len(labels) != len(columns):
+        raise ValueError(f"{len(labels)} labels for {len(columns)} columns")
+    instruments: list[str] = []
+    for r in columns:
+        instruments += [t for t in r.info.get("instruments", []) if t not in instruments]
+    keep = None if table.show_controls else instruments
+    spec = TableSpec(
+        id=table.id, models=[r.model_id for r in columns], title=table.title,
+        formats=table.formats, keep=keep, order=instruments, rename=table.rename,
+        indicators=table.indicators, indicator_labels=table.indicator_labels,
+        stats=list(table.stats), stat_labels={**DEFAULT_FIRST_STAGE_LABELS, **table.stat_labels},
+        notes=[FIRST_STAGE_NOTE, *table.notes], decimals=table.decimals, stars=table.stars,
+        depvar_row=True, constant_last=True, label=table.label,
+    )
+    labelled = [replace(r, info={**r.info, "label": lab}) for r, lab in zip(columns, labels)]
+    return regression_table(labelled, spec)
