@@ -9,6 +9,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.hausman import hausman
 from regiometrics.engine.linear import fit_linear
 from regiometrics.engine.random_effects import fit_re
+from regiometrics.engine.spatial.model import fit_spatial_model
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -42,6 +43,7 @@ MODEL_REGISTRY: dict[str, Estimator] = {
     "fe": _panel_only(fit_linear),
     "re": _panel_only(fit_re),
 }
+MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"), fit_spatial_model))
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:

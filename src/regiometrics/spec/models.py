@@ -35,6 +35,15 @@ from regiometrics.spec.literals import (
     TableFormat,
     VcovType,
 )
+from regiometrics.spec.spatial import (
+    AnyWeightsSpec,
+    EffectsInferenceSpec,
+    MoranScatterFigureSpec,
+    MoranSpec,
+    MoranTableSpec,
+    SpatialEffectsTableSpec,
+    check_spatial_model_keys,
+)
 
 
 class DataSpec(SpecBase):
@@ -104,6 +113,15 @@ class ModelSpec(SpecBase):
     hausman: HausmanSpec | None = None
     controls: list[str] = Field(default_factory=list)
     singletons: Literal["keep", "drop"] = "keep"
+    weights: str | None = None
+    lee_yu: bool = False
+    effects_inference: EffectsInferenceSpec | None = None
+    spatial_tests: bool = False
+
+    @model_validator(mode="after")
+    def _spatial_keys_fit_type(self) -> "ModelSpec":
+        check_spatial_model_keys(self)
+        return self
 
     @field_validator("hausman", mode="before")
     @classmethod
@@ -235,12 +253,15 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "index_weights": IndexWeightsTableSpec,
     "index_values": IndexValuesTableSpec,
     "typology": TypologyTableSpec,
+    "moran": MoranTableSpec,
+    "spatial_effects": SpatialEffectsTableSpec,
 }
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
 #: as ``<id>.pdf`` and ``<id>.png``.
 FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "index_means": IndexMeansFigureSpec,
+    "moran_scatter": MoranScatterFigureSpec,
 }
 
 
@@ -279,6 +300,8 @@ class StudySpec(SpecBase):
     figures: list[AnyFigureSpec] = Field(default_factory=list)
     descriptives: list[DescriptiveSpec] = Field(default_factory=list)
     title: str | None = None
+    weights: dict[str, AnyWeightsSpec] = Field(default_factory=dict)
+    moran: list[MoranSpec] = Field(default_factory=list)
 
     def table(self, table_id: str) -> SpecBase:
         for t in self.tables:
