@@ -139,7 +139,7 @@ def test_spatial_tests_equal_direct_calls(run, panel, weights):
     stats = doc["models"]["sdm_dist"]["stats"]
     w = weights["Wdist"]
     y, X = _stacked(panel, w)
-    common = dict(n_entities=48, n_periods=17, effects="twoways", x_names=X_NAMES)
+    common = {"n_entities": 48, "n_periods": 17, "effects": "twoways", "x_names": X_NAMES}
     lm = spatial_lm_tests(y, X, w.to_sparse(), **common)
     for key in ("lm_lag", "lm_error", "robust_lm_lag", "robust_lm_error"):
         np.testing.assert_allclose(stats[key], getattr(lm, key).statistic, rtol=RTOL)
@@ -167,7 +167,7 @@ def test_table10_cells_come_from_results_json(run):
             p = e["pvalue"]
             expected.append(f"{e['estimate']:.3f}" + "*" * sum(p < t for t in (0.1, 0.05, 0.01)))
     assert cells == expected
-    rho = [ln for ln in text.splitlines() if ln.startswith("| Spatial: rho")][0]
+    rho = next(ln for ln in text.splitlines() if ln.startswith("| Spatial: rho"))
     assert f"{doc['models']['sdm_dist']['params']['rho']:.3f}" in rho
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spatial_study import DATA, base_spec  # noqa: E402
+from spatial_study import DATA, base_spec
 
 from regiometrics.data.panel import Panel
 from regiometrics.data.weights_io import read_adjacency_list

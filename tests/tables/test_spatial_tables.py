@@ -100,7 +100,7 @@ def test_spatial_effects_table10_layout():
                        "1.500***")
     assert coef[1] == ("", "(0.010)", "(0.020)", "(0.030)", "(0.010)", "(0.020)", "(0.030)")
     assert coef[2] == ("OPEN",) + ("-0.006",) * 6
-    assert [r.cells for r in grid.sections[1]][0] == ("Province FE",) + ("YES",) * 6
+    assert next(r.cells for r in grid.sections[1]) == ("Province FE",) + ("YES",) * 6
     stats = [r.cells for r in grid.sections[2]]
     assert stats[0] == ("Spatial: rho", "0.234***", "", "", "0.234***", "", "")
     assert stats[1] == ("", "(0.085)", "", "", "(0.085)", "", "")

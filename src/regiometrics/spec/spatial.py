@@ -25,7 +25,7 @@ correlation" and its stars rest on one-sided tests of that hypothesis: Stata's `
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import Discriminator, Field, Tag, field_validator
 
@@ -143,9 +143,19 @@ def _weights_type(value: Any) -> str | None:
 
 
 AnyWeightsSpec = Annotated[
-    Union[tuple(Annotated[cls, Tag(name)] for name, cls in WEIGHTS_KINDS.items())],  # type: ignore[valid-type]  # noqa: UP007
+    Union[  # noqa: UP007 - one member per WEIGHTS_KINDS entry, tagged by ``type``
+        Annotated[InverseDistanceWeightsSpec, Tag("inverse_distance")],
+        Annotated[KnnWeightsSpec, Tag("knn")],
+        Annotated[EconomicDistanceWeightsSpec, Tag("economic_distance")],
+        Annotated[NestedWeightsSpec, Tag("nested")],
+        Annotated[MatrixWeightsSpec, Tag("matrix")],
+        Annotated[AdjacencyWeightsSpec, Tag("adjacency")],
+        Annotated[ContiguityWeightsSpec, Tag("contiguity")],
+    ],
     Discriminator(_weights_type),
 ]
+_members = get_args(get_args(AnyWeightsSpec)[0])
+assert [get_args(m)[0] for m in _members] == list(WEIGHTS_KINDS.values()), "weights union"
 
 
 # ------------------------------------------------------------------ Moran
@@ -210,6 +220,10 @@ def check_spatial_model_keys(model: Any) -> None:
 
 
 # ------------------------------------------------------------ table kinds
+def _both_formats() -> list[TableFormat]:
+    return ["latex", "markdown"]
+
+
 class MoranTableSpec(SpecBase):
     """Table 9 layout of paper 003: rows are periods, column groups weights, columns variables.
 
@@ -222,7 +236,7 @@ class MoranTableSpec(SpecBase):
     type: Literal["moran"]
     moran: str
     title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
     label: str | None = None
     variables: list[str] | None = None
     weights: list[str] | None = None
@@ -249,7 +263,7 @@ class SpatialEffectsTableSpec(SpecBase):
     type: Literal["spatial_effects"]
     models: list[str] = Field(min_length=1)
     title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
     label: str | None = None
     terms: list[str] | None = None
     rename: dict[str, str] = Field(default_factory=dict)

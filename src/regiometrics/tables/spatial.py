@@ -98,8 +98,8 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
     if table.inference == "perm":
         inference += f" ({entry.permutations}, seed {entry.seed})"
     notes = [
-        f"Global Moran's I; {what[table.below]}significance from p-values under {inference}, "
-        f"{_ALTERNATIVE_TEXT[entry.alternative]}.",
+        (f"Global Moran's I; {what[table.below]}significance from p-values under {inference}, "
+         f"{_ALTERNATIVE_TEXT[entry.alternative]}."),
         _stars_note(table.stars),
         *table.notes,
     ]
@@ -192,7 +192,7 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
             cells = []
             for v in values:
                 text = "" if v is None else (
-                    str(int(round(v))) if row == "nobs" else fmt(v, table.decimals))
+                    str(round(v)) if row == "nobs" else fmt(v, table.decimals))
                 cells += [text] + [""] * (k - 1)
             stat_rows.append(Row((labels.get(row, row), *cells), "stat"))
     notes = [_effects_note(results)]

@@ -26,6 +26,7 @@ Durbin tests, ``_df``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 _MAX_LISTED = 20
 
 
-def fixed_effects_of(effects: list[str]) -> FixedEffects:
+def fixed_effects_of(effects: Sequence[str]) -> FixedEffects:
     """Spec ``effects`` -> ``"entity"``, ``"time"``, ``"twoways"`` or ``"none"``."""
     has_e, has_t = "entity" in effects, "time" in effects
     if has_e and has_t:

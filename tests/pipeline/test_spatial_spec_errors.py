@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spatial_study import base_spec, study_dir, write_spec  # noqa: E402
+from spatial_study import base_spec, study_dir, write_spec
 
 from regiometrics.cli import main
 from regiometrics.errors import DataError, SpecError
