@@ -184,3 +184,24 @@ def test_table9_cells_come_from_results_json(run):
         nstars = sum(r["p_rand"] < t for t in (0.1, 0.05, 0.01))
         assert cell == f"{r['I']:.3f}" + "*" * nstars
         assert z == f"({r['z_rand']:.3f})"
+
+
+def test_scatter_figure_is_the_moran_of_results_json(panel, weights):
+    """The figure's points are (z, Wz) of lgsp in 1986 and its line's slope is Moran's I there."""
+    from regiometrics.pipeline import compute
+    from regiometrics.spec import load_spec
+
+    run = compute(load_spec(SPEC), SPEC.parent)
+    fig = run.figures["moran_scatter_lgsp_1986"]
+    ax = fig.axes[0]
+    y = panel[panel["year"] == 1986].set_index("state")["lgsp"]
+    y = y.loc[list(weights["Wdist"].entities)].to_numpy()
+    z = (y - y.mean()) / y.std(ddof=0)
+    np.testing.assert_allclose(ax.collections[0].get_offsets(),
+                               np.column_stack([z, weights["Wdist"].lag(z)]), rtol=1e-12)
+    xs, ys = ax.lines[-1].get_data()
+    row = run.sections["moran"]["mi"]
+    moran_i = next(r["I"] for r in row if (r["variable"], r["weights"], r["time"])
+                   == ("lgsp", "Wdist", 1986))
+    np.testing.assert_allclose((ys[1] - ys[0]) / (xs[1] - xs[0]), moran_i, rtol=1e-10)
+    assert ax.get_legend().get_texts()[0].get_text() == f"Moran's I = {moran_i:.3f}"

@@ -32,8 +32,8 @@ from regiometrics.data.weights import (
 )
 from regiometrics.data.weights_io import contiguity, read_adjacency_list, read_matrix_file
 from regiometrics.errors import DataError, RegiometricsError, SpecError
+from regiometrics.figures.spatial import moran_scatter_figure
 from regiometrics.measure.moran import moran_panel, moran_scatter
-from regiometrics.measure.moran_plot import plot_moran_scatter
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
 from regiometrics.results import jsonable
 from regiometrics.spec.models import StudySpec
@@ -209,8 +209,11 @@ def _moran_scatter(fig: Any, ctx: RunContext) -> Figure:
         raise type(exc)(f"{where}: {exc}") from None
     title = fig.title if fig.title is not None else (
         f"Moran scatter plot: {fig.variable}, {fig.time} ({fig.weights})")
-    return plot_moran_scatter(scatter, title=title, xlabel=f"{fig.variable} (standardised)",
-                              ylabel=f"W {fig.variable}", label_points=fig.label_points)
+    return moran_scatter_figure(
+        scatter.z, scatter.wz, slope=scatter.slope, intercept=scatter.intercept,
+        moran_i=scatter.I, labels=scatter.entities if fig.label_points else None, title=title,
+        xlabel=f"{fig.variable} (standardised)", ylabel=f"W {fig.variable}",
+    )
 
 
 #: Registered in :mod:`regiometrics.pipeline.run`.
