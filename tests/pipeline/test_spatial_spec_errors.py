@@ -189,3 +189,17 @@ def test_cli_prints_the_error_and_exits_2(folder, capsys):
     spec["models"][0]["filter"] = "state != 'OHIO'"
     assert main(["run", str(write_spec(folder, spec)), "--out", str(folder / "out")]) == 2
     assert "in the weights but not the sample: 'OHIO'" in capsys.readouterr().err
+
+
+def test_weights_entry_without_type():
+    spec = base_spec(weights={"W": {"path": "data/us_states_contiguity.csv"}})
+    with pytest.raises(SpecError, match=r"weights\.W: required key 'type' is missing; available: "
+                                        r"inverse_distance, knn, economic_distance, nested, "
+                                        r"matrix, adjacency, contiguity"):
+        spec_from_dict(spec)
+
+
+def test_duplicate_moran_ids():
+    entry = {"id": "mi", "variables": ["lgsp"], "weights": ["W"]}
+    with pytest.raises(SpecError, match=r"moran: duplicate ids \['mi'\]"):
+        spec_from_dict(base_spec(moran=[entry, entry]))
