@@ -203,3 +203,12 @@ def test_duplicate_moran_ids():
     entry = {"id": "mi", "variables": ["lgsp"], "weights": ["W"]}
     with pytest.raises(SpecError, match=r"moran: duplicate ids \['mi'\]"):
         spec_from_dict(base_spec(moran=[entry, entry]))
+
+
+def test_singletons_refused_for_spatial_models_but_not_inherited():
+    spec = base_spec()
+    spec["models"][0]["singletons"] = "drop"
+    with pytest.raises(SpecError, match=r"models\.sdm: type 'sdm' .* takes no \['singletons'\]"):
+        spec_from_dict(spec)
+    spec = base_spec(defaults={"singletons": "drop"})
+    assert spec_from_dict(spec).model("sdm").singletons == "keep"

@@ -44,8 +44,8 @@ from regiometrics.spec.literals import (
 SPATIAL_MODEL_KEYS: frozenset[str] = frozenset(
     {"weights", "lee_yu", "effects_inference", "spatial_tests"}
 )
-#: ModelSpec keys spatial ML models refuse (their covariance is the inverse information matrix).
-NON_SPATIAL_KEYS: frozenset[str] = frozenset({"vcov", "hausman"})
+#: ModelSpec keys spatial ML models refuse (inverse-information covariance; balanced panels).
+NON_SPATIAL_KEYS: frozenset[str] = frozenset({"vcov", "hausman", "singletons"})
 
 
 # ---------------------------------------------------------------- weights
@@ -294,7 +294,7 @@ class MoranScatterFigureSpec(SpecBase):
 def spatial_not_inherited(not_inherited: dict[str, set[str]]) -> None:
     """Extend the loader's map of ``defaults`` keys a model type does not inherit.
 
-    Spatial types do not inherit ``vcov``/``hausman``; other types do not inherit the
+    Spatial types do not inherit ``vcov``/``hausman``/``singletons``; other types do not inherit the
     spatial keys (so one ``defaults`` block can serve both kinds of model).
     """
     from regiometrics.spec.literals import MODEL_TYPES
