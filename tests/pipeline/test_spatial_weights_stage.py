@@ -76,6 +76,8 @@ def test_coordinate_and_economic_types(folder, panel, coords):
         _same(built[name], w.align(states).row_standardize())
     _same(built["raw"], expected["econ"].align(states))
     assert built["raw"].transform == "none"
+    assert weights_summary(built["raw"])["symmetric"] is True  # 1/|g_i - g_j|
+    assert weights_summary(built["econ"])["symmetric"] is False  # rows rescaled
     np.testing.assert_allclose(built["k4"].row_sums, 1.0, rtol=1e-12)
 
 
