@@ -10,6 +10,7 @@ from regiometrics.engine.hausman import hausman
 from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear import fit_linear
 from regiometrics.engine.random_effects import fit_re
+from regiometrics.engine.spatial.model import fit_spatial_model
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -44,6 +45,7 @@ MODEL_REGISTRY: dict[str, Estimator] = {
     "re": _panel_only(fit_re),
     "iv": _panel_only(fit_iv_model),
 }
+MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"), fit_spatial_model))
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:

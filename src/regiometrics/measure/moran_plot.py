@@ -1,12 +1,15 @@
-"""Moran scatter plot figures (matplotlib), drawn from :class:`~regiometrics.measure.moran.MoranScatter`."""
+"""Moran scatter plot figures of a :class:`~regiometrics.measure.moran.MoranScatter`.
+
+The drawing lives in :func:`regiometrics.figures.spatial.moran_scatter_figure` (plain arrays).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from matplotlib.figure import Figure
 
+from regiometrics.figures.spatial import moran_scatter_figure
 from regiometrics.measure.moran import MoranScatter
 
 
@@ -26,26 +29,11 @@ def plot_moran_scatter(
     slope is Moran's I for row-standardised weights. Entities are labelled when
     ``label_points``. Returns a standalone figure (not registered with pyplot).
     """
-    fig = Figure(figsize=size)  # no pyplot: no global figure state, no GUI backend
-    ax = fig.subplots()
-    ax.scatter(scatter.z, scatter.wz, s=18, color="0.25", zorder=3)
-    ax.axhline(0.0, color="0.5", linestyle="--", linewidth=0.8)
-    ax.axvline(0.0, color="0.5", linestyle="--", linewidth=0.8)
-    lo, hi = float(np.min(scatter.z)), float(np.max(scatter.z))
-    pad = 0.05 * (hi - lo)
-    xs = np.array([lo - pad, hi + pad])
-    ax.plot(xs, scatter.intercept + scatter.slope * xs, color="C3", linewidth=1.2,
-            label=f"Moran's I = {scatter.I:.3f}")
-    if label_points:
-        for name, x, y in zip(scatter.entities, scatter.z, scatter.wz, strict=True):
-            ax.annotate(str(name), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=6)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    fig.tight_layout()
-    return fig
+    return moran_scatter_figure(
+        scatter.z, scatter.wz, slope=scatter.slope, intercept=scatter.intercept,
+        moran_i=scatter.I, labels=scatter.entities if label_points else None, title=title,
+        xlabel=xlabel, ylabel=ylabel, size=size,
+    )
 
 
 def save_figure(fig: Figure, stem: str | Path) -> tuple[Path, Path]:

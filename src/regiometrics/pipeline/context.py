@@ -13,6 +13,7 @@ package and registers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from matplotlib.figure import Figure
@@ -37,6 +38,7 @@ class RunContext:
     artifacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     results: dict[str, Result] = field(default_factory=dict)
     descriptives: dict[str, Descriptives] = field(default_factory=dict)
+    base_dir: Path = Path(".")  # the spec file's folder: stages resolve relative paths here
 
     def artifact(self, section: str, key: str, *, where: str) -> Any:
         """The artifact ``key`` of ``section``, or a SpecError naming what exists."""

@@ -36,6 +36,11 @@ from regiometrics.pipeline.index_outputs import (
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
+from regiometrics.pipeline.spatial import (
+    SPATIAL_FIGURE_BUILDERS,
+    SPATIAL_STAGES,
+    SPATIAL_TABLE_BUILDERS,
+)
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
@@ -44,6 +49,7 @@ from regiometrics.tables import RENDERERS, TableGrid, descriptive_table, regress
 #: Pre-model stages in the order they run.
 STAGES: list[Stage] = [INDICES_STAGE]
 STAGES.append(MEASURES_STAGE)  # after indices: a measure may use an index column
+STAGES += SPATIAL_STAGES
 
 
 def _regression_grid(table: Any, ctx: RunContext) -> TableGrid:
@@ -60,11 +66,13 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "dagum": dagum_grid,
     "first_stage": first_stage_grid,
 }
+TABLE_BUILDERS.update(SPATIAL_TABLE_BUILDERS)
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
 FIGURE_BUILDERS: dict[str, FigureBuilder] = {
     "index_means": index_means_chart,
     "kde": kde_builder,
 }
+FIGURE_BUILDERS.update(SPATIAL_FIGURE_BUILDERS)
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"
@@ -103,6 +111,7 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
 def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
     """Run the stages, fit every model and build every table and figure (no files written)."""
     ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir))
+    ctx.base_dir = Path(base_dir)
     for stage in STAGES:
         ctx.panel, built = stage.run(ctx)
         ctx.artifacts[stage.section] = built

@@ -20,6 +20,7 @@ from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
 from regiometrics.spec.variants import expand_variants
+from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
 
 #: Model keys a ``defaults`` block may set.
 DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
@@ -29,6 +30,7 @@ DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
 _NOT_INHERITED = {"ols": {"effects"}, "re": {"effects"}}
 for _type in ("ols", "fe", "re"):  # the IV estimator option is inherited by IV models only
     _NOT_INHERITED.setdefault(_type, set()).add("estimator")
+spatial_not_inherited(_NOT_INHERITED)
 
 
 def load_spec(path: str | Path) -> StudySpec:
@@ -113,8 +115,14 @@ _TAGGED_LISTS: dict[str, dict[str, type[BaseModel]]] = {
 }
 
 
+#: Top-level mappings whose values are a union chosen by their ``type`` key.
+_TAGGED_MAPS: dict[str, dict[str, type[BaseModel]]] = {"weights": WEIGHTS_KINDS}
+
+
 def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """``loc`` without the union tag pydantic inserts after ``tables[i]``/``figures[i]``."""
+    if len(loc) >= 3 and loc[0] in _TAGGED_MAPS and loc[2] in _TAGGED_MAPS[loc[0]]:
+        return loc[:2] + loc[3:]
     if len(loc) >= 3 and loc[0] in _TAGGED_LISTS and isinstance(loc[1], int):
         if loc[2] in _TAGGED_LISTS[loc[0]]:
             return loc[:2] + loc[3:]
@@ -139,6 +147,9 @@ def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
 def _class_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     if len(loc) >= 3 and loc[0] in _TAGGED_LISTS and loc[2] in _TAGGED_LISTS[loc[0]]:
         cls: Any = _TAGGED_LISTS[loc[0]][loc[2]]
+        loc = loc[3:]
+    elif len(loc) >= 3 and loc[0] in _TAGGED_MAPS and loc[2] in _TAGGED_MAPS[loc[0]]:
+        cls = _TAGGED_MAPS[loc[0]][loc[2]]
         loc = loc[3:]
     else:
         cls = StudySpec
@@ -176,6 +187,13 @@ def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
             msg = f"unknown key {key!r}; allowed keys: {', '.join(allowed)}" + _did_you_mean(
                 key, allowed
             )
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] == (
+            "weights",
+        ):
+            got = (err.get("ctx") or {}).get("tag")
+            msg = (f"unknown type {got!r}; available: {', '.join(WEIGHTS_KINDS)}"
+                   + _did_you_mean(str(got), WEIGHTS_KINDS) if got is not None
+                   else f"required key 'type' is missing; available: {', '.join(WEIGHTS_KINDS)}")
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] in (
@@ -211,3 +229,4 @@ def _check_references(spec: StudySpec, source: str) -> None:
                     f"models defined: {', '.join(ids)}" + _did_you_mean(model_id, ids)
                 )
     check_first_stage_tables(spec, source)
+    check_spatial_references(spec, source, _did_you_mean)

@@ -44,6 +44,15 @@ from regiometrics.spec.measures import (
     KdeFigureSpec,
     TheilTableSpec,
 )
+from regiometrics.spec.spatial import (
+    AnyWeightsSpec,
+    EffectsInferenceSpec,
+    MoranScatterFigureSpec,
+    MoranSpec,
+    MoranTableSpec,
+    SpatialEffectsTableSpec,
+    check_spatial_model_keys,
+)
 
 
 class DataSpec(SpecBase):
@@ -114,6 +123,15 @@ class ModelSpec(SpecBase):
     controls: list[str] = Field(default_factory=list)
     singletons: Literal["keep", "drop"] = "keep"
     estimator: IVEstimator | None = None
+    weights: str | None = None
+    lee_yu: bool = False
+    effects_inference: EffectsInferenceSpec | None = None
+    spatial_tests: bool = False
+
+    @model_validator(mode="after")
+    def _spatial_keys_fit_type(self) -> "ModelSpec":
+        check_spatial_model_keys(self)
+        return self
 
     @field_validator("hausman", mode="before")
     @classmethod
@@ -253,6 +271,8 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "theil": TheilTableSpec,
     "dagum": DagumTableSpec,
     "first_stage": FirstStageTableSpec,
+    "moran": MoranTableSpec,
+    "spatial_effects": SpatialEffectsTableSpec,
 }
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
@@ -260,6 +280,7 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
 FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "index_means": IndexMeansFigureSpec,
     "kde": KdeFigureSpec,
+    "moran_scatter": MoranScatterFigureSpec,
 }
 
 
@@ -299,6 +320,8 @@ class StudySpec(SpecBase):
     descriptives: list[DescriptiveSpec] = Field(default_factory=list)
     measures: list[AnyMeasureSpec] = Field(default_factory=list)
     title: str | None = None
+    weights: dict[str, AnyWeightsSpec] = Field(default_factory=dict)
+    moran: list[MoranSpec] = Field(default_factory=list)
 
     def table(self, table_id: str) -> SpecBase:
         for t in self.tables:

@@ -1,0 +1,359 @@
+"""Spec objects of the spatial features: ``weights:``, ``moran:``, spatial model keys,
+the ``moran`` and ``spatial_effects`` table kinds and the ``moran_scatter`` figure kind.
+
+``weights:`` maps a name to one matrix, chosen by its ``type``::
+
+    weights:
+      Wgeo:  {type: inverse_distance, coords: data/coords.csv, power: 1}
+      Wecon: {type: economic_distance, variable: lgsp}
+      Wfile: {type: matrix, path: data/w.csv}
+
+File paths are relative to the spec file. Every matrix is row-standardised unless
+``row_standardize: false`` (spatial panel models need row-standardised weights).
+
+``moran:`` lists global Moran's I runs::
+
+    moran:
+      - {id: mi, variables: [lgsp, lpcap], weights: [Wgeo, Wecon]}
+
+The default ``alternative`` is ``greater`` (H1: positive spatial autocorrelation). The seed
+paper 003 (Table 9) asks whether the provinces show "significant spatial positive
+correlation" and its stars rest on one-sided tests of that hypothesis: Stata's ``spatgsa``
+(the command behind such tables) prints 1-tail p-values by default, and R's
+``spdep::moran.test`` defaults to ``alternative = "greater"``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union, get_args
+
+from pydantic import Discriminator, Field, Tag, field_validator
+
+from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import (
+    SPATIAL_MODEL_TYPES,
+    ContiguityRule,
+    EffectsMethod,
+    MoranAlternative,
+    MoranBelow,
+    MoranInference,
+    TableFormat,
+)
+
+#: ModelSpec keys that only spatial model types take.
+SPATIAL_MODEL_KEYS: frozenset[str] = frozenset(
+    {"weights", "lee_yu", "effects_inference", "spatial_tests"}
+)
+#: ModelSpec keys spatial ML models refuse (inverse-information covariance; balanced panels).
+NON_SPATIAL_KEYS: frozenset[str] = frozenset({"vcov", "hausman", "singletons"})
+
+
+# ---------------------------------------------------------------- weights
+class _WeightsBase(SpecBase):
+    row_standardize: bool = True
+
+
+class _CoordsMixin(SpecBase):
+    coords: str
+    entity: str | None = None
+    lon: str = "lon"
+    lat: str = "lat"
+
+
+class InverseDistanceWeightsSpec(_WeightsBase, _CoordsMixin):
+    """``w_ij = d_ij^-power`` (great-circle km) from a coordinates file.
+
+    ``coords``: csv/xlsx with one row per entity: the entity id column (``entity``,
+    default the panel's entity column name), ``lon`` and ``lat`` in degrees.
+    ``cutoff``: keep pairs with ``d_ij <= cutoff`` km (sparse).
+    """
+
+    type: Literal["inverse_distance"]
+    power: float = Field(default=1.0, gt=0)
+    cutoff: float | None = Field(default=None, gt=0)
+
+
+class KnnWeightsSpec(_WeightsBase, _CoordsMixin):
+    """Binary k-nearest neighbours by great-circle distance."""
+
+    type: Literal["knn"]
+    k: int = Field(ge=1)
+
+
+class EconomicDistanceWeightsSpec(_WeightsBase):
+    """``w_ij = 1/|g_i - g_j|``, ``g_i`` the mean of panel column ``variable`` over all periods."""
+
+    type: Literal["economic_distance"]
+    variable: str
+
+
+class NestedWeightsSpec(_WeightsBase, _CoordsMixin):
+    """Nested geographic-economic weights ``d_ij^-power / |g_i - g_j|`` (raw product)."""
+
+    type: Literal["nested"]
+    variable: str
+    power: float = Field(default=1.0, gt=0)
+    cutoff: float | None = Field(default=None, gt=0)
+
+
+class MatrixWeightsSpec(_WeightsBase):
+    """An N x N matrix file (csv/xlsx): first row and first column hold the entity names."""
+
+    type: Literal["matrix"]
+    path: str
+    sheet: str | int = 0
+
+
+class AdjacencyWeightsSpec(_WeightsBase):
+    """An adjacency list (csv/xlsx), one neighbour pair per row."""
+
+    type: Literal["adjacency"]
+    path: str
+    source: str = "from"
+    target: str = "to"
+    weight: str | None = None
+    symmetric: bool = True
+
+
+class ContiguityWeightsSpec(_WeightsBase):
+    """Queen or rook contiguity of polygons (shapefile/GeoJSON); ``id_column`` names entities."""
+
+    type: Literal["contiguity"]
+    path: str
+    id_column: str
+    rule: ContiguityRule = "queen"
+
+
+#: Weights kinds by their ``type`` key.
+WEIGHTS_KINDS: dict[str, type[SpecBase]] = {
+    "inverse_distance": InverseDistanceWeightsSpec,
+    "knn": KnnWeightsSpec,
+    "economic_distance": EconomicDistanceWeightsSpec,
+    "nested": NestedWeightsSpec,
+    "matrix": MatrixWeightsSpec,
+    "adjacency": AdjacencyWeightsSpec,
+    "contiguity": ContiguityWeightsSpec,
+}
+
+
+def _weights_type(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("type")
+    return getattr(value, "type", None)
+
+
+AnyWeightsSpec = Annotated[
+    Union[  # noqa: UP007 - one member per WEIGHTS_KINDS entry, tagged by ``type``
+        Annotated[InverseDistanceWeightsSpec, Tag("inverse_distance")],
+        Annotated[KnnWeightsSpec, Tag("knn")],
+        Annotated[EconomicDistanceWeightsSpec, Tag("economic_distance")],
+        Annotated[NestedWeightsSpec, Tag("nested")],
+        Annotated[MatrixWeightsSpec, Tag("matrix")],
+        Annotated[AdjacencyWeightsSpec, Tag("adjacency")],
+        Annotated[ContiguityWeightsSpec, Tag("contiguity")],
+    ],
+    Discriminator(_weights_type),
+]
+_members = get_args(get_args(AnyWeightsSpec)[0])
+assert [get_args(m)[0] for m in _members] == list(WEIGHTS_KINDS.values()), "weights union"
+
+
+# ------------------------------------------------------------------ Moran
+class MoranSpec(SpecBase):
+    """Global Moran's I of ``variables`` under each of ``weights`` in every period.
+
+    ``permutations`` random permutations (0: none) drawn from a numpy Generator seeded by
+    ``seed``; ``alternative`` the direction of the p-values (default ``greater``, see the
+    module docstring).
+    """
+
+    id: str
+    variables: list[str] = Field(min_length=1)
+    weights: list[str] = Field(min_length=1)
+    permutations: int = Field(default=999, ge=0)
+    seed: int = 0
+    alternative: MoranAlternative = "greater"
+
+    @field_validator("variables", "weights", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+# --------------------------------------------------------- spatial models
+class EffectsInferenceSpec(SpecBase):
+    """How the LeSage-Pace effects get standard errors.
+
+    ``simulation`` (default): ``draws`` parameter vectors from the estimated asymptotic
+    normal distribution, seeded by ``seed``; ``delta``: the delta method.
+    """
+
+    method: EffectsMethod = "simulation"
+    draws: int = Field(default=1000, ge=2)
+    seed: int = 0
+
+
+def check_spatial_model_keys(model: Any) -> None:
+    """Refuse spatial keys on non-spatial model types and the reverse (ModelSpec validator)."""
+    spatial = model.type in SPATIAL_MODEL_TYPES
+    given = set(model.model_fields_set)
+    if spatial:
+        if model.weights is None:
+            raise ValueError(
+                f"type {model.type!r} is a spatial model and needs 'weights': the name of a "
+                "matrix declared under the top-level 'weights:' block"
+            )
+        bad = sorted(given & NON_SPATIAL_KEYS)
+        if bad:
+            raise ValueError(
+                f"type {model.type!r} is estimated by maximum likelihood with the "
+                f"inverse-information covariance and takes no {bad}; remove them"
+            )
+    else:
+        bad = sorted(k for k in given & SPATIAL_MODEL_KEYS
+                     if getattr(model, k) not in (None, False))
+        if bad:
+            raise ValueError(
+                f"{bad} apply only to the spatial model types {list(SPATIAL_MODEL_TYPES)}; "
+                f"type {model.type!r} does not take them"
+            )
+
+
+# ------------------------------------------------------------ table kinds
+def _both_formats() -> list[TableFormat]:
+    return ["latex", "markdown"]
+
+
+class MoranTableSpec(SpecBase):
+    """Table 9 layout of paper 003: rows are periods, column groups weights, columns variables.
+
+    Cells: Moran's I with stars from the ``inference`` p-value (``norm``, ``rand`` or
+    ``perm``); ``below``: ``z`` (the z-value of ``norm``, or of ``rand`` when ``inference`` is
+    ``rand`` or ``perm``) or ``p`` in parentheses under I, or ``none``.
+    """
+
+    id: str
+    type: Literal["moran"]
+    moran: str
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
+    label: str | None = None
+    variables: list[str] | None = None
+    weights: list[str] | None = None
+    times: list[int | str] | None = None
+    inference: MoranInference = "rand"
+    below: MoranBelow = "z"
+    rename: dict[str, str] = Field(default_factory=dict)
+    time_label: str = "Year"
+    decimals: int = Field(default=3, ge=0, le=8)
+    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+    notes: list[str] = Field(default_factory=list)
+
+
+class SpatialEffectsTableSpec(SpecBase):
+    """Table 10 layout of paper 003: per model (weights matrix) direct, indirect, total effects.
+
+    ``terms`` chooses and orders regressors (default all); ``group_labels`` maps a model id to
+    its column-group title (default the model's label, else its weights name); ``rows`` are the
+    rows under the effects: ``entity_fe``, ``time_fe``, ``rho`` (rho or lambda with its SE),
+    ``loglik``, ``nobs``, ``r2`` and any other statistic name of the models' ``stats``.
+    """
+
+    id: str
+    type: Literal["spatial_effects"]
+    models: list[str] = Field(min_length=1)
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=_both_formats)
+    label: str | None = None
+    terms: list[str] | None = None
+    rename: dict[str, str] = Field(default_factory=dict)
+    group_labels: dict[str, str] = Field(default_factory=dict)
+    rows: list[str] = Field(
+        default_factory=lambda: ["entity_fe", "time_fe", "rho", "loglik", "nobs", "r2"]
+    )
+    row_labels: dict[str, str] = Field(default_factory=dict)
+    decimals: int = Field(default=3, ge=0, le=8)
+    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+    notes: list[str] = Field(default_factory=list)
+
+
+# ----------------------------------------------------------- figure kinds
+class MoranScatterFigureSpec(SpecBase):
+    """A Moran scatter plot of ``variable`` in period ``time`` under weights ``weights``."""
+
+    id: str
+    type: Literal["moran_scatter"]
+    variable: str
+    weights: str
+    time: int | str
+    title: str | None = None
+    label_points: bool = True
+
+
+# ------------------------------------------------------------ loader hooks
+def spatial_not_inherited(not_inherited: dict[str, set[str]]) -> None:
+    """Extend the loader's map of ``defaults`` keys a model type does not inherit.
+
+    Spatial types do not inherit ``vcov``/``hausman``/``singletons``; other types do not inherit the
+    spatial keys (so one ``defaults`` block can serve both kinds of model).
+    """
+    from regiometrics.spec.literals import MODEL_TYPES
+
+    for model_type in MODEL_TYPES:
+        extra = NON_SPATIAL_KEYS if model_type in SPATIAL_MODEL_TYPES else SPATIAL_MODEL_KEYS
+        not_inherited.setdefault(model_type, set()).update(extra)
+
+
+def _unknown(where: str, what: str, name: str, known: list[str], hint: Any) -> str:
+    listed = ", ".join(known) if known else "none"
+    return f"{where}: unknown {what} {name!r}; {what} defined: {listed}" + hint(name, known)
+
+
+def check_spatial_references(spec: Any, source: str, did_you_mean: Any) -> None:
+    """Cross-references of the spatial blocks: weights names, Moran ids, spatial models.
+
+    Raises :class:`~regiometrics.errors.SpecError` naming the file and the key path.
+    """
+    from regiometrics.errors import SpecError
+
+    weights = list(spec.weights)
+    for model in spec.models:
+        if model.weights is not None and model.weights not in weights:
+            raise SpecError(_unknown(f"{source}: models.{model.id}.weights", "weights",
+                                     model.weights, weights, did_you_mean))
+    moran_ids = [m.id for m in spec.moran]
+    dupes = sorted({i for i in moran_ids if moran_ids.count(i) > 1})
+    if dupes:
+        raise SpecError(f"{source}: moran: duplicate ids {dupes}; each id must be unique")
+    for entry in spec.moran:
+        for name in entry.weights:
+            if name not in weights:
+                raise SpecError(_unknown(f"{source}: moran.{entry.id}.weights", "weights",
+                                         name, weights, did_you_mean))
+    types = {m.id: m.type for m in spec.models}
+    for table in spec.tables:
+        where = f"{source}: tables.{table.id}"
+        if table.type == "moran":
+            if table.moran not in moran_ids:
+                raise SpecError(_unknown(f"{where}.moran", "moran", table.moran, moran_ids,
+                                         did_you_mean))
+            entry = spec.moran[moran_ids.index(table.moran)]
+            for key in ("variables", "weights"):
+                allowed = getattr(entry, key)
+                for name in getattr(table, key) or []:
+                    if name not in allowed:
+                        raise SpecError(
+                            f"{where}.{key}: {name!r} is not among moran.{entry.id}.{key} "
+                            f"({', '.join(allowed)})"
+                        )
+        if table.type == "spatial_effects":
+            for model_id in table.models:
+                if types.get(model_id) not in SPATIAL_MODEL_TYPES:
+                    raise SpecError(
+                        f"{where}.models: {model_id!r} is a {types.get(model_id)!r} model; a "
+                        f"spatial_effects table shows spatial models ({', '.join(SPATIAL_MODEL_TYPES)})"
+                    )
+    for fig in spec.figures:
+        if fig.type == "moran_scatter" and fig.weights not in weights:
+            raise SpecError(_unknown(f"{source}: figures.{fig.id}.weights", "weights",
+                                     fig.weights, weights, did_you_mean))
