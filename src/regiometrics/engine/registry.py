@@ -9,8 +9,11 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.hausman import hausman
 from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear import fit_linear
+from regiometrics.engine.mediation_model import fit_mediation
+from regiometrics.engine.moderation import fit_moderation
 from regiometrics.engine.random_effects import fit_re
 from regiometrics.engine.spatial.model import fit_spatial_model
+from regiometrics.engine.subgroups import fit_subgroups, subgroup_requested
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -46,6 +49,8 @@ MODEL_REGISTRY: dict[str, Estimator] = {
     "iv": _panel_only(fit_iv_model),
 }
 MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"), fit_spatial_model))
+MODEL_REGISTRY["mediation"] = _panel_only(fit_mediation)
+MODEL_REGISTRY["moderation"] = _panel_only(fit_moderation)
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:
@@ -58,6 +63,11 @@ def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None =
             f"available: {', '.join(sorted(MODEL_REGISTRY))}"
         ) from None
     sample = panel.filtered(model.filter, where=f"models.{model.id}.filter")
+    if model.moderator is not None:  # marginal effects for a linear model with a moderator
+        estimator = MODEL_REGISTRY["moderation"]
+    if subgroup_requested(model):
+        ctx = context or EstimationContext()
+        return fit_subgroups(model, sample, lambda m, p: estimator(m, p, ctx))
     result = estimator(model, sample, context or EstimationContext())
     if model.hausman is not None:
         stats = dict(result.stats)

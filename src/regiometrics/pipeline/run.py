@@ -41,6 +41,9 @@ from regiometrics.pipeline.spatial import (
     SPATIAL_STAGES,
     SPATIAL_TABLE_BUILDERS,
 )
+from regiometrics.pipeline.mechanisms import (
+    marginal_figure, marginal_grid, mediation_grid, subgroup_grid,
+)
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
@@ -67,12 +70,16 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "first_stage": first_stage_grid,
 }
 TABLE_BUILDERS.update(SPATIAL_TABLE_BUILDERS)
+TABLE_BUILDERS["mediation"] = mediation_grid
+TABLE_BUILDERS["subgroups"] = subgroup_grid
+TABLE_BUILDERS["marginal_effects"] = marginal_grid
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
 FIGURE_BUILDERS: dict[str, FigureBuilder] = {
     "index_means": index_means_chart,
     "kde": kde_builder,
 }
 FIGURE_BUILDERS.update(SPATIAL_FIGURE_BUILDERS)
+FIGURE_BUILDERS["marginal_effects"] = marginal_figure
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"

@@ -21,6 +21,7 @@ from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
 from regiometrics.spec.variants import expand_variants
 from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
+from regiometrics.spec.mechanisms import check_mechanism_references  # noqa: I001 (after models)
 
 #: Model keys a ``defaults`` block may set.
 DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
@@ -230,3 +231,5 @@ def _check_references(spec: StudySpec, source: str) -> None:
                 )
     check_first_stage_tables(spec, source)
     check_spatial_references(spec, source, _did_you_mean)
+    if problems := check_mechanism_references(spec, source):
+        raise SpecError("\n".join(problems))

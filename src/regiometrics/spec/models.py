@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.base import SpecBase
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.index_outputs import (
@@ -114,7 +115,7 @@ class ModelSpec(SpecBase):
 
     id: str
     type: ModelType
-    formula: str
+    formula: str = None  # type: ignore[assignment]  # required except for type 'mediation'
     label: str | None = None
     effects: list[EffectName] = Field(default_factory=list)
     vcov: VcovSpec = Field(default_factory=VcovSpec)
@@ -132,6 +133,21 @@ class ModelSpec(SpecBase):
     def _spatial_keys_fit_type(self) -> "ModelSpec":
         check_spatial_model_keys(self)
         return self
+    treatment: str | None = None
+    mediators: list[str] = Field(default_factory=list)
+    outcome: str | None = None
+    mode: _mechanisms.MediationMode = "parallel"
+    bootstrap: _mechanisms.BootstrapSpec | None = None
+    moderator: str | None = None
+    center: bool = False
+    at: list[float | str] | None = None
+    range: int | None = Field(default=None, ge=2)
+    by: str | None = None
+    split: _mechanisms.SplitSpec | None = None
+    periods: dict[str, tuple[float, float]] | None = None
+    equality_terms: list[str] | None = None
+    permutations: int | None = Field(default=None, ge=1)
+    seed: int | None = None
 
     @field_validator("hausman", mode="before")
     @classmethod
@@ -147,8 +163,21 @@ class ModelSpec(SpecBase):
     @field_validator("formula")
     @classmethod
     def _formula_parses(cls, v: str) -> str:
+        if v is None:
+            return v
         parse_formula(v)
         return v
+
+    @model_validator(mode="after")
+    def _formula_required(self) -> "ModelSpec":
+        if self.formula is None and self.type != "mediation":
+            raise ValueError(f"type {self.type!r} needs a formula (formula: \"y ~ x + z\")")
+        return self
+
+    @model_validator(mode="after")
+    def _mechanism_keys(self) -> "ModelSpec":
+        _mechanisms.check_mechanism_keys(self)
+        return self
 
     @model_validator(mode="after")
     def _effects_fit_type(self) -> "ModelSpec":
@@ -274,6 +303,9 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "moran": MoranTableSpec,
     "spatial_effects": SpatialEffectsTableSpec,
 }
+TABLE_KINDS["mediation"] = _mechanisms.MediationTableSpec
+TABLE_KINDS["subgroups"] = _mechanisms.SubgroupTableSpec
+TABLE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsTableSpec
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
 #: as ``<id>.pdf`` and ``<id>.png``.
@@ -282,6 +314,7 @@ FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "kde": KdeFigureSpec,
     "moran_scatter": MoranScatterFigureSpec,
 }
+FIGURE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsFigureSpec
 
 
 def _kind_of(default: str | None) -> Any:

@@ -1,0 +1,253 @@
+"""Spec objects for mechanism analyses: mediation, moderation, subgroups (issue 6).
+
+Model keys (fields of :class:`~regiometrics.spec.models.ModelSpec`, checked by
+:func:`check_mechanism_keys`):
+
+* ``type: mediation`` with ``treatment``, ``mediators``, ``outcome``, ``mode`` and
+  ``bootstrap: {reps, seed, resample, ci, level}``; it takes no ``formula``;
+* ``type: moderation`` (or ``fe``/``ols`` with these keys) with ``treatment``, ``moderator``,
+  ``center`` and ``at: [p10, p50, 3.5]`` or ``range: 20``;
+* subgroups for any model: ``by: column``, ``split: {var, at, level}`` or
+  ``periods: {name: [start, end]}``, with ``equality_terms``, ``permutations`` and ``seed``.
+
+Table kinds ``mediation``, ``subgroups`` and ``marginal_effects`` and the figure kind
+``marginal_effects`` are defined here too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from regiometrics.spec.literals import IndicatorRow, TableFormat
+from regiometrics.spec.base import SpecBase
+
+MediationMode = Literal["parallel", "joint"]
+BootstrapResample = Literal["entity", "row"]
+BootstrapCI = Literal["percentile", "bc"]
+SplitLevel = Literal["entity", "entity_year"]
+
+#: Named moderator values: percentiles ``p1``..``p99``, ``mean``, ``min``, ``max``.
+AT_TOKEN = re.compile(r"^(p([1-9]|[1-9][0-9])|mean|min|max)$")
+#: Model types whose subgroup equality test is a linear interaction regression.
+LINEAR_TYPES = ("ols", "fe", "moderation")
+
+
+class BootstrapSpec(SpecBase):
+    """Bootstrap of a mediation model: draws, seed, resampling unit, interval kind, level."""
+
+    reps: int = Field(default=1000, ge=2)
+    seed: int
+    resample: BootstrapResample = "entity"
+    ci: BootstrapCI = "percentile"
+    level: float = Field(default=0.95, gt=0, lt=1)
+
+
+class SplitSpec(SpecBase):
+    """A two-group split of the sample at a cut-off of ``var``.
+
+    ``at``: ``median`` (default), ``mean`` or a number; rows (``level: entity_year``) or
+    entities (``level: entity``, by the entity's mean of ``var``) above the cut-off form the
+    ``high`` group, the rest ``low``. ``level`` must be stated.
+    """
+
+    var: str
+    at: float | Literal["median", "mean"] = "median"
+    level: SplitLevel
+
+
+MECHANISM_FIELDS = (
+    "treatment", "mediators", "outcome", "mode", "bootstrap", "moderator", "center", "at",
+    "range", "by", "split", "periods", "equality_terms", "permutations", "seed",
+)
+
+
+def _given(model: Any, name: str) -> bool:
+    value = getattr(model, name)
+    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    return value != default
+
+
+def check_mechanism_keys(model: Any) -> None:
+    """Refuse mechanism keys on model types that do not take them (ValueError for pydantic)."""
+    kind = model.type
+    med = {"mediators", "outcome", "mode", "bootstrap"}
+    mod = {"moderator", "center", "at", "range"}
+    sub = {"by", "split", "periods", "equality_terms", "permutations", "seed"}
+    given = {f for f in MECHANISM_FIELDS if _given(model, f)}
+    if kind == "mediation":
+        bad = given & (mod | sub)
+        if bad:
+            raise ValueError(f"type 'mediation' does not take {', '.join(sorted(bad))}")
+        missing = [f for f in ("treatment", "outcome", "bootstrap") if getattr(model, f) is None]
+        if not model.mediators:
+            missing.append("mediators")
+        if missing:
+            raise ValueError(
+                f"type 'mediation' needs {', '.join(missing)} (e.g. treatment: DT, "
+                "mediators: [IS], outcome: ER, bootstrap: {reps: 1000, seed: 2024})"
+            )
+        if model.formula is not None:
+            raise ValueError(
+                "type 'mediation' builds its equations from treatment, mediators, outcome and "
+                "controls; remove 'formula'"
+            )
+        if sorted(model.effects) != ["entity", "time"]:
+            raise ValueError(
+                f"type 'mediation' runs two-way fixed effects; set effects: [entity, time] "
+                f"(got {model.effects})"
+            )
+        return
+    bad = given & med
+    if bad:
+        raise ValueError(
+            f"{', '.join(sorted(bad))} belong to type 'mediation', not type {kind!r}"
+        )
+    if kind == "moderation" and (model.treatment is None or model.moderator is None):
+        raise ValueError("type 'moderation' needs treatment and moderator (both formula variables)")
+    if given & mod:
+        if kind not in LINEAR_TYPES:
+            raise ValueError(
+                f"moderator keys ({', '.join(sorted(given & mod))}) work with types "
+                f"{', '.join(LINEAR_TYPES)}, not {kind!r}"
+            )
+        if model.moderator is None or model.treatment is None:
+            raise ValueError("marginal effects need both treatment and moderator")
+        if model.at is not None and model.range is not None:
+            raise ValueError("give either 'at' (moderator values) or 'range' (points), not both")
+    ways = [f for f in ("by", "split", "periods") if getattr(model, f) is not None]
+    if len(ways) > 1:
+        raise ValueError(f"give one subgroup key, not {' and '.join(ways)}")
+    if not ways and given & {"equality_terms", "permutations", "seed"}:
+        raise ValueError("equality_terms, permutations and seed need a subgroup key: "
+                         "by, split or periods")
+    if ways and model.hausman is not None:
+        raise ValueError("a Hausman test is not run per subgroup; remove 'hausman'")
+    if model.permutations and model.seed is None:
+        raise ValueError("a permutation test needs a seed (seed: 2024) so that reruns agree")
+
+
+class MediationTableSpec(SpecBase):
+    """A Baron-Kenny mediation table (003's Table 6) of one ``type: mediation`` model.
+
+    Columns: the total-effect equation (if ``total_column``), then per mediator the mediator
+    equation and the outcome equation; rows: coefficients, indicator rows, statistics, the
+    indirect effect a*b and its bootstrap interval (and the Sobel p-value if ``sobel``).
+    """
+
+    id: str
+    type: Literal["mediation"]
+    model: str
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    label: str | None = None
+    total_column: bool = True
+    keep: list[str] | None = None
+    drop: list[str] = Field(default_factory=list)
+    rename: dict[str, str] = Field(default_factory=dict)
+    indicators: list[IndicatorRow] = Field(
+        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
+    )
+    indicator_labels: dict[str, str] = Field(default_factory=dict)
+    stats: list[str] = Field(default_factory=lambda: ["nobs", "adj_r2"])
+    stat_labels: dict[str, str] = Field(default_factory=dict)
+    indirect_row: bool = True
+    sobel: bool = False
+    ci_decimals: int = Field(default=4, ge=0, le=10)
+    notes: list[str] = Field(default_factory=list)
+    decimals: int = Field(default=3, ge=0, le=8)
+    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+
+
+class SubgroupTableSpec(SpecBase):
+    """Subgroup columns of one or more subgroup models (003's Table 8), side by side.
+
+    Each model contributes one column per group; a row gives the p-value of the test of
+    equal coefficients (interaction Wald, F form) and, when run, the permutation p-value.
+    """
+
+    id: str
+    type: Literal["subgroups"]
+    models: list[str]
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    label: str | None = None
+    group_labels: dict[str, str] = Field(default_factory=dict)
+    keep: list[str] | None = None
+    drop: list[str] = Field(default_factory=list)
+    rename: dict[str, str] = Field(default_factory=dict)
+    indicators: list[IndicatorRow] = Field(
+        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
+    )
+    indicator_labels: dict[str, str] = Field(default_factory=dict)
+    stats: list[str] = Field(default_factory=lambda: ["nobs", "adj_r2"])
+    stat_labels: dict[str, str] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    decimals: int = Field(default=3, ge=0, le=8)
+    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+
+
+class MarginalEffectsTableSpec(SpecBase):
+    """Marginal effect of the treatment at each stored moderator value of one model."""
+
+    id: str
+    type: Literal["marginal_effects"]
+    model: str
+    title: str | None = None
+    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    label: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    decimals: int = Field(default=3, ge=0, le=8)
+    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+
+
+class MarginalEffectsFigureSpec(SpecBase):
+    """Line of the treatment's marginal effect over the moderator, with its CI band."""
+
+    id: str
+    type: Literal["marginal_effects"]
+    model: str
+    title: str | None = None
+    xlabel: str | None = None
+    ylabel: str | None = None
+    width: float = Field(default=5.0, gt=0)
+    height: float = Field(default=3.5, gt=0)
+
+    @field_validator("model")
+    @classmethod
+    def _nonempty(cls, v: str) -> str:
+        if not v:
+            raise ValueError("name the model whose marginal effects to draw")
+        return v
+
+
+def check_mechanism_references(spec: Any, source: str) -> list[str]:
+    """Problems with mechanism tables/figures naming models (empty when all is well)."""
+    models = {m.id: m for m in spec.models}
+    problems = []
+    for entry in [*spec.tables, *spec.figures]:
+        where = f"{source}: {'figures' if entry in spec.figures else 'tables'}.{entry.id}"
+        if isinstance(entry, (MediationTableSpec, MarginalEffectsTableSpec,
+                              MarginalEffectsFigureSpec)):
+            model = models.get(entry.model)
+            if model is None:
+                problems.append(f"{where}.model: unknown model {entry.model!r}; models "
+                                f"defined: {', '.join(models) or 'none'}")
+            elif isinstance(entry, MediationTableSpec) and model.type != "mediation":
+                problems.append(f"{where}.model: {entry.model!r} is type {model.type!r}; a "
+                                "mediation table needs a model of type 'mediation'")
+            elif not isinstance(entry, MediationTableSpec) and model.moderator is None:
+                problems.append(f"{where}.model: {entry.model!r} has no moderator; marginal "
+                                "effects need a model with treatment and moderator")
+        if isinstance(entry, SubgroupTableSpec):
+            for mid in entry.models:
+                model = models.get(mid)
+                if model is not None and all(
+                    getattr(model, k) is None for k in ("by", "split", "periods")
+                ):
+                    problems.append(f"{where}.models: {mid!r} has no subgroups; give it "
+                                    "by, split or periods")
+    return problems
+

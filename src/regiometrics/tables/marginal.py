@@ -1,0 +1,39 @@
+"""Marginal-effects tables: the treatment's effect at chosen moderator values.
+
+One row per stored moderator value: the value's name (``p10``, ``mean`` or the number),
+the moderator value, the marginal effect with stars, its delta-method standard error and
+the confidence interval (from ``Result.effects['marginal']`` and ``info['marginal']``).
+"""
+
+from __future__ import annotations
+
+from regiometrics.results import Result
+from regiometrics.spec.mechanisms import MarginalEffectsTableSpec
+from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.regression import fmt, stars
+
+
+def marginal_effects_table(result: Result, table: MarginalEffectsTableSpec) -> TableGrid:
+    """The neutral grid of a marginal-effects table from a Result with a moderator."""
+    meta = result.info["marginal"]
+    d = table.decimals
+    level = f"{meta['level'] * 100:g}% CI"
+    header = (Row(("", meta["moderator"], f"Marginal effect of {meta['treatment']}",
+                   "Std. error", level), "header"),)
+    rows = []
+    for key, e in result.effects["marginal"].items():
+        rows.append(Row((key, fmt(meta["at"][key], d),
+                         fmt(e.estimate, d) + stars(e.pvalue, table.stars),
+                         f"({fmt(e.std_error, d)})", f"[{fmt(e.ci_low, d)}, {fmt(e.ci_high, d)}]"),
+                        "coef"))
+    levels = sorted(table.stars)
+    notes = [
+        f"Marginal effect of {meta['treatment']} = b({meta['treatment']}) + "
+        f"b({meta['interaction']}) × {meta['moderator']}"
+        + (" (mean-centred variables)" if meta["centered"] else "")
+        + "; delta-method standard errors from the model's covariance matrix.",
+        ", ".join(f"{'*' * (len(levels) - i)} p<{t:.2f}" for i, t in enumerate(levels)) + ".",
+        *table.notes,
+    ]
+    return TableGrid(id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
+                     header=header, sections=(tuple(rows),), notes=tuple(notes))

@@ -1,0 +1,83 @@
+"""Mediation tables (seed paper 003, Table 6): paired columns per mediator, bootstrap CI row.
+
+Columns: the total-effect equation (outcome on treatment), then per mediator the mediator
+equation (mediator on treatment) and the outcome equation (outcome on treatment and
+mediator); in joint mode the mediator equations and one outcome equation. Below the usual
+coefficient, indicator and statistic rows come the indirect effect a*b and its bootstrap
+confidence interval (in the column of the equation that estimates b), and optionally the
+Sobel p-value. Every number is read from the mediation Result (results.json).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from regiometrics.results import Result
+from regiometrics.spec.mechanisms import MediationTableSpec
+from regiometrics.spec.models import TableSpec
+from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.regression import fmt, regression_table
+
+_SHARED = ("keep", "drop", "rename", "indicators", "indicator_labels", "stats", "stat_labels",
+           "decimals", "stars")
+
+
+def as_regression_spec(table: object, models: list[str]) -> TableSpec:
+    """A regression TableSpec with the shared layout options of a mechanism table."""
+    return TableSpec(id=table.id, models=models, title=table.title,  # type: ignore[attr-defined]
+                     **{k: getattr(table, k) for k in _SHARED})
+
+
+def _columns(result: Result, total: bool) -> tuple[list[str], dict[str, int]]:
+    """Component keys in column order, and the column of each mediator's CI cell."""
+    meds = list(result.info["mediators"])
+    keys = ["total"] if total else []
+    where: dict[str, int] = {}
+    if result.info["mode"] == "parallel":
+        for m in meds:
+            keys += [f"mediator:{m}", f"outcome:{m}"]
+            where[m] = len(keys) - 1
+    else:
+        for m in meds:
+            keys.append(f"mediator:{m}")
+            where[m] = len(keys) - 1
+        keys.append("outcome")
+    return keys, where
+
+
+def _interval(low: float, high: float, decimals: int) -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"[{low:.{decimals}f}, {high:.{decimals}f}]"
+
+
+def mediation_table(result: Result, table: MediationTableSpec) -> TableGrid:
+    """The neutral grid of a Baron-Kenny mediation table from a ``type: mediation`` Result."""
+    keys, where = _columns(result, table.total_column)
+    comps = [result.components[k] for k in keys]
+    grid = regression_table(comps, as_regression_spec(table, [c.model_id for c in comps]))
+    width = len(keys)
+    boot = result.info["bootstrap"]
+    rows = []
+
+    def row(label: str, cells: dict[int, str]) -> Row:
+        return Row((label, *(cells.get(j, "") for j in range(width))), "body")
+
+    indirect = {m: e for m, e in result.effects["indirect"].items() if m in where}
+    if table.indirect_row:
+        rows.append(row("Indirect effect (a×b)",
+                        {where[m]: fmt(e.estimate, table.decimals) for m, e in indirect.items()}))
+    rows.append(row(f"{boot['level'] * 100:g}% bootstrap CI",
+                    {where[m]: _interval(e.ci_low, e.ci_high, table.ci_decimals)
+                     for m, e in indirect.items()}))
+    if table.sobel:
+        rows.append(row("Sobel p-value", {where[m]: fmt(e.pvalue, table.decimals)
+                                          for m, e in result.effects["sobel"].items()}))
+    kind = "percentile" if boot["ci"] == "percentile" else "bias-corrected"
+    unit = "entities (clusters)" if boot["resample"] == "entity" else "entity-years"
+    note = (f"Indirect effect a×b with its {kind} bootstrap confidence interval from "
+            f"{boot['reps']} resamples of {unit}, seed {boot['seed']}.")
+    notes = [*grid.notes[:2], note, *grid.notes[2:], *table.notes]
+    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}",
+                   sections=(*grid.sections, tuple(rows)), notes=tuple(dict.fromkeys(notes)))
