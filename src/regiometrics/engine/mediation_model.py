@@ -48,7 +48,7 @@ def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
     clusters = cluster_columns(model, panel)
     panel.require([*names, *clusters], where=where)
     values = pd.DataFrame({n: panel.numeric(n, where=where) for n in names})
-    complete = values.notna().all(axis=1).to_numpy()
+    complete = values.notna().all(axis=1).to_numpy().copy()
     for col in clusters:
         complete &= panel.frame[col].notna().to_numpy()
     if not complete.any():

@@ -45,6 +45,7 @@ from regiometrics.engine.demean import demean
 from regiometrics.engine.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
+from regiometrics.spec.formula import parse_formula
 from regiometrics.spec.models import ModelSpec
 
 LINEAR_TYPES = ("ols", "fe", "moderation")
@@ -255,7 +256,8 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
     """Interaction-based Wald test of equal coefficients (see the module docstring)."""
     pooled = _pooled(model, groups, comps, subs)
     terms = pooled.terms
-    tested = model.equality_terms or [t for t in model.parsed.term_names if t in terms]
+    own = parse_formula(model.formula).term_names  # the formula's terms, controls excluded
+    tested = model.equality_terms or [t for t in own if t in terms]
     unknown = [t for t in tested if t not in terms]
     if unknown:
         raise SpecError(f"models.{model.id}.equality_terms: {', '.join(unknown)} not among the "
@@ -301,8 +303,16 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
             R.append(row)
     R = np.array(R)
     rb = R @ beta
-    wald = float(rb @ np.linalg.solve(R @ cov @ R.T, rb))
     q = len(R)
+    middle = R @ cov @ R.T
+    rank = int(np.linalg.matrix_rank(middle))
+    if rank < q:
+        raise IdentificationError(
+            f"models.{model.id}: the covariance of the {q} coefficient differences has rank "
+            f"{rank} (too few clusters in some group for {len(tested)} tested terms); test "
+            "fewer terms with equality_terms or use larger groups"
+        )
+    wald = float(rb @ np.linalg.solve(middle, rb))
     stats = {"equality_wald": wald, "equality_df": float(q), "equality_F": wald / q,
              "equality_df_denom": float(df), "equality_p": float(sps.f.sf(wald / q, q, df)),
              "equality_p_chi2": float(sps.chi2.sf(wald, q))}
@@ -337,8 +347,13 @@ def _solve(moments: np.ndarray) -> np.ndarray:
 
 def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
                      subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]], tested: list[str],
-                     *, reps: int, seed: int, progress: bool = True) -> dict[str, EffectEstimate]:
-    """Permutation distribution of the two-group coefficient differences (module docstring)."""
+                     *, reps: int, seed: int, progress: bool = True,
+                     vectorised: bool = True) -> dict[str, EffectEstimate]:
+    """Permutation distribution of the two-group coefficient differences (module docstring).
+
+    ``vectorised=False`` forces the refit loop (the reference for the block computation).
+    Returns ``{term: EffectEstimate(difference, sd of the permuted differences, p-value)}``.
+    """
     pooled = _pooled(model, groups, comps, subs)
     names = list(comps)
     observed = {t: comps[names[1]].params[t] - comps[names[0]].params[t] for t in tested}
@@ -353,7 +368,7 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
     frame = panel.frame.iloc[pooled.rows]
     ent = pd.factorize(frame[panel.entity], sort=True)[0]
     tim = pd.factorize(frame[panel.time], sort=True)[0] if panel.time else None
-    fast = (groups.level == "entity" and model.type != "ols"
+    fast = (vectorised and groups.level == "entity" and model.type != "ols"
             and sorted(model.effects) in (["entity"], ["entity", "time"])
             and tim is not None and len(Z) == (ent.max() + 1) * (tim.max() + 1))
     diffs = np.empty((reps, len(tested)))
