@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_panel  # noqa: E402
+from mechanism_helpers import model, produc_panel
 
 from regiometrics.engine.registry import estimate
 from regiometrics.figures.marginal import marginal_effect_figure

@@ -18,7 +18,7 @@ import pytest
 from linearmodels.panel import PanelOLS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_frame, produc_panel  # noqa: E402
+from mechanism_helpers import model, produc_frame, produc_panel
 
 from regiometrics.engine.mediation_model import fit_mediation
 from regiometrics.engine.registry import estimate

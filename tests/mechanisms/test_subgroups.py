@@ -18,7 +18,7 @@ from linearmodels.panel import PanelOLS
 from scipy import stats as sps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_frame, produc_panel  # noqa: E402
+from mechanism_helpers import model, produc_frame, produc_panel
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.linear import fit_linear

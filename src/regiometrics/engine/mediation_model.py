@@ -159,9 +159,9 @@ def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> R
                       "level": bs.level, "method": est.method, "n_failed": est.n_failed},
         "n_dropped_missing": len(panel.frame) - len(sample.frame),
         "notes": [
-            f"indirect effects: {bs.ci} bootstrap intervals from {bs.reps} resamples of "
-            f"{'entities' if bs.resample == 'entity' else 'entity-years'} (seed {bs.seed}); "
-            "params indirect[...] carry the Sobel standard error and p-value",
+            (f"indirect effects: {bs.ci} bootstrap intervals from {bs.reps} resamples of "
+             f"{'entities' if bs.resample == 'entity' else 'entity-years'} (seed {bs.seed}); "
+             "params indirect[...] carry the Sobel standard error and p-value"),
         ],
     }
     stats = {"nobs": float(est.nobs), "n_entities": float(est.n_entities),

@@ -66,6 +66,7 @@ def marginal_effects(
 
 def _interaction(model: ModelSpec) -> str:
     t, mod = model.treatment, model.moderator
+    assert t is not None and mod is not None
     terms = model.parsed.terms
     for term in terms:
         if sorted(v.text for v in term.variables) == sorted([t, mod]) and len(term.variables) == 2:

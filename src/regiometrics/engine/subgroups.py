@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,8 +50,8 @@ from regiometrics.spec.formula import parse_formula
 from regiometrics.spec.models import ModelSpec
 
 LINEAR_TYPES = ("ols", "fe", "moderation")
-_SUBGROUP_KEYS = dict(by=None, split=None, periods=None, equality_terms=None,
-                      permutations=None, seed=None)
+_SUBGROUP_KEYS = {"by": None, "split": None, "periods": None, "equality_terms": None,
+                  "permutations": None, "seed": None}
 
 
 def subgroup_requested(model: ModelSpec) -> bool:
@@ -70,7 +71,7 @@ class Groups:
     names: tuple[str, ...]
     level: str
     unit: np.ndarray
-    description: dict
+    description: dict[str, Any]
 
 
 def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
@@ -85,7 +86,7 @@ def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
         constant = bool((frame.assign(_c=codes).groupby(panel.entity)["_c"].nunique() <= 1).all())
         level = "entity" if constant else "entity_year"
         names = tuple(str(u) for u in uniques)
-        desc = {"by": model.by, "level": level}
+        desc: dict[str, Any] = {"by": model.by, "level": level}
     elif model.split is not None:
         sp = model.split
         where = f"models.{model.id}.split.var"
@@ -206,7 +207,7 @@ def fit_subgroups(
 class _Test:
     stats: dict[str, float]
     effects: dict[str, dict[str, EffectEstimate]]
-    info: dict
+    info: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -294,14 +295,14 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
                     k_cl -= size - n_g
         res = vc.cluster(X_t, resid, clusters, df_k=k_cl, small=spec.correction != "none")
         cov, df = res.matrix, min(res.n_clusters) - 1
-    R = []
+    rows_r = []
     for t in tested:
         j = terms.index(t)
         for g in range(1, n_g):
             row = np.zeros(k * n_g)
             row[j], row[g * k + j] = -1.0, 1.0
-            R.append(row)
-    R = np.array(R)
+            rows_r.append(row)
+    R = np.array(rows_r)
     rb = R @ beta
     q = len(R)
     middle = R @ cov @ R.T
@@ -373,6 +374,7 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
             and tim is not None and len(Z) == (ent.max() + 1) * (tim.max() + 1))
     diffs = np.empty((reps, len(tested)))
     if fast:
+        assert tim is not None
         n_e, n_t, p = ent.max() + 1, tim.max() + 1, Z.shape[1]
         grid = np.empty((n_e, n_t, p))
         grid[ent, tim] = Z

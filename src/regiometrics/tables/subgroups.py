@@ -21,7 +21,9 @@ from regiometrics.tables.regression import fmt, regression_table
 
 def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> TableGrid:
     """The neutral grid of a subgroup table from subgroup Results (``by``/``split``/``periods``)."""
-    comps, names, starts = [], [], []
+    comps: list[Result] = []
+    names: list[str] = []
+    starts: list[int] = []
     for r in results:
         starts.append(len(comps))
         for name, comp in r.components.items():
