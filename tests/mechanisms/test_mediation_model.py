@@ -130,7 +130,8 @@ def test_row_resampling_and_common_sample():
         ({"mediators": []}, "needs mediators"),
         ({"effects": ["entity"]}, r"effects: \[entity, time\]"),
         ({"moderator": "unemp"}, "does not take moderator"),
-        ({"bootstrap": {"reps": 10}}, "seed"),
+        ({"bootstrap": {"reps": 10}}, r"models\.med\.bootstrap\.seed: required key is missing"),
+        ({"hausman": True}, "takes no Hausman test"),
     ],
 )
 def test_bad_mediation_specs(fields, message):

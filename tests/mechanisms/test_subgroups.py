@@ -194,6 +194,23 @@ def test_bad_subgroup_data():
                        equality_terms=["lpcap", "lpc", "lemp", "unemp"]), panel)
 
 
+def test_singular_reassignments_are_left_out():
+    """A reassignment whose group regressors are collinear is NaN, not a failure."""
+    from regiometrics.engine.subgroups import _solve
+
+    good = np.array([[4.0, 2.0], [2.0, 1.0]])  # y'y, x'y / x'y, x'x -> beta = 2
+    bad = np.array([[1.0, 0.0], [0.0, 0.0]])
+    out = _solve(np.stack([good, bad]))
+    assert out[0, 0] == 2.0 and np.isnan(out[1, 0])
+
+
+def test_permutations_need_two_groups():
+    res = estimate(model(formula="lgsp ~ lpcap", by="region", permutations=9, seed=1),
+                   produc_panel())
+    assert "permutation_p" not in res.stats
+    assert "no permutation test: it compares two groups, not 9" in res.info["notes"]
+
+
 def test_non_linear_type_gets_fits_without_test():
     res = fit_subgroups(model(type="re", effects=["entity"], formula="lgsp ~ lpcap",
                               by="region"), produc_panel(),

@@ -191,6 +191,8 @@ def fit_subgroups(
             stats["permutation_p"] = next(iter(perm.values())).pvalue
             info["equality"]["permutations"] = {"reps": model.permutations, "seed": model.seed,
                                                 "level": groups.level}
+        elif model.permutations:
+            info["notes"].append(f"no permutation test: it compares two groups, not {len(comps)}")
     else:
         info["notes"].append(
             "no equality test: it needs a linear model (ols, fe, moderation) without centring"
@@ -342,8 +344,24 @@ def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
 
 
 def _solve(moments: np.ndarray) -> np.ndarray:
-    """Coefficients of column 0 on columns 1.. from stacked cross-product matrices."""
-    return np.linalg.solve(moments[..., 1:, 1:], moments[..., 1:, 0:1])[..., 0]
+    """Coefficients of column 0 on columns 1.. from stacked cross-product matrices.
+
+    A reassignment whose regressors are collinear in a group gives NaN (left out of the
+    permutation distribution) instead of failing the whole batch.
+    """
+    xx, xy = moments[..., 1:, 1:], moments[..., 1:, 0:1]
+    try:
+        return np.linalg.solve(xx, xy)[..., 0]
+    except np.linalg.LinAlgError:
+        flat_xx = xx.reshape(-1, *xx.shape[-2:])
+        flat_xy = xy.reshape(-1, *xy.shape[-2:])
+        out = np.full(flat_xy.shape[:-1], np.nan)
+        for b in range(len(flat_xx)):
+            try:
+                out[b] = np.linalg.solve(flat_xx[b], flat_xy[b])[:, 0]
+            except np.linalg.LinAlgError:
+                pass
+        return out.reshape(xy.shape[:-1])
 
 
 def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],

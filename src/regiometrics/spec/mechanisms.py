@@ -89,6 +89,8 @@ def check_mechanism_keys(model: Any) -> None:
                 f"type 'mediation' needs {', '.join(missing)} (e.g. treatment: DT, "
                 "mediators: [IS], outcome: ER, bootstrap: {reps: 1000, seed: 2024})"
             )
+        if model.hausman is not None:
+            raise ValueError("type 'mediation' takes no Hausman test; remove 'hausman'")
         if model.formula is not None:
             raise ValueError(
                 "type 'mediation' builds its equations from treatment, mediators, outcome and "
