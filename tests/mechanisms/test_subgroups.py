@@ -41,8 +41,8 @@ def split_model(**extra):
 
 
 def hand_wald(frame: pd.DataFrame, group: np.ndarray, regressors: list[str],
-              tested: list[str]) -> tuple[float, float]:
-    """Wald F and its p from an explicit dummy regression with state-clustered CRV1."""
+              tested: list[str], vcov: str = "cluster") -> tuple[float, float]:
+    """Wald F and its p from an explicit dummy regression with state-clustered CRV1 (or HC1)."""
     names = sorted(set(group))
     cols, labels = [], []
     for g in names:
@@ -64,10 +64,16 @@ def hand_wald(frame: pd.DataFrame, group: np.ndarray, regressors: list[str],
     scores = np.zeros((codes.max() + 1, X.shape[1]))
     np.add.at(scores, codes, X * e[:, None])
     n, n_cl = len(y), codes.max() + 1
-    # fixest convention: entity dummies are nested in the state clusters and not counted,
-    # except one intercept per group; slopes and group x year dummies are counted.
-    k = n_slopes + gy.shape[1] + len(names)
-    V = (n_cl / (n_cl - 1)) * ((n - 1) / (n - k)) * bread @ (scores.T @ scores) @ bread
+    if vcov == "robust":  # HC1 with K = every column of the full-rank dummy design
+        s = X * e[:, None]
+        V = n / (n - X.shape[1]) * bread @ (s.T @ s) @ bread
+        df = n - X.shape[1]
+    else:
+        # fixest convention: entity dummies are nested in the state clusters and not counted,
+        # except one intercept per group; slopes and group x year dummies are counted.
+        k = n_slopes + gy.shape[1] + len(names)
+        V = (n_cl / (n_cl - 1)) * ((n - 1) / (n - k)) * bread @ (scores.T @ scores) @ bread
+        df = n_cl - 1
     V = V[:n_slopes, :n_slopes]
     b = beta[:n_slopes]
     R = []
@@ -79,7 +85,7 @@ def hand_wald(frame: pd.DataFrame, group: np.ndarray, regressors: list[str],
     R = np.array(R)
     w = float((R @ b) @ np.linalg.solve(R @ V @ R.T, R @ b))
     q = len(R)
-    return w / q, float(sps.f.sf(w / q, q, n_cl - 1))
+    return w / q, float(sps.f.sf(w / q, q, df))
 
 
 @pytest.mark.parametrize("which", ["split", "region"])
@@ -124,6 +130,16 @@ def test_several_tested_terms_match_hand_regression():
     diff = res.effects["difference"]["lpcap"].estimate
     np.testing.assert_allclose(diff, res.params["lpcap@high"] - res.params["lpcap@low"],
                                rtol=1e-8)
+
+
+def test_robust_vcov_wald_matches_hand_regression():
+    frame = produc_frame()
+    res = estimate(split_model(vcov={"type": "robust"}), produc_panel(frame))
+    means = frame.groupby("state")["unemp"].transform("mean")
+    group = np.where(means > means.groupby(frame.state).first().median(), "high", "low")
+    f, p = hand_wald(frame, group, ["lpcap", *CONTROLS], ["lpcap"], vcov="robust")
+    np.testing.assert_allclose(res.stats["equality_F"], f, rtol=1e-8)
+    np.testing.assert_allclose(res.stats["equality_p"], p, rtol=1e-6)
 
 
 def test_permutation_reproducible_and_vectorised_equals_loop():
