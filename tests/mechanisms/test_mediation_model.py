@@ -122,6 +122,17 @@ def test_row_resampling_and_common_sample():
     assert res.info["bootstrap"]["resample"] == "row" and res.info["n_dropped_missing"] == 2
 
 
+def test_singletons_dropped_from_every_equation():
+    """A state observed in one year is a singleton of the entity effect and leaves all fits."""
+    frame = produc_frame()
+    lone = frame.state == frame.state.iloc[0]
+    frame.loc[lone & (frame.year > 1970), "lemp"] = np.nan
+    res = estimate(med(singletons="drop", bootstrap={"reps": 20, "seed": 1}), produc_panel(frame))
+    assert {c.nobs for c in res.components.values()} == {816 - 17}
+    kept = estimate(med(bootstrap={"reps": 20, "seed": 1}), produc_panel(frame))
+    assert kept.nobs == 816 - 16
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.design import cluster_columns
+from regiometrics.engine.design import cluster_columns, singleton_rows
 from regiometrics.engine.linear import fit_linear
 from regiometrics.engine.mediation_kernel import IndirectEffect, mediation_fe
 from regiometrics.errors import DataError, SpecError
@@ -37,7 +38,11 @@ from regiometrics.spec.models import ModelSpec
 
 
 def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
-    """The panel restricted to rows complete in every variable and cluster column."""
+    """The panel restricted to rows complete in every variable and cluster column.
+
+    With ``singletons: drop`` rows alone in their entity or period are removed too
+    (iteratively, as reghdfe does), so every equation and the bootstrap share one sample.
+    """
     where = f"models.{model.id}"
     for name in names:
         if not parse_variable(name, where=where).is_plain:
@@ -53,6 +58,9 @@ def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
         complete &= panel.frame[col].notna().to_numpy()
     if not complete.any():
         raise DataError(f"{where}: no row has all of {', '.join(names)} non-missing")
+    if model.singletons == "drop" and panel.time is not None:
+        ids = panel.frame.loc[complete, [panel.entity, panel.time]]
+        complete[np.flatnonzero(complete)[singleton_rows(ids).to_numpy()]] = False
     if complete.all():
         return panel
     return Panel(panel.frame.loc[complete], panel.entity, panel.time, panel.source)
@@ -157,7 +165,7 @@ def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> R
         "label": model.column_label,
         "bootstrap": {"reps": bs.reps, "seed": bs.seed, "resample": bs.resample, "ci": bs.ci,
                       "level": bs.level, "method": est.method, "n_failed": est.n_failed},
-        "n_dropped_missing": len(panel.frame) - len(sample.frame),
+        "n_dropped_missing": len(panel.frame) - len(sample.frame),  # incl. singletons
         "notes": [
             (f"indirect effects: {bs.ci} bootstrap intervals from {bs.reps} resamples of "
              f"{'entities' if bs.resample == 'entity' else 'entity-years'} (seed {bs.seed}); "
