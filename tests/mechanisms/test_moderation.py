@@ -92,6 +92,7 @@ def test_range_and_fe_type_with_moderator():
         ({"moderator": None}, "needs treatment and moderator"),
         ({"at": ["p10"], "range": 5}, "either 'at'"),
         ({"type": "re", "effects": ["entity"]}, "work with types"),
+        ({"at": ["p10", "p100", "median"]}, r"models\.mod: 'at' values \['p100', 'median'\]"),
     ],
 )
 def test_bad_moderation_specs(fields, message):
@@ -104,5 +105,6 @@ def test_bad_moderation_specs(fields, message):
 def test_missing_interaction_and_bad_at_token():
     with pytest.raises(SpecError, match="needs 'lpcap' and the interaction 'lpcap:unemp'"):
         estimate(mod(formula="lgsp ~ lpcap + unemp"), produc_panel())
+    unchecked = mod().model_copy(update={"at": ["p100"]})  # bypasses the spec check
     with pytest.raises(SpecError, match="'p100' is not a moderator value"):
-        estimate(mod(at=["p100"]), produc_panel())
+        estimate(unchecked, produc_panel())

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from regiometrics.spec.literals import IndicatorRow, TableFormat
 from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import IndicatorRow, TableFormat
 
 MediationMode = Literal["parallel", "joint"]
 BootstrapResample = Literal["entity", "row"]
@@ -119,6 +119,12 @@ def check_mechanism_keys(model: Any) -> None:
             raise ValueError("marginal effects need both treatment and moderator")
         if model.at is not None and model.range is not None:
             raise ValueError("give either 'at' (moderator values) or 'range' (points), not both")
+        bad_at = [a for a in model.at or [] if isinstance(a, str) and not AT_TOKEN.match(a)]
+        if bad_at:
+            raise ValueError(
+                f"'at' values {bad_at} are not moderator values; use numbers, percentiles "
+                "p1..p99, mean, min or max"
+            )
     ways = [f for f in ("by", "split", "periods") if getattr(model, f) is not None]
     if len(ways) > 1:
         raise ValueError(f"give one subgroup key, not {' and '.join(ways)}")
