@@ -143,6 +143,7 @@ def test_singletons_dropped_from_every_equation():
         ({"moderator": "unemp"}, "does not take moderator"),
         ({"bootstrap": {"reps": 10}}, r"models\.med\.bootstrap\.seed: required key is missing"),
         ({"hausman": True}, "takes no Hausman test"),
+        ({"estimator": "liml"}, "applies to type 'iv' only"),
     ],
 )
 def test_bad_mediation_specs(fields, message):

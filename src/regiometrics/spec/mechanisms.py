@@ -91,6 +91,8 @@ def check_mechanism_keys(model: Any) -> None:
             )
         if model.hausman is not None:
             raise ValueError("type 'mediation' takes no Hausman test; remove 'hausman'")
+        if getattr(model, "estimator", None) is not None:
+            raise ValueError("'estimator' applies to type 'iv' only; remove it")
         if model.formula is not None:
             raise ValueError(
                 "type 'mediation' builds its equations from treatment, mediators, outcome and "

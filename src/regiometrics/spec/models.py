@@ -194,6 +194,8 @@ class ModelSpec(SpecBase):
 
     @model_validator(mode="after")
     def _iv_fits_type(self) -> "ModelSpec":
+        if self.formula is None:  # type 'mediation' (no formula; IV keys refused there)
+            return self
         check_iv_model(self)
         return self
 
