@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-ModelType = Literal["ols", "fe", "re", "iv", "sar", "sem", "sdm", "sdem", "mediation", "moderation"]
+ModelType = Literal[
+    "ols", "fe", "re", "iv", "sar", "sem", "sdm", "sdem", "mediation", "moderation"
+]
 EffectName = Literal["entity", "time"]
 VcovType = Literal["unadjusted", "robust", "cluster"]
 ClusterCorrection = Literal["fixest", "stata_xtreg", "none"]
