@@ -172,3 +172,12 @@ def test_default_estimator_applies_to_iv_models_only():
     raw["defaults"]["estimator"] = "liml"
     got = models_of(raw)
     assert got["iv1"].estimator == "liml" and got["fe"].estimator is None
+
+
+def test_mediation_variant_takes_a_filter_but_not_a_swap():
+    med = {"id": "med", "type": "mediation", "treatment": "DT", "mediators": ["IS"],
+           "outcome": "ER", "effects": ["entity", "time"], "bootstrap": {"reps": 99, "seed": 1}}
+    east = models_of(study(med, {"id": "east", "base": "med", "filter": "east == 1"}))["east"]
+    assert (east.type, east.filter, east.mediators) == ("mediation", "east == 1", ["IS"])
+    with pytest.raises(SpecError, match=r"models.m2: swap and lag_regressors rewrite a formula"):
+        spec_from_dict(study(med, {"id": "m2", "base": "med", "swap": {"DT": "DT_pca"}}))

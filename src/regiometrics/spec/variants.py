@@ -94,8 +94,9 @@ def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
     if isinstance(lag, bool) or not isinstance(lag, int) or lag < 0:
         raise SpecError(f"{where}.lag_regressors: expected a whole number of periods >= 1 "
                         f"(1 turns every regressor x into L.x); got {lag!r}")
-    if "formula" not in out:
-        raise SpecError(f"{where}: the base model has no formula to change")
+    if (swap or lag) and "formula" not in out:
+        raise SpecError(f"{where}: swap and lag_regressors rewrite a formula and the base model "
+                        "has none; set its keys (treatment, mediators, outcome ...) directly")
     if (swap or lag) and "controls" not in out and isinstance(default_controls, list):
         out["controls"] = list(default_controls)  # the controls the base inherits, changed too
     if swap:
