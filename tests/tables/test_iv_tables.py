@@ -88,7 +88,8 @@ def test_first_stage_builder_errors_name_the_table():
 
 
 def test_diagnostic_rows_in_a_regression_table_print_as_numbers():
-    """kp_rk_lm_p is a number in its stat row (3 decimals, no stars); missing stats stay empty."""
+    """kp_rk_lm_p after kp_rk_lm prints in parentheses under it (003 Table 5: 5.023 over
+    (0.025)); with pvalues_below off it is a plain number; missing stats stay empty."""
     fe = Result(model_id="fe", type="fe", dependent="ER", nobs=240, params={"DT": 0.5},
                 std_errors={"DT": 0.1}, pvalues={"DT": 0.01}, stats={"adj_r2": 0.99},
                 info={"label": "(2)"})
@@ -99,5 +100,10 @@ def test_diagnostic_rows_in_a_regression_table_print_as_numbers():
                                "cd_wald_f": "Cragg-Donald Wald F statistic"}),
     )
     stats = [r.cells for s in grid.sections for r in s if r.kind == "stat"]
-    assert stats == [("Kleibergen-Paap rk LM statistic", "5.023", ""), ("", "0.025", ""),
+    assert stats == [("Kleibergen-Paap rk LM statistic", "5.023", ""), ("", "(0.025)", ""),
                      ("Cragg-Donald Wald F statistic", "216.133", "")]
+    spec = TableSpec(id="t5", models=["iv1"], stats=["kp_rk_lm", "kp_rk_lm_p"],
+                     pvalues_below=False)
+    plain = regression_table([_iv("iv1", "(1)", ["DT"])], spec)
+    assert [r.cells for s in plain.sections for r in s if r.kind == "stat"] == [
+        ("Kleibergen-Paap rk LM statistic", "5.023"), ("Kleibergen-Paap rk LM p-value", "0.025")]

@@ -78,6 +78,7 @@ def test_stars_thresholds_are_strict(p, expected):
 
 def test_latex_escapes_specials():
     assert escape("a_b & 50% R²") == r"a\_b \& 50\% $R^2$"
+    assert escape("p<0.01, x>1") == r"p\textless{}0.01, x\textgreater{}1"
 
 
 def test_markdown_escapes_stars_and_pipes():

@@ -222,6 +222,9 @@ class TableSpec(SpecBase):
 
     ``keep``/``order`` list terms (after rename lookup uses original names); ``rename``
     maps term -> label; ``indicators`` chooses YES/NO rows; ``stats`` the statistic rows.
+    With ``pvalues_below`` (the default) a statistic ``X_p`` listed right after ``X`` is
+    printed in parentheses under it, unlabelled unless ``stat_labels`` names it (003 Table 5:
+    the Kleibergen-Paap LM statistic with its p-value under it).
     """
 
     id: str
@@ -244,6 +247,7 @@ class TableSpec(SpecBase):
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
     depvar_row: bool = True
     constant_last: bool = True
+    pvalues_below: bool = True
     label: str | None = None
 
 

@@ -9,6 +9,7 @@ from regiometrics.tables.grid import Row, TableGrid
 _ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
     "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
 }
 _STARS = re.compile(r"^(?P<num>.*?)(?P<stars>\*+)$")
 

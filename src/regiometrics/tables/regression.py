@@ -21,6 +21,12 @@ DEFAULT_STAT_LABELS = {
     "adj_r2_within": "Adj. within R²", "n_entities": "Entities", "n_periods": "Periods",
     "n_clusters": "Clusters", "hausman_chi2": "Hausman χ²", "hausman_p": "Hausman p-value",
     "r2_between": "Between R²", "theta": "θ",
+    "anderson_lm": "Anderson canon. corr. LM statistic", "anderson_lm_p": "Anderson LM p-value",
+    "kp_rk_lm": "Kleibergen-Paap rk LM statistic", "kp_rk_lm_p": "Kleibergen-Paap rk LM p-value",
+    "cd_wald_f": "Cragg-Donald Wald F statistic", "kp_rk_wald_f": "Kleibergen-Paap rk Wald F statistic",
+    "hansen_j": "Hansen J statistic", "hansen_j_p": "Hansen J p-value",
+    "sargan": "Sargan statistic", "sargan_p": "Sargan p-value",
+    "ar_f": "Anderson-Rubin Wald F", "ar_p": "Anderson-Rubin p-value",
 }
 _INTEGER_STATS = {"nobs", "n_entities", "n_periods", "n_clusters", "hausman_df"}
 
@@ -117,14 +123,17 @@ def regression_table(results: Sequence[Result], table: TableSpec) -> TableGrid:
         ))
     stat_labels = {**DEFAULT_STAT_LABELS, **table.stat_labels}
     stat_rows = []
-    for stat in table.stats:
-        cells = [stat_labels.get(stat, stat)]
+    for i, stat in enumerate(table.stats):
+        below = table.pvalues_below and i > 0 and stat == f"{table.stats[i - 1]}_p"
+        cells = ["" if below and stat not in table.stat_labels else stat_labels.get(stat, stat)]
         for r in results:
             value = float(r.nobs) if stat == "nobs" else r.stats.get(stat)
             if value is None:
                 cells.append("")
             elif stat in _INTEGER_STATS:
                 cells.append(str(int(round(value))))
+            elif below:
+                cells.append(f"({fmt(value, table.decimals)})")
             else:
                 cells.append(fmt(value, table.decimals))
         stat_rows.append(Row(tuple(cells), "stat"))
