@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 import difflib
 import operator
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -106,7 +106,7 @@ class Panel:
                     f"{self._closest(name)}"
                 )
 
-    def filtered(self, expression: str | None, *, where: str = "data.filter") -> "Panel":
+    def filtered(self, expression: str | None, *, where: str = "data.filter") -> Panel:
         """A new Panel with only the rows satisfying ``expression`` (restricted language)."""
         if not expression:
             return self

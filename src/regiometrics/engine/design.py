@@ -113,17 +113,7 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         raise DataError(
             f"models.{model.id}: no row has all of {', '.join(frame.columns)} non-missing"
         )
-    n_singletons = 0
-    if model.singletons == "drop" and model.effects:
-        keys = {"entity": panel.entity, "time": panel.time}
-        singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
-        n_singletons = int(singleton.sum())
-        complete.loc[singleton.index[singleton]] = False
-        if not complete.any():
-            raise DataError(
-                f"models.{model.id}: every row is a singleton of the fixed effects "
-                f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
-            )
+    n_singletons = drop_singletons(model, panel, complete)
     used = frame.loc[complete]
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
@@ -144,6 +134,25 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         n_dropped=n_dropped,
         n_singletons=n_singletons,
     )
+
+
+def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series) -> int:
+    """With ``singletons: drop``, mark singleton rows of ``complete`` False (in place).
+
+    Returns the number of rows dropped; refuses a sample with nothing left.
+    """
+    if model.singletons != "drop" or not model.effects:
+        return 0
+    keys = {"entity": panel.entity, "time": panel.time}
+    singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
+    complete.loc[singleton.index[singleton]] = False
+    n_singletons = int(singleton.sum())
+    if not complete.any():
+        raise DataError(
+            f"models.{model.id}: every row is a singleton of the fixed effects "
+            f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
+        )
+    return n_singletons
 
 
 def singleton_rows(groups: pd.DataFrame) -> pd.Series:

@@ -36,13 +36,16 @@ from regiometrics.pipeline.index_outputs import (
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
+from regiometrics.pipeline.mechanisms import (
+    marginal_figure,
+    marginal_grid,
+    mediation_grid,
+    subgroup_grid,
+)
 from regiometrics.pipeline.spatial import (
     SPATIAL_FIGURE_BUILDERS,
     SPATIAL_STAGES,
     SPATIAL_TABLE_BUILDERS,
-)
-from regiometrics.pipeline.mechanisms import (
-    marginal_figure, marginal_grid, mediation_grid, subgroup_grid,
 )
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec

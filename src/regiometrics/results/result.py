@@ -8,8 +8,9 @@ never calls back into the engine.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from scipy import stats as sps
@@ -79,7 +80,7 @@ class Result:
     vcov: np.ndarray | None = field(default=None, repr=False, compare=False)
     effects: Mapping[str, Mapping[str, EffectEstimate]] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
-    components: Mapping[str, "Result"] = field(default_factory=dict)
+    components: Mapping[str, Result] = field(default_factory=dict)
 
     @property
     def terms(self) -> list[str]:

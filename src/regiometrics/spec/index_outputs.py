@@ -7,18 +7,10 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from regiometrics.spec.base import SpecBase
-from regiometrics.spec.literals import TableFormat
+from regiometrics.spec.table_base import TableKindBase
 
 
-class _TableBase(SpecBase):
-    id: str
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
-    label: str | None = None
-    notes: list[str] = Field(default_factory=list)
-
-
-class IndexWeightsTableSpec(_TableBase):
+class IndexWeightsTableSpec(TableKindBase):
     """002 Table 2: dimension, indicator, direction and weight of each indicator of ``index``.
 
     ``percent`` prints weights x 100 (the paper's convention); ``rename`` maps indicator
@@ -33,7 +25,7 @@ class IndexWeightsTableSpec(_TableBase):
     rename: dict[str, str] = Field(default_factory=dict)
 
 
-class IndexValuesTableSpec(_TableBase):
+class IndexValuesTableSpec(TableKindBase):
     """002 Table 3: entities x selected years of a column (an index or any variable), mean row."""
 
     type: Literal["index_values"]
@@ -46,7 +38,7 @@ class IndexValuesTableSpec(_TableBase):
     entity_label: str | None = None
 
 
-class TypologyTableSpec(_TableBase):
+class TypologyTableSpec(TableKindBase):
     """002 Table 4: entities classified by the rank bands of two columns into a k x k typology.
 
     ``x`` gives the rows of the typology (first criterion), ``y`` the second. ``year`` ranks
@@ -73,7 +65,7 @@ class TypologyTableSpec(_TableBase):
         return v
 
     @model_validator(mode="after")
-    def _labels_fit(self) -> "TypologyTableSpec":
+    def _labels_fit(self) -> TypologyTableSpec:
         if self.bands is not None and len(self.bands) != len(self.band_labels):
             raise ValueError(
                 f"{len(self.bands)} bands but {len(self.band_labels)} band_labels; "
@@ -98,7 +90,7 @@ class IndexMeansFigureSpec(SpecBase):
     xlabel: str | None = None
 
     @model_validator(mode="after")
-    def _one_column_by_group(self) -> "IndexMeansFigureSpec":
+    def _one_column_by_group(self) -> IndexMeansFigureSpec:
         if self.by is not None and len(self.columns) != 1:
             raise ValueError(f"'by: {self.by}' draws one line per group of a single column; "
                              f"got columns {self.columns}")

@@ -13,8 +13,8 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from regiometrics.spec.literals import IndicatorRow, TableFormat
-from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import IndicatorRow
+from regiometrics.spec.table_base import TableKindBase
 
 #: First-stage statistics a ``first_stage`` table may list (``nobs`` is the sample size).
 FirstStageStat = Literal[
@@ -24,7 +24,7 @@ FirstStageStat = Literal[
 FIRST_STAGE_STATS: tuple[str, ...] = get_args(FirstStageStat)
 
 
-class FirstStageTableSpec(SpecBase):
+class FirstStageTableSpec(TableKindBase):
     """A first-stage table of IV models.
 
     ``models`` are ``type: iv`` model ids; ``endogenous`` restricts the columns to these
@@ -35,12 +35,8 @@ class FirstStageTableSpec(SpecBase):
     regression table; ``stats`` takes the names in :data:`FIRST_STAGE_STATS`.
     """
 
-    id: str
     type: Literal["first_stage"]
     models: list[str]
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
-    label: str | None = None
     endogenous: list[str] | None = None
     show_controls: bool = False
     rename: dict[str, str] = Field(default_factory=dict)
@@ -50,6 +46,5 @@ class FirstStageTableSpec(SpecBase):
     indicator_labels: dict[str, str] = Field(default_factory=dict)
     stats: list[FirstStageStat] = Field(default_factory=lambda: ["nobs", "first_stage_f", "partial_r2"])
     stat_labels: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])

@@ -18,10 +18,10 @@ from pydantic import BaseModel, ValidationError
 from regiometrics.errors import SpecError
 from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
+from regiometrics.spec.mechanisms import check_mechanism_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
-from regiometrics.spec.variants import expand_variants
 from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
-from regiometrics.spec.mechanisms import check_mechanism_references  # noqa: I001 (after models)
+from regiometrics.spec.variants import expand_variants
 
 #: Model keys a ``defaults`` block may set.
 DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
@@ -124,9 +124,9 @@ def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """``loc`` without the union tag pydantic inserts after ``tables[i]``/``figures[i]``."""
     if len(loc) >= 3 and loc[0] in _TAGGED_MAPS and loc[2] in _TAGGED_MAPS[loc[0]]:
         return loc[:2] + loc[3:]
-    if len(loc) >= 3 and loc[0] in _TAGGED_LISTS and isinstance(loc[1], int):
-        if loc[2] in _TAGGED_LISTS[loc[0]]:
-            return loc[:2] + loc[3:]
+    if (len(loc) >= 3 and loc[0] in _TAGGED_LISTS and isinstance(loc[1], int)
+            and loc[2] in _TAGGED_LISTS[loc[0]]):
+        return loc[:2] + loc[3:]
     return loc
 
 

@@ -22,7 +22,7 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase
-from regiometrics.spec.literals import TableFormat
+from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
 NationalName = Literal["mean", "weighted"]
@@ -276,47 +276,34 @@ else:
     ]
 
 
-def _both_formats() -> list[TableFormat]:
-    return ["latex", "markdown"]
-
 
 # --------------------------------------------------------------------------- tables
 
 
-class TheilTableSpec(SpecBase):
+class TheilTableSpec(TableKindBase):
     """002's Table 5 layout from a grouped ``theil`` measure: one row per year with the overall
     Theil, each group's Theil, within, between and their contribution (%)."""
 
-    id: str
     type: Literal["theil"]
     measure: str
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=_both_formats)
-    label: str | None = None
     decimals: int = Field(default=4, ge=0, le=8)
     percent_decimals: int = Field(default=2, ge=0, le=8)
     years: list[Any] | None = None
     group_labels: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
 
 
-class DagumTableSpec(SpecBase):
+class DagumTableSpec(TableKindBase):
     """A Dagum Gini table from a ``dagum_gini`` measure: per year the overall Gini, the
     within-group Gini of each group, the between-group Gini of each pair (``pairs``) and the
     contribution (%) of within, net between and transvariation."""
 
-    id: str
     type: Literal["dagum"]
     measure: str
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=_both_formats)
-    label: str | None = None
     decimals: int = Field(default=4, ge=0, le=8)
     percent_decimals: int = Field(default=2, ge=0, le=8)
     years: list[Any] | None = None
     pairs: bool = True
     group_labels: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- figures

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from regiometrics.spec.base import SpecBase
-from regiometrics.spec.literals import IndicatorRow, TableFormat
+from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 
 MediationMode = Literal["parallel", "joint"]
 BootstrapResample = Literal["entity", "row"]
@@ -139,7 +139,7 @@ def check_mechanism_keys(model: Any) -> None:
         raise ValueError("a permutation test needs a seed (seed: 2024) so that reruns agree")
 
 
-class MediationTableSpec(SpecBase):
+class MediationTableSpec(CoefficientTableBase):
     """A Baron-Kenny mediation table (003's Table 6) of one ``type: mediation`` model.
 
     Columns: the total-effect equation (if ``total_column``), then per mediator the mediator
@@ -147,68 +147,31 @@ class MediationTableSpec(SpecBase):
     indirect effect a*b and its bootstrap interval (and the Sobel p-value if ``sobel``).
     """
 
-    id: str
     type: Literal["mediation"]
     model: str
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
-    label: str | None = None
     total_column: bool = True
-    keep: list[str] | None = None
-    drop: list[str] = Field(default_factory=list)
-    rename: dict[str, str] = Field(default_factory=dict)
-    indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
-    )
-    indicator_labels: dict[str, str] = Field(default_factory=dict)
-    stats: list[str] = Field(default_factory=lambda: ["nobs", "adj_r2"])
-    stat_labels: dict[str, str] = Field(default_factory=dict)
     indirect_row: bool = True
     sobel: bool = False
     ci_decimals: int = Field(default=4, ge=0, le=10)
-    notes: list[str] = Field(default_factory=list)
-    decimals: int = Field(default=3, ge=0, le=8)
-    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
 
 
-class SubgroupTableSpec(SpecBase):
+class SubgroupTableSpec(CoefficientTableBase):
     """Subgroup columns of one or more subgroup models (003's Table 8), side by side.
 
     Each model contributes one column per group; a row gives the p-value of the test of
     equal coefficients (interaction Wald, F form) and, when run, the permutation p-value.
     """
 
-    id: str
     type: Literal["subgroups"]
     models: list[str]
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
-    label: str | None = None
     group_labels: dict[str, str] = Field(default_factory=dict)
-    keep: list[str] | None = None
-    drop: list[str] = Field(default_factory=list)
-    rename: dict[str, str] = Field(default_factory=dict)
-    indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
-    )
-    indicator_labels: dict[str, str] = Field(default_factory=dict)
-    stats: list[str] = Field(default_factory=lambda: ["nobs", "adj_r2"])
-    stat_labels: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
-    decimals: int = Field(default=3, ge=0, le=8)
-    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
 
 
-class MarginalEffectsTableSpec(SpecBase):
+class MarginalEffectsTableSpec(TableKindBase):
     """Marginal effect of the treatment at each stored moderator value of one model."""
 
-    id: str
     type: Literal["marginal_effects"]
     model: str
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
-    label: str | None = None
-    notes: list[str] = Field(default_factory=list)
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
 

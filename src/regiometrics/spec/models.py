@@ -33,7 +33,6 @@ from regiometrics.spec.literals import (
     EffectName,
     HausmanMethod,
     IndexMethod,
-    IndicatorRow,
     IVEstimator,
     ModelType,
     TableFormat,
@@ -54,6 +53,7 @@ from regiometrics.spec.spatial import (
     SpatialEffectsTableSpec,
     check_spatial_model_keys,
 )
+from regiometrics.spec.table_base import CoefficientTableBase
 
 
 class DataSpec(SpecBase):
@@ -90,7 +90,7 @@ class VcovSpec(SpecBase):
         return [v] if isinstance(v, str) else v
 
     @model_validator(mode="after")
-    def _check_by(self) -> "VcovSpec":
+    def _check_by(self) -> VcovSpec:
         if self.type == "cluster" and not 1 <= len(self.by) <= 2:
             raise ValueError("cluster 'by' takes one or two columns")
         return self
@@ -130,7 +130,7 @@ class ModelSpec(SpecBase):
     spatial_tests: bool = False
 
     @model_validator(mode="after")
-    def _spatial_keys_fit_type(self) -> "ModelSpec":
+    def _spatial_keys_fit_type(self) -> ModelSpec:
         check_spatial_model_keys(self)
         return self
     treatment: str | None = None
@@ -169,18 +169,18 @@ class ModelSpec(SpecBase):
         return v
 
     @model_validator(mode="after")
-    def _formula_required(self) -> "ModelSpec":
+    def _formula_required(self) -> ModelSpec:
         if self.formula is None and self.type != "mediation":
             raise ValueError(f"type {self.type!r} needs a formula (formula: \"y ~ x + z\")")
         return self
 
     @model_validator(mode="after")
-    def _mechanism_keys(self) -> "ModelSpec":
+    def _mechanism_keys(self) -> ModelSpec:
         _mechanisms.check_mechanism_keys(self)
         return self
 
     @model_validator(mode="after")
-    def _effects_fit_type(self) -> "ModelSpec":
+    def _effects_fit_type(self) -> ModelSpec:
         if self.type == "ols" and self.effects:
             raise ValueError(
                 f"type 'ols' is pooled OLS and takes no effects (got {self.effects}); "
@@ -193,7 +193,7 @@ class ModelSpec(SpecBase):
         return self
 
     @model_validator(mode="after")
-    def _iv_fits_type(self) -> "ModelSpec":
+    def _iv_fits_type(self) -> ModelSpec:
         if self.formula is None:  # type 'mediation' (no formula; IV keys refused there)
             return self
         check_iv_model(self)
@@ -217,7 +217,7 @@ class ModelSpec(SpecBase):
         return self.label if self.label is not None else self.id
 
 
-class TableSpec(SpecBase):
+class TableSpec(CoefficientTableBase):
     """A regression table: columns are models.
 
     ``keep``/``order`` list terms (after rename lookup uses original names); ``rename``
@@ -227,28 +227,12 @@ class TableSpec(SpecBase):
     the Kleibergen-Paap LM statistic with its p-value under it).
     """
 
-    id: str
     type: Literal["regression"] = "regression"
     models: list[str]
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
-    keep: list[str] | None = None
-    drop: list[str] = Field(default_factory=list)
     order: list[str] | None = None
-    rename: dict[str, str] = Field(default_factory=dict)
-    indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
-    )
-    indicator_labels: dict[str, str] = Field(default_factory=dict)
-    stats: list[str] = Field(default_factory=lambda: ["nobs", "adj_r2"])
-    stat_labels: dict[str, str] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
-    decimals: int = Field(default=3, ge=0, le=8)
-    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
     depvar_row: bool = True
     constant_last: bool = True
     pvalues_below: bool = True
-    label: str | None = None
 
 
 class DescriptiveSpec(SpecBase):
@@ -264,7 +248,7 @@ class DescriptiveSpec(SpecBase):
     label: str | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> "DescriptiveSpec":
+    def _one_source(self) -> DescriptiveSpec:
         if self.variables is None and self.groups is None:
             raise ValueError("give 'variables' (a list) or 'groups' (type -> list of variables)")
         return self

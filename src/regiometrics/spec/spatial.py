@@ -39,6 +39,7 @@ from regiometrics.spec.literals import (
     MoranInference,
     TableFormat,
 )
+from regiometrics.spec.table_base import TableKindBase
 
 #: ModelSpec keys that only spatial model types take.
 SPATIAL_MODEL_KEYS: frozenset[str] = frozenset(
@@ -224,7 +225,7 @@ def _both_formats() -> list[TableFormat]:
     return ["latex", "markdown"]
 
 
-class MoranTableSpec(SpecBase):
+class MoranTableSpec(TableKindBase):
     """Table 9 layout of paper 003: rows are periods, column groups weights, columns variables.
 
     Cells: Moran's I with stars from the ``inference`` p-value (``norm``, ``rand`` or
@@ -232,12 +233,8 @@ class MoranTableSpec(SpecBase):
     ``rand`` or ``perm``) or ``p`` in parentheses under I, or ``none``.
     """
 
-    id: str
     type: Literal["moran"]
     moran: str
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=_both_formats)
-    label: str | None = None
     variables: list[str] | None = None
     weights: list[str] | None = None
     times: list[int | str] | None = None
@@ -247,10 +244,9 @@ class MoranTableSpec(SpecBase):
     time_label: str = "Year"
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
-    notes: list[str] = Field(default_factory=list)
 
 
-class SpatialEffectsTableSpec(SpecBase):
+class SpatialEffectsTableSpec(TableKindBase):
     """Table 10 layout of paper 003: per model (weights matrix) direct, indirect, total effects.
 
     ``terms`` chooses and orders regressors (default all); ``group_labels`` maps a model id to
@@ -259,12 +255,8 @@ class SpatialEffectsTableSpec(SpecBase):
     ``loglik``, ``nobs``, ``r2`` and any other statistic name of the models' ``stats``.
     """
 
-    id: str
     type: Literal["spatial_effects"]
     models: list[str] = Field(min_length=1)
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=_both_formats)
-    label: str | None = None
     terms: list[str] | None = None
     rename: dict[str, str] = Field(default_factory=dict)
     group_labels: dict[str, str] = Field(default_factory=dict)
@@ -274,7 +266,6 @@ class SpatialEffectsTableSpec(SpecBase):
     row_labels: dict[str, str] = Field(default_factory=dict)
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
-    notes: list[str] = Field(default_factory=list)
 
 
 # ----------------------------------------------------------- figure kinds

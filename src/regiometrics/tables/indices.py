@@ -19,6 +19,7 @@ from regiometrics.spec.index_outputs import (
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
 
+
 def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> TableGrid:
     """One row per indicator: dimension (on its first row), indicator, direction, weight.
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.demean import demean
-from regiometrics.engine.design import cluster_columns, singleton_rows, term_values
+from regiometrics.engine.design import cluster_columns, drop_singletons, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
 from regiometrics.errors import DataError, IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
@@ -103,17 +103,7 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
         names = [y.name, *exog.columns, *endog.columns, *inst.columns]
         raise DataError(f"models.{model.id}: no row has all of {', '.join(map(str, names))} non-missing")
     n_dropped = int((~complete).sum())
-    n_singletons = 0
-    if model.singletons == "drop" and model.effects:
-        keys = {"entity": panel.entity, "time": panel.time}
-        singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
-        n_singletons = int(singleton.sum())
-        complete.loc[singleton.index[singleton]] = False
-        if not complete.any():
-            raise DataError(
-                f"models.{model.id}: every row is a singleton of the fixed effects "
-                f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
-            )
+    n_singletons = drop_singletons(model, panel, complete)
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
     time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
