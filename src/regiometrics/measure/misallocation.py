@@ -36,7 +36,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from regiometrics.errors import IdentificationError
 from regiometrics.measure._longframe import (
@@ -149,7 +148,9 @@ def misallocation(
             f"capital elasticities are not identified (ln({capital}/{labour}) moves with the "
             "entity and year effects). Use slopes='common' or time_effects=False."
         )
-    fit = sm.OLS(lny, design).fit()
+    from statsmodels.regression.linear_model import OLS  # heavy: loaded only when used
+
+    fit = OLS(lny, design).fit()
     n_slopes = n_ent if slopes == "entity" else 1
     beta_k = np.asarray(fit.params[-n_slopes:], dtype=float)
     df_resid = int(n - design.shape[1])

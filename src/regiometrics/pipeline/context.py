@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from regiometrics.data.panel import Panel
 from regiometrics.results import Descriptives, Result
 from regiometrics.spec.models import StudySpec
 from regiometrics.tables import TableGrid
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -78,4 +79,4 @@ class Stage:
 #: ``builder(table_spec, ctx) -> TableGrid``
 TableBuilder = Callable[[Any, RunContext], TableGrid]
 #: ``builder(figure_spec, ctx) -> Figure``
-FigureBuilder = Callable[[Any, RunContext], Figure]
+FigureBuilder = Callable[[Any, RunContext], "Figure"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from regiometrics.errors import RegiometricsError, SpecError
-from regiometrics.figures.index_means import index_means_figure
 from regiometrics.measure.typology import index_table, rank_typology
 from regiometrics.pipeline.context import RunContext
 from regiometrics.spec.index_outputs import (
@@ -17,6 +17,9 @@ from regiometrics.spec.index_outputs import (
 )
 from regiometrics.tables.grid import TableGrid
 from regiometrics.tables.indices import index_values_table, index_weights_table, typology_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _year(value: int | str, times: list, where: str) -> object:
@@ -107,5 +110,7 @@ def index_means(spec: IndexMeansFigureSpec, ctx: RunContext) -> pd.DataFrame:
 
 def index_means_chart(spec: IndexMeansFigureSpec, ctx: RunContext) -> Figure:
     """The line chart of :func:`index_means`."""
+    # imported here so that matplotlib loads only when a figure is drawn
+    from regiometrics.figures.index_means import index_means_figure
     return index_means_figure(index_means(spec, ctx), title=spec.title,
                               xlabel=spec.xlabel, ylabel=spec.ylabel)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from regiometrics.data.panel import Panel
 from regiometrics.errors import DataError, RegiometricsError, SpecError
-from regiometrics.figures.density import kde_figure
 from regiometrics.measure.density import kernel_density
 from regiometrics.measure.inequality import (
     dagum_gini,
@@ -58,6 +56,9 @@ from regiometrics.spec.measures import (
 )
 from regiometrics.tables.grid import TableGrid
 from regiometrics.tables.measures import dagum_table, theil_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _INDUSTRY, _VALUE = "_industry", "_value"
 
@@ -358,6 +359,8 @@ def dagum_grid(table: DagumTableSpec, ctx: RunContext) -> TableGrid:
 
 def kde_builder(fig: KdeFigureSpec, ctx: RunContext) -> Figure:
     """Kernel densities of ``fig.variable`` over the chosen years (common grid)."""
+    # imported here so that matplotlib loads only when a figure is drawn
+    from regiometrics.figures.density import kde_figure
     panel = ctx.panel
     where = f"figures.{fig.id}"
     if panel.time is None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from regiometrics.errors import SpecError
-from regiometrics.figures.marginal import marginal_effect_figure
 from regiometrics.pipeline.context import RunContext
 from regiometrics.results import Result
 from regiometrics.tables.grid import TableGrid
 from regiometrics.tables.marginal import marginal_effects_table
 from regiometrics.tables.mediation import mediation_table
 from regiometrics.tables.subgroups import subgroup_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _marginal_result(model_id: str, ctx: RunContext, where: str) -> Result:
@@ -41,6 +41,8 @@ def marginal_grid(table: Any, ctx: RunContext) -> TableGrid:
 
 def marginal_figure(figure: Any, ctx: RunContext) -> Figure:
     """``type: marginal_effects`` figure: effect over the stored moderator values, CI band."""
+    # imported here so that matplotlib loads only when a figure is drawn
+    from regiometrics.figures.marginal import marginal_effect_figure
     result = _marginal_result(figure.model, ctx, f"figures.{figure.id}")
     meta = result.info["marginal"]
     effects = result.effects["marginal"]

@@ -16,9 +16,7 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from regiometrics import __version__
 from regiometrics.data.panel import Panel
@@ -51,6 +49,9 @@ from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
 from regiometrics.tables import RENDERERS, TableGrid, descriptive_table, regression_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Pre-model stages in the order they run.
 STAGES: list[Stage] = [INDICES_STAGE]

@@ -14,11 +14,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from regiometrics.data.panel import Panel
 from regiometrics.data.readers import read_table
@@ -32,13 +31,15 @@ from regiometrics.data.weights import (
 )
 from regiometrics.data.weights_io import contiguity, read_adjacency_list, read_matrix_file
 from regiometrics.errors import DataError, RegiometricsError, SpecError
-from regiometrics.figures.spatial import moran_scatter_figure
 from regiometrics.measure.moran import moran_panel, moran_scatter
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
 from regiometrics.results import jsonable
 from regiometrics.spec.models import StudySpec
 from regiometrics.tables import TableGrid
 from regiometrics.tables.spatial import moran_table, spatial_effects_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 # ---------------------------------------------------------------- weights
@@ -191,6 +192,8 @@ def _effects_grid(table: Any, ctx: RunContext) -> TableGrid:
 
 
 def _moran_scatter(fig: Any, ctx: RunContext) -> Figure:
+    # imported here so that matplotlib loads only when a figure is drawn
+    from regiometrics.figures.spatial import moran_scatter_figure
     where = f"figures.{fig.id}"
     w = ctx.artifact("weights", fig.weights, where=f"{where}.weights")
     panel = ctx.panel
