@@ -105,3 +105,16 @@ def test_latex_compiles_with_pdflatex(tables, tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert (tmp_path / "tables.pdf").stat().st_size > 1000
+
+
+def test_group_titles_in_upper_header_rows_span_their_columns():
+    from regiometrics.tables.grid import Row, TableGrid
+
+    grid = TableGrid(id="g", header=(Row(("", "Group A", "", "B", "C", ""), "header"),
+                                     Row(("Year", "x", "y", "z", "u", "v"), "header")),
+                     sections=((Row(("2020", "1", "2", "3", "4", "5")),),))
+    lines = render_latex(grid).splitlines()
+    i = lines.index(r"\toprule")
+    assert lines[i + 1] == r" & \multicolumn{2}{c}{Group A} & B & \multicolumn{2}{c}{C} \\"
+    assert lines[i + 2] == r"\cmidrule(lr){2-3} \cmidrule(lr){4-4} \cmidrule(lr){5-6}"
+    assert lines[i + 3] == r"Year & x & y & z & u & v \\"

@@ -32,6 +32,30 @@ def _row(row: Row, width: int) -> str:
     return " & ".join(cells) + r" \\"
 
 
+def _group_row(row: Row, width: int) -> tuple[str, str]:
+    """A header row above the last one read as column-group titles.
+
+    A title followed by empty cells spans them, up to the next title or the row's end:
+    it becomes ``\\multicolumn{n}{c}{title}`` with a ``\\cmidrule`` under it.
+    """
+    cells = list(row.cells) + [""] * (width - len(row.cells))
+    out, rules, j = [], [], 0
+    while j < width:
+        n = 1
+        if cells[j]:
+            while j + n < width and not cells[j + n]:
+                n += 1
+        text = _cell(cells[j], row.kind)
+        if n > 1:
+            out.append(rf"\multicolumn{{{n}}}{{c}}{{{text}}}")
+        else:
+            out.append(text)
+        if cells[j] and j > 0:
+            rules.append(rf"\cmidrule(lr){{{j + 1}-{j + n}}}")
+        j += n
+    return " & ".join(out) + r" \\", " ".join(rules)
+
+
 def render_latex(grid: TableGrid) -> str:
     """The table as a LaTeX ``table`` environment with a booktabs ``tabular``."""
     width = grid.n_columns
@@ -42,7 +66,12 @@ def render_latex(grid: TableGrid) -> str:
     if grid.label:
         lines.append(rf"\label{{{grid.label}}}")
     lines += [rf"\begin{{tabular}}{{{align}}}", r"\toprule"]
-    lines += [_row(r, width) for r in grid.header]
+    for i, r in enumerate(grid.header):
+        if i < len(grid.header) - 1 and any(not c for c in r.cells[1:]):
+            text, rules = _group_row(r, width)
+            lines += [text] + ([rules] if rules else [])
+        else:
+            lines.append(_row(r, width))
     for section in grid.sections:
         lines.append(r"\midrule")
         lines += [_row(r, width) for r in section]
