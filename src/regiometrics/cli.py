@@ -18,15 +18,27 @@ from regiometrics import __version__
 from regiometrics.errors import RegiometricsError
 
 
+def _own_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    """Messages of the warnings regiometrics itself raised (omitted regressors, islands,
+    implausible elasticities ...), once each and in order; library chatter is left out."""
+    package = Path(__file__).resolve().parent
+    seen: list[str] = []
+    for w in caught:
+        ours = w.category.__module__.startswith("regiometrics") or package in Path(
+            w.filename).resolve().parents
+        if ours and issubclass(w.category, UserWarning) and str(w.message) not in seen:
+            seen.append(str(w.message))
+    return seen
+
+
 def _run(args: argparse.Namespace) -> int:
     from regiometrics.pipeline import run_study
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         written = run_study(args.spec, args.out)
-    for w in caught:
-        if "omitted" in str(w.message):
-            print(f"note: {w.message}", file=sys.stderr)
+    for message in _own_warnings(caught):
+        print(f"note: {message}", file=sys.stderr)
     for path in written:
         print(path)
     return 0

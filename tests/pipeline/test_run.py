@@ -127,3 +127,18 @@ def test_validate_and_describe(study, capsys):
     assert main(["describe", str(study)]) == 0
     out = capsys.readouterr().out
     assert "48 entities" in out and "17 periods" in out and "balanced: yes" in out
+
+
+def test_cli_notes_only_the_package_own_warnings():
+    import warnings
+
+    from regiometrics.cli import _own_warnings
+    from regiometrics.data.weights import IslandWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn_explicit("2 islands", IslandWarning, "elsewhere.py", 1)
+        warnings.warn_explicit("2 islands", IslandWarning, "elsewhere.py", 2)
+        warnings.warn_explicit("library chatter", UserWarning, "/site-packages/lib.py", 1)
+        warnings.warn_explicit("divide by zero", RuntimeWarning, __file__, 1)
+    assert _own_warnings(caught) == ["2 islands"]
