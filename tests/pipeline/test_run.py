@@ -35,7 +35,8 @@ def test_run_writes_results_and_tables(study, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(study), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "production.md", "production.tex", "results.json", "summary.md", "summary.tex",
+        "production.docx", "production.html", "production.md", "production.tex",
+        "results.json", "summary.md", "summary.tex",
     ]
     doc = json.loads((out / "results.json").read_text())
     fe2 = doc["models"]["fe2"]
@@ -48,6 +49,8 @@ def test_run_writes_results_and_tables(study, tmp_path, capsys):
     tex = (out / "production.tex").read_text()
     assert f"{doc['models']['fe2']['params']['lpc']:.3f}" in tex
     assert f"({doc['models']['pooled']['std_errors']['lpcap']:.3f})" in tex
+    assert f">{doc['models']['fe2']['params']['lpc']:.3f}" in (out / "production.html").read_text()
+    assert (out / "production.docx").read_bytes()[:2] == b"PK"  # a zip container
 
 
 def test_same_spec_same_numbers(study, tmp_path):

@@ -55,6 +55,7 @@ def rendered_measure_tables() -> dict[str, str]:
     grids = [theil_table(theil_rows(), THEIL_SPEC), dagum_table(dagum, DAGUM_SPEC)]
     out = {}
     for grid in grids:
-        for render, ext in RENDERERS.values():
+        for fmt in ("latex", "markdown"):
+            render, ext = RENDERERS[fmt]
             out[f"{grid.id}.{ext}"] = render(grid)
     return out

@@ -2,13 +2,29 @@
 
 from regiometrics.tables.descriptive import descriptive_table
 from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.html import render_html
 from regiometrics.tables.latex import latex_document, render_latex
 from regiometrics.tables.markdown import render_markdown
 from regiometrics.tables.regression import regression_table
 
-RENDERERS = {"latex": (render_latex, "tex"), "markdown": (render_markdown, "md")}
+
+
+def render_docx(grid: TableGrid) -> bytes:
+    """The table as a Word document (see :mod:`regiometrics.tables.docx`; python-docx and
+    lxml load only when a docx table is written)."""
+    from regiometrics.tables.docx import render_docx as render
+
+    return render(grid)
+
+
+RENDERERS = {
+    "latex": (render_latex, "tex"),
+    "markdown": (render_markdown, "md"),
+    "html": (render_html, "html"),
+    "docx": (render_docx, "docx"),
+}
 
 __all__ = [
     "RENDERERS", "Row", "TableGrid", "descriptive_table", "latex_document", "regression_table",
-    "render_latex", "render_markdown",
+    "render_docx", "render_html", "render_latex", "render_markdown",
 ]

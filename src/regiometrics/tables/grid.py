@@ -51,3 +51,28 @@ class TableGrid:
     def n_columns(self) -> int:
         rows = [*self.header, *(r for s in self.sections for r in s)]
         return max(len(r.cells) for r in rows)
+
+
+def group_spans(row: Row, width: int) -> list[tuple[str, int, int]]:
+    """``(text, first column, number of columns)`` for a column-group title row.
+
+    A title followed by empty cells spans them, up to the next title or the row's end;
+    empty cells before the first title stand alone.
+    """
+    cells = list(row.cells) + [""] * (width - len(row.cells))
+    out, j = [], 0
+    while j < width:
+        n = 1
+        if cells[j]:
+            while j + n < width and not cells[j + n]:
+                n += 1
+        out.append((cells[j], j, n))
+        j += n
+    return out
+
+
+def is_group_row(grid: TableGrid, index: int) -> bool:
+    """True for a header row above the last one that has empty cells after its stub:
+    such a row holds column-group titles (Table 9's matrices, Table 10's models)."""
+    row = grid.header[index]
+    return index < len(grid.header) - 1 and any(not c for c in row.cells[1:])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.grid import Row, TableGrid, group_spans, is_group_row
 
 _ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -33,26 +33,13 @@ def _row(row: Row, width: int) -> str:
 
 
 def _group_row(row: Row, width: int) -> tuple[str, str]:
-    """A header row above the last one read as column-group titles.
-
-    A title followed by empty cells spans them, up to the next title or the row's end:
-    it becomes ``\\multicolumn{n}{c}{title}`` with a ``\\cmidrule`` under it.
-    """
-    cells = list(row.cells) + [""] * (width - len(row.cells))
-    out, rules, j = [], [], 0
-    while j < width:
-        n = 1
-        if cells[j]:
-            while j + n < width and not cells[j + n]:
-                n += 1
-        text = _cell(cells[j], row.kind)
-        if n > 1:
-            out.append(rf"\multicolumn{{{n}}}{{c}}{{{text}}}")
-        else:
-            out.append(text)
-        if cells[j] and j > 0:
-            rules.append(rf"\cmidrule(lr){{{j + 1}-{j + n}}}")
-        j += n
+    """A column-group title row: ``\\multicolumn`` per title, ``\\cmidrule`` under each."""
+    out, rules = [], []
+    for text, first, n in group_spans(row, width):
+        cell = _cell(text, row.kind)
+        out.append(rf"\multicolumn{{{n}}}{{c}}{{{cell}}}" if n > 1 else cell)
+        if text and first > 0:
+            rules.append(rf"\cmidrule(lr){{{first + 1}-{first + n}}}")
     return " & ".join(out) + r" \\", " ".join(rules)
 
 
@@ -67,7 +54,7 @@ def render_latex(grid: TableGrid) -> str:
         lines.append(rf"\label{{{grid.label}}}")
     lines += [rf"\begin{{tabular}}{{{align}}}", r"\toprule"]
     for i, r in enumerate(grid.header):
-        if i < len(grid.header) - 1 and any(not c for c in r.cells[1:]):
+        if is_group_row(grid, i):
             text, rules = _group_row(r, width)
             lines += [text] + ([rules] if rules else [])
         else:
