@@ -14,7 +14,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import linalg as sla
-from scipy import sparse
+
+from regiometrics.engine.demean import group_sums
 
 VcovType = Literal["unadjusted", "robust", "cluster"]
 SmallSampleConvention = Literal["ivreg2", "fixest"]
@@ -81,13 +82,6 @@ def canonical_correlations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.linalg.svd(cross, compute_uv=False)
 
 
-def group_sums(codes: np.ndarray, n_groups: int, h: np.ndarray) -> np.ndarray:
-    """Sum the rows of ``h`` within groups ``codes`` (0..n_groups-1)."""
-    n = h.shape[0]
-    ind = sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
-    return np.asarray(ind @ h)
-
-
 @dataclass(frozen=True)
 class Clusters:
     """One- or two-way cluster codes (0-based integers) and their counts."""
@@ -132,11 +126,11 @@ def meat(h: np.ndarray, vcov: VcovType, clusters: Clusters | None) -> np.ndarray
         return h.T @ h
     assert clusters is not None
     if len(clusters.codes) == 1:
-        hg = group_sums(clusters.codes[0], clusters.counts[0], h)
+        hg = group_sums(h, clusters.codes[0], clusters.counts[0])
         return hg.T @ hg
     out = np.zeros((h.shape[1], h.shape[1]))
     for code, count, sign in zip(clusters.codes, clusters.counts, (1.0, 1.0, -1.0)):
-        hg = group_sums(code, count, h)
+        hg = group_sums(h, code, count)
         out += sign * (hg.T @ hg)
     return out
 
