@@ -29,7 +29,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from regiometrics.errors import DataError, SpecError
+from regiometrics.options import check_literal
 
 if TYPE_CHECKING:  # pragma: no cover
     import libpysal
@@ -59,11 +60,6 @@ def name_list(names: Sequence[Any]) -> str:
     return shown + (f" ... and {more} more" if more > 0 else "")
 
 
-def check_option(value: str, alias: Any, name: str) -> None:
-    """Raise :class:`SpecError` unless ``value`` is one of the ``Literal`` alias's strings."""
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise SpecError(f"{name} must be one of {list(allowed)}; {value!r} was given.")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -94,7 +90,7 @@ class SpatialWeights:
     islands: tuple[Hashable, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        check_option(self.transform, Transform, "transform")
+        check_literal(self.transform, Transform, "transform")
         ents = tuple(self.entities)
         n = len(ents)
         if len(set(ents)) != n:

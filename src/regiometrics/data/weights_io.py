@@ -20,11 +20,11 @@ from scipy import sparse
 from regiometrics.data.weights import (
     _MAX_LISTED,
     SpatialWeights,
-    check_option,
     from_array,
     name_list,
 )
 from regiometrics.errors import DataError
+from regiometrics.options import check_literal
 
 ContiguityRule = Literal["queen", "rook"]
 
@@ -210,7 +210,7 @@ def contiguity(
     id_column : str
         Attribute column with the entity ids (must be unique).
     """
-    check_option(rule, ContiguityRule, "rule")
+    check_literal(rule, ContiguityRule, "rule")
     p = _existing(path, "Polygon")
     kind = f"contiguity({rule}, {p.name})"
     try:

@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ from scipy import stats as sps
 from tqdm.auto import tqdm
 
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+from regiometrics.options import check_literal
 
 ResampleScheme = Literal["entity", "row"]
 BootstrapMethod = Literal["auto", "blocks", "iterated", "refit"]
@@ -67,13 +68,6 @@ COLLINEARITY_TOL = 1e-10
 VARIATION_TOL = 1e-10
 
 
-def check_option(value: object, alias: object, name: str) -> None:
-    """Raise :class:`SpecError` unless ``value`` is one of the strings of ``Literal`` ``alias``."""
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise SpecError(
-            f"{name} must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}."
-        )
 
 
 @dataclass(frozen=True)
@@ -417,8 +411,8 @@ def bootstrap_fe(
     tol, max_iter
         Passed to :func:`twoway_demean` for the iterated and refit methods.
     """
-    check_option(scheme, ResampleScheme, "bootstrap resample")
-    check_option(method, BootstrapMethod, "bootstrap method")
+    check_literal(scheme, ResampleScheme, "bootstrap resample")
+    check_literal(method, BootstrapMethod, "bootstrap method")
     if not isinstance(reps, (int, np.integer)) or reps < 2:
         raise SpecError(f"bootstrap reps must be an integer of at least 2; got {reps!r}.")
     if chunk_size < 1:
@@ -626,7 +620,7 @@ def quantiles(
     within ``1e-9`` of a whole number counts as whole, so that ``0.025 * 1000`` is 25
     despite rounding in ``1 - 0.95``. ``"linear"`` is numpy's default interpolation.
     """
-    check_option(method, QuantileMethod, "quantile_method")
+    check_literal(method, QuantileMethod, "quantile_method")
     if method == "linear":
         return [float(v) for v in np.quantile(x, probs, method="linear")]
     xs = np.sort(x)

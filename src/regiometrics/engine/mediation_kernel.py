@@ -42,11 +42,11 @@ from regiometrics.engine.bootstrap import (
     alpha_from_level,
     bc_interval,
     bootstrap_fe,
-    check_option,
     percentile_interval,
     prepare_twoway,
 )
 from regiometrics.errors import SpecError
+from regiometrics.options import check_literal
 
 MediationMode = Literal["parallel", "joint"]
 IntervalMethod = Literal["percentile", "bc"]
@@ -207,9 +207,9 @@ def mediation_fe(
     chunk_size, progress
         Draws per step and whether to show a progress bar.
     """
-    check_option(mode, MediationMode, "mediation mode")
-    check_option(ci, IntervalMethod, "bootstrap ci")
-    check_option(quantile_method, QuantileMethod, "quantile_method")
+    check_literal(mode, MediationMode, "mediation mode")
+    check_literal(ci, IntervalMethod, "bootstrap ci")
+    check_literal(quantile_method, QuantileMethod, "quantile_method")
     alpha_from_level(level)
     if not mediators:
         raise SpecError("mediation needs at least one mediator; 'mediators' is empty.")

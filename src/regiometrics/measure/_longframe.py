@@ -8,24 +8,20 @@ function, the column and the offending entity-years, and saying how to fix it.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from regiometrics.errors import DataError, SpecError
+from regiometrics.errors import DataError
+from regiometrics.options import check_literal
 
 _MAX_LISTED = 8
 
 
 def check_option(func: str, name: str, given: Any, alias: Any) -> None:
     """Raise SpecError unless ``given`` is one of the strings of the ``Literal`` ``alias``."""
-    allowed = get_args(alias)
-    if given not in allowed:
-        raise SpecError(
-            f"{func}: '{name}' must be one of {', '.join(repr(a) for a in allowed)}; "
-            f"{given!r} was given instead."
-        )
+    check_literal(given, alias, f"{func}: '{name}'")
 
 
 def require_columns(func: str, df: pd.DataFrame, columns: Iterable[str | None]) -> None:

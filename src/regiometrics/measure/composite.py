@@ -60,13 +60,13 @@ from regiometrics.measure.normalize import (
     NormalizeSettings,
     PanelFrame,
     ReferenceGroup,
-    check_choice,
     coerce_settings,
     normalize_frame,
     prepare_frame,
     reference_groups,
 )
 from regiometrics.measure.weighting import WeightingMethod, compute_weights
+from regiometrics.options import check_literal
 
 Method = Literal["weighted_sum", "topsis", "pca"]
 ComponentRule = Literal["first", "kaiser"]
@@ -250,7 +250,7 @@ def _retained(eigenvalues: np.ndarray, components: ComponentRule | int) -> int:
                 "varying indicators) can be retained."
             )
         return components
-    check_choice(components, ComponentRule, "components")
+    check_literal(components, ComponentRule, "components")
     return 1 if components == "first" else max(1, int((eigenvalues > 1.0).sum()))
 
 
@@ -287,7 +287,7 @@ def build_index(
     normalize : :class:`NormalizeSettings` or a mapping of its fields.
     entity, time : column names.
     """
-    check_choice(method, Method, "method")
+    check_literal(method, Method, "method")
     if not isinstance(name, str) or not name:
         raise SpecError(f"the index name must be a non-empty string; {name!r} was given.")
     if method == "pca" and (weighting is not None or dimension_weights is not None):

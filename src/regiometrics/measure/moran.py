@@ -54,8 +54,9 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
-from regiometrics.data.weights import SpatialWeights, check_option, name_list
+from regiometrics.data.weights import SpatialWeights, name_list
 from regiometrics.errors import DataError, SpecError
+from regiometrics.options import check_literal
 
 Alternative = Literal["two-sided", "greater", "less"]
 LocalNull = Literal["conditional", "total"]
@@ -174,7 +175,7 @@ def _p_from_counts(ge: np.ndarray, le: np.ndarray, m: int, alternative: str) -> 
 
 
 def _check_common(permutations: int, alternative: str) -> None:
-    check_option(alternative, Alternative, "alternative")
+    check_literal(alternative, Alternative, "alternative")
     if not (isinstance(permutations, int | np.integer) and permutations >= 0):
         raise SpecError(f"permutations must be a non-negative integer; {permutations!r} was given.")
 
@@ -447,8 +448,8 @@ def local_moran(
         ("perm" or "norm") is at most ``significance``, else ``"ns"``.
     """
     _check_common(permutations, alternative)
-    check_option(null, LocalNull, "null")
-    check_option(cluster_p, ClusterP, "cluster_p")
+    check_literal(null, LocalNull, "null")
+    check_literal(cluster_p, ClusterP, "cluster_p")
     if not 0 < significance < 1:
         raise SpecError(f"significance must be in (0, 1); {significance!r} was given.")
     if cluster_p == "perm" and permutations == 0:

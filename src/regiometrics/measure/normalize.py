@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.errors import DataError, SpecError
+from regiometrics.options import check_literal
 
 Direction = Literal["+", "-"]
 DirectionInput = Literal["+", "-", "positive", "negative"]
@@ -53,14 +54,6 @@ _DIRECTIONS: dict[str, Direction] = {"+": "+", "positive": "+", "-": "-", "negat
 _MAX_LISTED = 10
 
 
-def check_choice(value: object, alias: Any, what: str) -> str:
-    """Return ``value`` if it is one of the strings of the ``Literal`` ``alias``, else raise SpecError."""
-    allowed = get_args(alias)
-    if not isinstance(value, str) or value not in allowed:
-        raise SpecError(
-            f"{what} must be one of {', '.join(map(repr, allowed))}; {value!r} was given."
-        )
-    return value
 
 
 def parse_direction(value: object, *, indicator: str) -> Direction:
@@ -184,10 +177,10 @@ class NormalizeSettings:
     log: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        check_choice(self.method, NormalizeMethod, "normalize.method")
-        check_choice(self.scope, Scope, "normalize.scope")
-        check_choice(self.on_constant, OnConstant, "normalize.on_constant")
-        check_choice(self.missing, MissingPolicy, "normalize.missing")
+        check_literal(self.method, NormalizeMethod, "normalize.method")
+        check_literal(self.scope, Scope, "normalize.scope")
+        check_literal(self.on_constant, OnConstant, "normalize.on_constant")
+        check_literal(self.missing, MissingPolicy, "normalize.missing")
         if self.scope == "base_year" and self.base_year is None:
             raise SpecError("normalize.scope is 'base_year' but no normalize.base_year was given.")
         if self.scope != "base_year" and self.base_year is not None:

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.special import xlogy
 
 from regiometrics.errors import DataError, SpecError
-from regiometrics.measure.normalize import check_choice
+from regiometrics.options import check_literal
 
 WeightingMethod = Literal["entropy", "critic", "cv", "equal"]
 _MAX_LISTED = 10
@@ -225,7 +225,7 @@ def compute_weights(
     """Dispatch to the weighting ``method`` ('entropy', 'critic', 'cv', 'equal') or user weights."""
     if isinstance(method, Mapping):
         return user_weights(matrix, method)
-    check_choice(method, WeightingMethod, "weighting")
+    check_literal(method, WeightingMethod, "weighting")
     funcs = {
         "entropy": entropy_weights,
         "critic": critic_weights,

@@ -8,7 +8,6 @@ from regiometrics.tables.markdown import render_markdown
 from regiometrics.tables.regression import regression_table
 
 
-
 def render_docx(grid: TableGrid) -> bytes:
     """The table as a Word document (see :mod:`regiometrics.tables.docx`; python-docx and
     lxml load only when a docx table is written)."""

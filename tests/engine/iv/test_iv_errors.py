@@ -21,10 +21,10 @@ def data():
 
 
 @pytest.mark.parametrize("kw,match", [
-    ({"method": "ols"}, r"method='ols' is not supported; expected one of '2sls'"),
-    ({"vcov": "hc1"}, r"vcov='hc1' is not supported; expected one of 'unadjusted', 'robust'"),
-    ({"ssc": "stata"}, r"ssc='stata' is not supported; expected one of 'ivreg2', 'fixest'"),
-    ({"absorbed_as": "both"}, r"absorbed_as='both' is not supported"),
+    ({"method": "ols"}, r"method must be one of '2sls', 'liml', 'gmm2s'; 'ols' was given"),
+    ({"vcov": "hc1"}, r"vcov must be one of 'unadjusted', 'robust', 'cluster'; 'hc1'"),
+    ({"ssc": "stata"}, r"ssc must be one of 'ivreg2', 'fixest'; 'stata'"),
+    ({"absorbed_as": "both"}, r"absorbed_as must be one of 'dofminus', 'sdofminus'; 'both'"),
     ({"absorbed_df": -1}, r"absorbed_df=-1 and absorbed_nested_df=0 must satisfy"),
     ({"absorbed_df": 2, "absorbed_nested_df": 3}, r"0 <= absorbed_nested_df <= absorbed_df"),
     ({"partialled_df": -2}, r"partialled_df=-2 must be >= 0"),

@@ -40,7 +40,7 @@ def fit(data, **kw):
 
 def test_unknown_model(data):
     with pytest.raises(
-        SpecError, match=r"model must be one of \['sar', 'sem', 'sdm', 'sdem'\]; 'sac'"
+        SpecError, match=r"model must be one of 'sar', 'sem', 'sdm', 'sdem'; 'sac'"
     ):
         fit(data, model="sac")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -27,17 +27,10 @@ from regiometrics.engine.iv._core import (
     partial_out,
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
+from regiometrics.options import check_literal
 
 Method = Literal["2sls", "liml", "gmm2s"]
 AbsorbedAs = Literal["dofminus", "sdofminus"]
-
-
-def _check_choice(name: str, value: object, alias: Any) -> None:
-    allowed = get_args(alias)
-    if value not in allowed:
-        raise SpecError(
-            f"{name}={value!r} is not supported; expected one of {', '.join(map(repr, allowed))}."
-        )
 
 
 def _names(given: Sequence[str] | None, obj: object, prefix: str, k: int, what: str) -> tuple[str, ...]:
@@ -129,9 +122,9 @@ def build_design(
     Raises :class:`SpecError` for bad options, :class:`DataError` for bad arrays and
     :class:`IdentificationError` when the model is not identified.
     """
-    _check_choice("vcov", vcov, VcovType)
-    _check_choice("ssc", ssc, SmallSampleConvention)
-    _check_choice("absorbed_as", absorbed_as, AbsorbedAs)
+    check_literal(vcov, VcovType, "vcov")
+    check_literal(ssc, SmallSampleConvention, "ssc")
+    check_literal(absorbed_as, AbsorbedAs, "absorbed_as")
     if dependent is None:
         dependent = str(y.name) if isinstance(y, pd.Series) and y.name is not None else "y"
     yv = _matrix(y, "y", None)

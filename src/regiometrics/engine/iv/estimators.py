@@ -61,9 +61,10 @@ from regiometrics.engine.iv._core import (
     project,
     raw_vcov,
 )
-from regiometrics.engine.iv._design import AbsorbedAs, Method, _check_choice, build_design
+from regiometrics.engine.iv._design import AbsorbedAs, Method, build_design
 from regiometrics.engine.iv.diagnostics import FirstStage, all_diagnostics, anderson_rubin
 from regiometrics.errors import IdentificationError, SpecError
+from regiometrics.options import check_literal
 from regiometrics.results.result import Result
 
 
@@ -297,7 +298,7 @@ def fit_iv(
     -------
     IVResult
     """
-    _check_choice("method", method, Method)
+    check_literal(method, Method, "method")
     inputs = build_design(
         y, X_exog, X_endog, Z, vcov=vcov, clusters=clusters, absorbed_df=absorbed_df,
         absorbed_nested_df=absorbed_nested_df, absorbed_as=absorbed_as,

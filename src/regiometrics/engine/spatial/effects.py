@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from scipy import stats as sps
 
-from regiometrics.engine.spatial.panel_data import check_choice
 from regiometrics.errors import SpecError
+from regiometrics.options import check_literal
 from regiometrics.results.result import EffectEstimate
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def spatial_effects(
     level
         Confidence level of the intervals.
     """
-    check_choice(method, EffectsMethod, "effects method")
+    check_literal(method, EffectsMethod, "effects method")
     if not 0.0 < level < 1.0:
         raise SpecError(f"level must be in (0, 1); {level} was given.")
     terms, _, _ = _parameter_layout(fit)

@@ -34,11 +34,11 @@ from regiometrics.engine.spatial.panel_data import (
     FixedEffects,
     as_panel_arrays,
     as_weights,
-    check_choice,
     check_regressors,
     demean,
     spatial_lag,
 )
+from regiometrics.options import check_literal
 
 LMVariant = Literal["elhorst", "debarsy_ertur"]
 
@@ -93,8 +93,8 @@ def spatial_lm_tests(
     x_names
         Column names of ``X`` for error messages.
     """
-    check_choice(effects, FixedEffects, "effects")
-    check_choice(variant, LMVariant, "variant")
+    check_literal(effects, FixedEffects, "effects")
+    check_literal(variant, LMVariant, "variant")
     N, T = int(n_entities), int(n_periods)
     yv, Xm = as_panel_arrays(y, X, N, T)
     Wc = as_weights(W, N)

@@ -11,23 +11,18 @@ into this order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from regiometrics.errors import DataError, IdentificationError, SpecError
+from regiometrics.errors import DataError, IdentificationError
 
 FixedEffects = Literal["entity", "time", "twoways", "none"]
 SpatialModel = Literal["sar", "sem", "sdm", "sdem"]
 
 
-def check_choice(value: str, alias: object, what: str) -> None:
-    """Raise :class:`SpecError` unless ``value`` is one of the ``Literal`` ``alias`` values."""
-    allowed = list(get_args(alias))
-    if value not in allowed:
-        raise SpecError(f"{what} must be one of {allowed}; {value!r} was given.")
 
 
 def to_time_major(

@@ -63,12 +63,12 @@ from regiometrics.engine.spatial.panel_data import (
     SpatialModel,
     as_panel_arrays,
     as_weights,
-    check_choice,
     check_regressors,
     demean,
     spatial_lag,
 )
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+from regiometrics.options import check_literal
 
 if TYPE_CHECKING:
     from regiometrics.engine.spatial.effects import SpatialEffects
@@ -209,8 +209,8 @@ def fit_spatial_panel(
     IdentificationError
         Regressors absorbed by the fixed effects or collinear; too few periods.
     """
-    check_choice(model, SpatialModel, "model")
-    check_choice(effects, FixedEffects, "effects")
+    check_literal(model, SpatialModel, "model")
+    check_literal(effects, FixedEffects, "effects")
     method = resolve_method(logdet, n_entities)
     if lee_yu and effects == "none":
         raise SpecError(
