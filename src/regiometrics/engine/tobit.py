@@ -5,8 +5,9 @@
 
 * ``[]``: pooled Tobit; ``[time]``: pooled Tobit with period dummies;
 * ``[entity]``: random-effects Tobit, :math:`u_i \\sim N(0, \\sigma_u^2)` integrated out by
-  non-adaptive Gauss-Hermite quadrature with ``quadrature`` points (Stata's default is the
-  adaptive ``mvaghermite``; with enough points both give the same likelihood);
+  mean-variance adaptive Gauss-Hermite quadrature with ``quadrature`` points (nodes centred
+  on each entity's posterior mean of :math:`u_i` and scaled by its posterior SD, as Stata's
+  default ``intmethod(mvaghermite) intpoints(12)``);
 * ``[entity, time]``: random effects in the entity plus period dummies.
 
 Period dummies (first period the base) are estimated but kept out of ``params``: their
@@ -199,7 +200,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
         "estimator": "random-effects Tobit (xttobit)" if random else "pooled Tobit (tobit)",
         "left": model.left,
         "right": model.right,
-        "quadrature": f"Gauss-Hermite, non-adaptive, {model.quadrature} points" if random else None,
+        "quadrature": f"Gauss-Hermite, mean-variance adaptive, {model.quadrature} points" if random else None,
         "vcov": method if method != "oim" else "unadjusted",
         "vcov_method": method,
         "cluster_by": design.cluster_names if method == "cluster" else [],

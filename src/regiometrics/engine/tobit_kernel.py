@@ -13,15 +13,17 @@ Pooled Tobit (Stata ``tobit``, R ``AER::tobit``): :math:`u_i = 0`, parameters
 analytic gradient and Hessian; the observed-information matrix (OIM) is the analytic one.
 
 Random-effects Tobit (Stata ``xttobit``): :math:`u_i \\sim N(0, \\sigma_u^2)` integrated out of
-the entity's likelihood by (non-adaptive) Gauss-Hermite quadrature with nodes :math:`x_q`,
-weights :math:`w_q`:
+the entity's likelihood by Gauss-Hermite quadrature with nodes :math:`x_q`, weights
+:math:`w_q`; non-adaptive:
 
 .. math:: \\ell_i = \\log \\frac{1}{\\sqrt\\pi} \\sum_q w_q \\prod_t
           f(y_{it} \\mid m_{it} + \\sqrt2 \\sigma_u x_q),
 
-parameters :math:`\\theta = (\\beta, \\log\\sigma_u, \\log\\sigma_e)`, maximised by BFGS with the
-analytic gradient and polished by Newton steps on the Hessian obtained by central differences
-of that gradient (the OIM reported).
+or mean-variance adaptive (the default, Stata's ``mvaghermite``): nodes
+:math:`\\mu_i + \\sqrt2\\tau_i x_q` around the posterior mean and SD of :math:`u_i`
+(see :func:`re_loglik`). Parameters :math:`\\theta = (\\beta, \\log\\sigma_u, \\log\\sigma_e)`,
+maximised by BFGS with the analytic gradient, then Newton steps on the Hessian obtained by
+central differences of that gradient (the OIM reported).
 """
 
 from __future__ import annotations
@@ -164,13 +166,6 @@ def fit_pooled_tobit(
 
 
 # ---------------------------------------------------------------------- random effects
-def gauss_hermite(points: int) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes and log-weights for :math:`E[g(u)]`, :math:`u \\sim N(0,1)`: nodes
-    :math:`\\sqrt2 x_q`, log-weights :math:`\\log w_q - \\tfrac12\\log\\pi`."""
-    x, w = np.polynomial.hermite.hermgauss(points)
-    return np.sqrt(2.0) * x, np.log(w) - 0.5 * np.log(np.pi)
-
-
 def re_loglik(
     theta: np.ndarray,
     y: np.ndarray,
@@ -179,30 +174,99 @@ def re_loglik(
     cens: Censoring,
     *,
     points: int = 12,
+    adapt: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Random-effects Tobit log-likelihood at ``theta = (beta, log sigma_u, log sigma_e)``.
 
-    ``entity`` holds codes 0..G-1. Returns the total, the gradient and the per-entity
-    scores (G, k+2).
+    ``entity`` holds codes 0..G-1. Without ``adapt`` the nodes are the non-adaptive
+    :math:`u_q = \\sqrt2\\sigma_u x_q`. With ``adapt = (mu, tau)`` (per-entity posterior mean and
+    standard deviation of :math:`u_i`, held fixed) the nodes are
+    :math:`u_{iq} = \\mu_i + \\sqrt2\\tau_i x_q` and
+    :math:`\\ell_i = \\log\\sum_q w_q\\sqrt2\\tau_i e^{x_q^2}\\,\\phi(u_{iq}/\\sigma_u)/\\sigma_u
+    \\prod_t f(y_{it}\\mid m_{it} + u_{iq})` (adaptive Gauss-Hermite, Stata's ``mvaghermite``).
+
+    Returns the total, the gradient and the per-entity scores (G, k+2).
     """
+    ll_i, _, scores = _re_parts(theta, y, X, entity, cens, points=points, adapt=adapt)
+    return float(ll_i.sum()), scores.sum(axis=0), scores
+
+
+def _re_parts(
+    theta: np.ndarray,
+    y: np.ndarray,
+    X: np.ndarray,
+    entity: np.ndarray,
+    cens: Censoring,
+    *,
+    points: int,
+    adapt: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-entity log-likelihoods, posterior node weights and per-entity scores."""
     k = X.shape[1]
     beta, log_su, log_se = theta[:k], float(theta[k]), float(theta[k + 1])
-    nodes, log_w = gauss_hermite(points)
-    a = np.exp(log_su) * nodes  # (Q,)
-    m = (X @ beta)[:, None] + a[None, :]  # (n, Q)
-    ll, l_m, l_t = _index_terms(y, m, log_se, cens)
+    su = np.exp(log_su)
     G = int(entity.max()) + 1
+    x, w = np.polynomial.hermite.hermgauss(points)
+    if adapt is None:
+        u = np.broadcast_to(np.sqrt(2.0) * su * x, (G, points))
+        log_w = np.broadcast_to(np.log(w) - 0.5 * np.log(np.pi), (G, points))
+    else:
+        mu, tau = adapt
+        u = mu[:, None] + np.sqrt(2.0) * tau[:, None] * x[None, :]
+        log_w = (np.log(w) + x**2)[None, :] + np.log(np.sqrt(2.0) * tau)[:, None] \
+            - 0.5 * (u / su) ** 2 - _LOG_SQRT_2PI - log_su
+    m = (X @ beta)[:, None] + u[entity]  # (n, Q)
+    ll, l_m, l_t = _index_terms(y, m, log_se, cens)
     S = np.zeros((G, points))
     np.add.at(S, entity, ll)
-    joint = S + log_w[None, :]
+    joint = S + log_w
     li = logsumexp(joint, axis=1)  # (G,)
-    post = np.exp(joint - li[:, None])[entity]  # (n, Q) posterior weights of the entity's nodes
-    w_m = (post * l_m).sum(axis=1)
-    per_obs = np.column_stack([X * w_m[:, None], (post * l_m * a).sum(axis=1),
+    post_e = np.exp(joint - li[:, None])  # (G, Q) posterior weights of the nodes
+    post = post_e[entity]
+    if adapt is None:  # u depends on log sigma_u through the nodes
+        s_u_obs = (post * l_m * u[entity]).sum(axis=1)
+    else:  # through the normal density of u
+        s_u_obs = np.zeros(y.shape)
+    per_obs = np.column_stack([X * (post * l_m).sum(axis=1)[:, None], s_u_obs,
                                (post * l_t).sum(axis=1)])
     scores = np.zeros((G, k + 2))
     np.add.at(scores, entity, per_obs)
-    return float(li.sum()), scores.sum(axis=0), scores
+    if adapt is not None:
+        scores[:, k] += (post_e * ((u / su) ** 2 - 1.0)).sum(axis=1)
+    return li, post_e, scores
+
+
+def posterior_moments(
+    theta: np.ndarray,
+    y: np.ndarray,
+    X: np.ndarray,
+    entity: np.ndarray,
+    cens: Censoring,
+    *,
+    points: int = 12,
+    adapt: tuple[np.ndarray, np.ndarray] | None = None,
+    rounds: int = 50,
+    tol: float = 1e-10,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior mean and standard deviation of each :math:`u_i` at ``theta``, by quadrature,
+    iterated until the nodes they define stop moving (Stata's mean-variance adaptation)."""
+    k = X.shape[1]
+    su = float(np.exp(theta[k]))
+    x, _ = np.polynomial.hermite.hermgauss(points)
+    G = int(entity.max()) + 1
+    if adapt is None:
+        adapt = (np.zeros(G), np.full(G, su))
+    for _ in range(rounds):
+        _, post, _ = _re_parts(theta, y, X, entity, cens, points=points, adapt=adapt)
+        u = adapt[0][:, None] + np.sqrt(2.0) * adapt[1][:, None] * x[None, :]
+        mu = (post * u).sum(axis=1)
+        tau = np.sqrt(np.maximum((post * (u - mu[:, None]) ** 2).sum(axis=1), 1e-300))
+        tau = np.maximum(tau, 1e-8 * max(su, 1e-300))
+        moved = max(np.max(np.abs(mu - adapt[0])), np.max(np.abs(tau - adapt[1])))
+        adapt = (mu, tau)
+        if moved < tol * max(su, 1.0):
+            break
+    return adapt
 
 
 def numeric_hessian(grad: object, theta: np.ndarray, *, step: float = 1e-5) -> np.ndarray:
@@ -224,6 +288,7 @@ def fit_re_tobit(
     cens: Censoring,
     *,
     points: int = 12,
+    adaptive: bool = True,
     start: np.ndarray | None = None,
     name: str = "tobit",
     maxiter: int = 500,
@@ -232,7 +297,9 @@ def fit_re_tobit(
 
     ``start`` is ``(beta, log sigma)`` of the pooled fit; the search starts from
     :math:`\\sigma_u = \\sigma/2`, :math:`\\sigma_e = \\sigma\\sqrt{3}/2`. BFGS with the analytic
-    gradient, then up to 20 Newton steps with the numerical Hessian.
+    gradient on the non-adaptive likelihood, then Newton steps with the numerical Hessian;
+    with ``adaptive`` the nodes are re-centred on each entity's posterior mean and scaled by
+    its posterior standard deviation before every Newton step (``mvaghermite``).
 
     Raises
     ------
@@ -242,31 +309,37 @@ def fit_re_tobit(
     if start is None:
         start = fit_pooled_tobit(y, X, cens, name=name).theta
     theta0 = np.concatenate([start[:-1], [start[-1] + np.log(0.5), start[-1] + np.log(0.75) / 2]])
+    args = (y, X, entity, cens)
 
     def neg(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        ll, g, _ = re_loglik(theta, y, X, entity, cens, points=points)
+        ll, g, _ = re_loglik(theta, *args, points=points)
         return -ll, -g
 
-    def grad(theta: np.ndarray) -> np.ndarray:
-        return re_loglik(theta, y, X, entity, cens, points=points)[1]
-
     res = optimize.minimize(neg, theta0, jac=True, method="BFGS",
-                            options={"gtol": 1e-7, "maxiter": maxiter})
+                            options={"gtol": 1e-6, "maxiter": maxiter})
     theta = res.x
-    ll, g, scores = re_loglik(theta, y, X, entity, cens, points=points)
-    H = numeric_hessian(grad, theta)
-    for _ in range(20 if maxiter > 1 else 0):  # Newton polish
+    adapt = posterior_moments(theta, *args, points=points) if adaptive else None
+    ll, g, scores = re_loglik(theta, *args, points=points, adapt=adapt)
+    H = numeric_hessian(lambda t: re_loglik(t, *args, points=points, adapt=adapt)[1], theta)
+    for _ in range(50 if maxiter > 1 else 0):  # Newton steps (re-adapting the nodes)
         try:
             step = np.linalg.solve(H, -g)
         except np.linalg.LinAlgError:
             break
-        trial = theta + step
-        ll_new, g_new, sc_new = re_loglik(trial, y, X, entity, cens, points=points)
-        if not np.isfinite(ll_new) or ll_new < ll - 1e-10:
+        for _half in range(30):  # step halving on the likelihood with the nodes held
+            trial = theta + step
+            ll_new = re_loglik(trial, *args, points=points, adapt=adapt)[0]
+            if np.isfinite(ll_new) and ll_new >= ll - 1e-10:
+                break
+            step = step / 2.0
+        else:
             break
-        theta, ll, g, scores = trial, ll_new, g_new, sc_new
-        H = numeric_hessian(grad, theta)
-        if np.max(np.abs(step)) < 1e-10:
+        theta = trial
+        if adaptive:
+            adapt = posterior_moments(theta, *args, points=points, adapt=adapt)
+        ll, g, scores = re_loglik(theta, *args, points=points, adapt=adapt)
+        H = numeric_hessian(lambda t: re_loglik(t, *args, points=points, adapt=adapt)[1], theta)
+        if np.max(np.abs(step)) < 1e-9:
             break
     _check_converged(res, g, H, name=name, what="random-effects Tobit",
                      hint=f"raise 'quadrature' (now {points}), ")
