@@ -160,6 +160,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
             + "; ".join(f"{check_names[j]} ({why})" for j, why in omitted)
             + ". Remove them from the formula"
         )
+    _check_separation(model, X, [*names, *dummy_names], cens)
     pooled = fit_pooled_tobit(design.y, Z, cens, name=model.id)
     k = Z.shape[1]
     if random:
@@ -223,6 +224,29 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
         vcov=V[np.ix_(keep, keep)],
         info=info,
     )
+
+
+def _check_separation(
+    model: ModelSpec, X: np.ndarray, names: list[str], cens: Censoring
+) -> None:
+    """Refuse a regressor that predicts censoring: constant (``c``) among the uncensored rows
+    with ``x - c`` of one sign among the left-censored rows and of the other among the
+    right-censored ones. Its coefficient then diverges (the likelihood rises without bound),
+    as a dummy that is 1 only for censored observations does."""
+    unc = cens.unc
+    for j, name in enumerate(names):
+        col = X[:, j]
+        c = col[unc][0]
+        if not np.all(col[unc] == c):
+            continue
+        dl, dr = col[cens.lc] - c, col[cens.rc] - c
+        if (np.all(dl >= 0) and np.all(dr <= 0)) or (np.all(dl <= 0) and np.all(dr >= 0)):
+            raise IdentificationError(
+                f"models.{model.id}: {name!r} is constant ({c:g}) on the uncensored "
+                "observations and differs only on censored ones in one direction, so it predicts "
+                "censoring and its Tobit coefficient has no finite estimate; drop it or "
+                "restrict the sample"
+            )
 
 
 def _variance_components(log_sig: np.ndarray, V: np.ndarray) -> dict[str, float]:
