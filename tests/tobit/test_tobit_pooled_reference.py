@@ -31,6 +31,7 @@ def panel() -> Panel:
 
 
 def _model(**kw: object) -> ModelSpec:
+    kw.setdefault("vcov", {"type": "unadjusted"})  # OIM, as survreg's vcov
     return ModelSpec(id="tob", type="tobit", formula=FORMULA, **kw)
 
 

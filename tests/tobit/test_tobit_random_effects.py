@@ -74,7 +74,8 @@ def _quad_loglik(theta: np.ndarray, y: np.ndarray, X: np.ndarray, ent: np.ndarra
         grid = np.linspace(-6 * su, 6 * su, 241)
         vals = np.array([log_f(u) + norm.logpdf(u, 0.0, su) for u in grid])
         peak = vals.max()
-        val, _ = integrate.quad(lambda u: np.exp(log_f(u) + norm.logpdf(u, 0.0, su) - peak),
+        val, _ = integrate.quad(lambda u, peak=peak: np.exp(log_f(u) + norm.logpdf(u, 0.0, su)
+                                                            - peak),
                                 -10 * su, 10 * su, points=[grid[vals.argmax()]],
                                 epsabs=0.0, epsrel=1e-13, limit=200)
         total += np.log(val) + peak
@@ -129,8 +130,8 @@ def test_sigma_u_to_zero_gives_pooled_loglik() -> None:
 @pytest.fixture(scope="module")
 def simulated() -> tuple[pd.DataFrame, object]:
     df = simulate(11)
-    res = estimate(ModelSpec(id="re", type="tobit", formula="y ~ x1 + x2", effects=["entity"]),
-                   Panel(df, entity="id", time="year"))
+    res = estimate(ModelSpec(id="re", type="tobit", formula="y ~ x1 + x2", effects=["entity"],
+                             vcov={"type": "unadjusted"}), Panel(df, entity="id", time="year"))
     return df, res
 
 
@@ -168,7 +169,10 @@ def test_lr_and_delta_method(simulated: tuple) -> None:
     H = numeric_hessian(lambda t: re_loglik(t, y, X, ent, cens, adapt=adapt)[1], theta)
     V = np.linalg.inv(-H)[3:, 3:]
     su, se = res.stats["sigma_u"], res.stats["sigma_e"]
-    rho = lambda a, b: np.exp(2 * a) / (np.exp(2 * a) + np.exp(2 * b))  # noqa: E731
+
+    def rho(a: float, b: float) -> float:
+        return np.exp(2 * a) / (np.exp(2 * a) + np.exp(2 * b))
+
     h = 1e-6
     grad = np.array([(rho(np.log(su) + h, np.log(se)) - rho(np.log(su) - h, np.log(se))) / 2 / h,
                      (rho(np.log(su), np.log(se) + h) - rho(np.log(su), np.log(se) - h)) / 2 / h])
@@ -206,7 +210,8 @@ def test_coverage_of_95pct_intervals() -> None:
     for r in range(reps):
         df = simulate(1000 + r, n=150, t=6)
         res = estimate(ModelSpec(id="re", type="tobit", formula="y ~ x1 + x2",
-                                 effects=["entity"]), Panel(df, entity="id", time="year"))
+                                 effects=["entity"], vcov={"type": "unadjusted"}),
+                       Panel(df, entity="id", time="year"))
         hits["x1"] += abs(res.params["x1"] - TRUE["x1"]) < 1.96 * res.std_errors["x1"]
         for s in ("sigma_u", "sigma_e"):
             hits[s] += abs(res.stats[s] - TRUE[s]) < 1.96 * res.stats[f"{s}_se"]

@@ -15,9 +15,9 @@ estimates and standard errors are under ``info["time_dummies"]`` (named ``year=1
 ``info["effects"]`` lists ``["time"]`` so the table's time-FE row says YES and its entity-FE
 row NO (the entity effect is random, ``info["random_entity_effects"]`` is True).
 
-Covariance: without a ``vcov`` key, or with ``vcov: {type: unadjusted}``, the inverse of the
-observed information (OIM; Stata's default). ``robust``: the sandwich
-:math:`\\frac{n}{n-1} H^{-1} (\\sum_i s_i s_i') H^{-1}` (pooled only; Stata ``vce(robust)``);
+Covariance (``vcov``; like every model type the default is ``cluster`` by entity):
+``unadjusted``: the inverse of the observed information (OIM; Stata's default).
+``robust``: the sandwich :math:`\\frac{n}{n-1} H^{-1} (\\sum_i s_i s_i') H^{-1}` (pooled only; Stata ``vce(robust)``);
 ``cluster``: :math:`\\frac{G}{G-1} H^{-1} (\\sum_g s_g s_g') H^{-1}` with scores summed within
 clusters (Stata ``tobit, vce(cluster id)``); under random effects the clusters must contain
 whole entities (the scores are per entity). Inference is normal-based (``df_resid=None``).
@@ -92,7 +92,7 @@ def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tupl
             f"models.{model.id}: the Tobit information matrix is singular; drop collinear "
             "regressors"
         ) from None
-    kind = model.vcov.type if "vcov" in model.model_fields_set else "unadjusted"
+    kind = model.vcov.type
     if kind == "unadjusted":
         return bread, "oim"
     if kind == "robust":

@@ -320,7 +320,7 @@ def fit_re_tobit(
     theta = res.x
     adapt = posterior_moments(theta, *args, points=points) if adaptive else None
     ll, g, scores = re_loglik(theta, *args, points=points, adapt=adapt)
-    H = numeric_hessian(lambda t: re_loglik(t, *args, points=points, adapt=adapt)[1], theta)
+    H = _re_hessian(theta, args, points, adapt)
     for _ in range(50 if maxiter > 1 else 0):  # Newton steps (re-adapting the nodes)
         try:
             step = np.linalg.solve(H, -g)
@@ -338,12 +338,19 @@ def fit_re_tobit(
         if adaptive:
             adapt = posterior_moments(theta, *args, points=points, adapt=adapt)
         ll, g, scores = re_loglik(theta, *args, points=points, adapt=adapt)
-        H = numeric_hessian(lambda t: re_loglik(t, *args, points=points, adapt=adapt)[1], theta)
+        H = _re_hessian(theta, args, points, adapt)
         if np.max(np.abs(step)) < 1e-9:
             break
     _check_converged(res, g, H, name=name, what="random-effects Tobit",
                      hint=f"raise 'quadrature' (now {points}), ")
     return TobitFit(theta, ll, H, scores, int(res.nit))
+
+
+def _re_hessian(
+    theta: np.ndarray, args: tuple, points: int, adapt: tuple[np.ndarray, np.ndarray] | None
+) -> np.ndarray:
+    """Numerical Hessian of the random-effects log-likelihood with the nodes held fixed."""
+    return numeric_hessian(lambda t: re_loglik(t, *args, points=points, adapt=adapt)[1], theta)
 
 
 def _check_converged(

@@ -22,6 +22,8 @@ from regiometrics.spec.literals import MODEL_TYPES
 
 #: ModelSpec keys only ``type: tobit`` takes.
 TOBIT_MODEL_KEYS: frozenset[str] = frozenset({"left", "right", "quadrature"})
+#: Their defaults (a non-Tobit model must leave them so).
+TOBIT_DEFAULTS: dict[str, object] = {"left": 0.0, "right": None, "quadrature": 12}
 #: ModelSpec keys ``type: tobit`` refuses (no absorbed fixed effects, no Hausman test).
 NON_TOBIT_KEYS: frozenset[str] = frozenset({"hausman", "singletons"})
 
@@ -31,16 +33,15 @@ def check_tobit_model_keys(model: Any) -> None:
 
     Raises ``ValueError`` (pydantic turns it into a spec error with the key path).
     """
-    given = set(model.model_fields_set)
-    if model.type != "tobit":
-        bad = sorted(given & TOBIT_MODEL_KEYS)
+    if model.type != "tobit":  # values, not fields set: SpecBase.replace sets every field
+        bad = sorted(k for k, default in TOBIT_DEFAULTS.items() if getattr(model, k) != default)
         if bad:
             raise ValueError(
                 f"{bad} apply only to type 'tobit' (censoring limits and quadrature points); "
                 f"type {model.type!r} does not take them"
             )
         return
-    bad = sorted(k for k in given & NON_TOBIT_KEYS if getattr(model, k) not in (None, "keep"))
+    bad = sorted(k for k in NON_TOBIT_KEYS if getattr(model, k) not in (None, "keep"))
     if bad:
         raise ValueError(f"type 'tobit' takes no {bad}; remove them")
     if model.left is None and model.right is None:
