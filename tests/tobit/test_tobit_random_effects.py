@@ -217,3 +217,40 @@ def test_coverage_of_95pct_intervals() -> None:
             hits[s] += abs(res.stats[s] - TRUE[s]) < 1.96 * res.stats[f"{s}_se"]
     for name, h in hits.items():
         assert 0.88 <= h / reps <= 1.0, (name, h)
+
+
+@pytest.mark.parametrize("effects", [[], ["entity"]])
+def test_right_censoring_only_mirrors_left_censoring(effects: list[str]) -> None:
+    """Tobit of y censored above at c (left: null) = Tobit of -y censored below at -c, with
+    the signs of the coefficients flipped; same sigmas, log-likelihood and SEs."""
+    df = simulate(13, n=60, t=5)
+    df["y"] = np.minimum(df["y"], 1.5) * 1.0
+    df["neg_y"] = -df["y"]
+    panel = Panel(df, entity="id", time="year")
+    right = estimate(ModelSpec(id="r", type="tobit", formula="y ~ x1 + x2", left=None,
+                               right=1.5, effects=effects), panel)
+    left = estimate(ModelSpec(id="l", type="tobit", formula="neg_y ~ x1 + x2", left=-1.5,
+                              effects=effects), panel)
+    assert right.stats["n_right_censored"] == left.stats["n_left_censored"] > 0
+    for t in ("x1", "x2", "_cons"):
+        np.testing.assert_allclose(right.params[t], -left.params[t], rtol=1e-6)
+        np.testing.assert_allclose(right.std_errors[t], left.std_errors[t], rtol=1e-5)
+    np.testing.assert_allclose(right.stats["loglik"], left.stats["loglik"], rtol=1e-10)
+
+
+def test_pooled_time_effects_equal_explicit_dummies() -> None:
+    """effects [time] (pooled Tobit with period dummies) = the dummies written as regressors."""
+    df = simulate(14, n=80, t=4)
+    for y in range(2001, 2004):
+        df[f"d{y}"] = (df["year"] == y).astype(float)
+    panel = Panel(df, entity="id", time="year")
+    res = estimate(ModelSpec(id="t", type="tobit", formula="y ~ x1 + x2", effects=["time"]),
+                   panel)
+    explicit = estimate(ModelSpec(id="e", type="tobit",
+                                  formula="y ~ x1 + x2 + d2001 + d2002 + d2003"), panel)
+    for t in ("x1", "x2", "_cons"):
+        np.testing.assert_allclose(res.params[t], explicit.params[t], rtol=1e-8)
+        np.testing.assert_allclose(res.std_errors[t], explicit.std_errors[t], rtol=1e-8)
+    assert res.info["effects"] == ["time"] and not res.info["random_entity_effects"]
+    np.testing.assert_allclose(res.info["time_dummies"]["year=2002"]["std_error"],
+                               explicit.std_errors["d2002"], rtol=1e-8)
