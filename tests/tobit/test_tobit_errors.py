@@ -43,11 +43,13 @@ def test_spec_errors(model: dict, match: str) -> None:
 def test_defaults_tobit_keys_reach_only_tobit_models() -> None:
     """A defaults block with right/quadrature serves fe and tobit models alike."""
     raw = {"data": {"path": "x.csv", "entity": "id", "time": "year"},
-           "defaults": {"right": 1, "quadrature": 20, "effects": ["entity"]},
+           "defaults": {"right": 1, "quadrature": 20, "effects": ["entity"], "hausman": True,
+                        "singletons": "drop", "estimator": "liml"},
            "models": [{"id": "a", "type": "fe", "formula": "y ~ x"},
                       {"id": "b", "type": "tobit", "formula": "y ~ x"}]}
     spec = spec_from_dict(raw)
     assert spec.model("b").right == 1 and spec.model("b").quadrature == 20
+    assert spec.model("b").effects == ["entity"] and spec.model("b").hausman is None
     assert "right" not in spec.model("a").model_fields_set
 
 

@@ -66,8 +66,9 @@ def tobit_not_inherited(not_inherited: dict[str, set[str]]) -> None:
     """Extend the loader's map of ``defaults`` keys a model type does not inherit.
 
     Only Tobit models inherit ``left``/``right``/``quadrature``; Tobit models do not inherit
-    ``hausman``/``singletons``.
+    ``hausman``/``singletons`` nor the IV ``estimator``. They do inherit ``effects`` (a default
+    ``[entity, time]`` gives random entity effects plus period dummies) and ``vcov``.
     """
     for model_type in MODEL_TYPES:
-        extra = NON_TOBIT_KEYS if model_type == "tobit" else TOBIT_MODEL_KEYS
+        extra = NON_TOBIT_KEYS | {"estimator"} if model_type == "tobit" else TOBIT_MODEL_KEYS
         not_inherited.setdefault(model_type, set()).update(extra)
