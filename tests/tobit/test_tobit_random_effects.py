@@ -254,3 +254,25 @@ def test_pooled_time_effects_equal_explicit_dummies() -> None:
     assert res.info["effects"] == ["time"] and not res.info["random_entity_effects"]
     np.testing.assert_allclose(res.info["time_dummies"]["year=2002"]["std_error"],
                                explicit.std_errors["d2002"], rtol=1e-8)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_no_heterogeneity_gives_the_boundary_sigma_u_zero(seed: int) -> None:
+    """Data without entity effects (sigma_u = 0) where the random-effects maximum is at the
+    boundary: the pooled estimates, sigma_u = 0, LR = 0 with p = 1 (xttobit's chibar2 = 0)."""
+    rng = np.random.default_rng(seed)
+    n, t = 100, 5
+    x = rng.normal(size=n * t)
+    y = np.maximum(0.3 + x + rng.normal(size=n * t), 0.0)
+    panel = Panel(pd.DataFrame({"id": np.repeat(np.arange(n), t), "year": np.tile(np.arange(t), n),
+                                "y": y, "x": x}), entity="id", time="year")
+    re = estimate(ModelSpec(id="m", type="tobit", formula="y ~ x", effects=["entity"],
+                            vcov={"type": "unadjusted"}), panel)
+    pooled = estimate(ModelSpec(id="p", type="tobit", formula="y ~ x",
+                                vcov={"type": "unadjusted"}), panel)
+    assert re.stats["sigma_u"] == 0.0 and re.stats["lr_sigma_u"] == 0.0
+    assert re.stats["lr_sigma_u_p"] == 1.0 and re.stats["rho"] == 0.0
+    np.testing.assert_allclose(list(re.params.values()), list(pooled.params.values()), rtol=1e-12)
+    np.testing.assert_allclose(re.stats["sigma_e"], pooled.stats["sigma"], rtol=1e-12)
+    np.testing.assert_allclose(re.stats["loglik"], pooled.stats["loglik"], rtol=1e-12)
+    assert "boundary 0" in re.info["notes"][0]

@@ -27,7 +27,10 @@ effects) with ``<name>_se`` by the delta method, ``lr_sigma_u`` (likelihood-rati
 :math:`\\sigma_u = 0` against the pooled Tobit on the same sample and regressors) and
 ``lr_sigma_u_p`` (chi-bar-squared p-value: half the chi2(1) tail, 1 when the statistic is 0, as
 ``xttobit`` prints), ``n_left_censored``, ``n_right_censored``, ``n_uncensored``,
-``n_entities``. A sample with no censored observation is estimated (the Tobit is then the
+``n_entities``. When the random-effects maximum lies on the boundary :math:`\\sigma_u = 0`
+(no entity heterogeneity), the pooled estimates are reported with ``sigma_u = 0``,
+``rho = 0``, ``lr_sigma_u = 0``, ``lr_sigma_u_p = 1`` (their SEs NaN) and a note, as
+``xttobit`` reports a chi-bar-squared of 0. A sample with no censored observation is estimated (the Tobit is then the
 normal linear model by ML) with a :class:`TobitWarning`.
 """
 
@@ -47,6 +50,7 @@ from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
 
 CONSTANT = "_cons"
+BOUNDARY_NOTE = "sigma_u is estimated at its boundary 0: the random-effects Tobit is the pooled Tobit"
 
 
 class TobitWarning(UserWarning):
@@ -96,17 +100,32 @@ def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tupl
     if kind == "unadjusted":
         return bread, "oim"
     if kind == "robust":
-        if random:
-            raise SpecError(
-                f"models.{model.id}.vcov: random-effects Tobit takes vcov unadjusted (OIM) or "
-                "cluster (by entity or a grouping of entities), not robust"
-            )
         n = fit.scores.shape[0]
         return n / (n - 1) * bread @ (fit.scores.T @ fit.scores) @ bread, "robust"
+    codes = design.clusters[0]
+    if random:  # scores are per entity: one cluster code per entity
+        cluster_of = np.full(int(design.entity.max()) + 1, -1)
+        cluster_of[design.entity] = codes
+        codes = cluster_of
+    G = int(codes.max()) + 1
+    sums = np.zeros((G, fit.scores.shape[1]))
+    np.add.at(sums, codes, fit.scores)
+    return G / (G - 1) * bread @ (sums.T @ sums) @ bread, "cluster"
+
+
+def _check_vcov(model: ModelSpec, design: Design, random: bool) -> None:
+    """Refuse covariance options the model cannot honour (before any fitting)."""
+    if model.vcov.type == "robust" and random:
+        raise SpecError(
+            f"models.{model.id}.vcov: random-effects Tobit takes vcov unadjusted (OIM) or "
+            "cluster (by entity or a grouping of entities), not robust"
+        )
+    if model.vcov.type != "cluster":
+        return
     if len(design.clusters) != 1:
         raise SpecError(f"models.{model.id}.vcov.by: Tobit models take one cluster variable")
-    codes = design.clusters[0]
-    if random:  # scores are per entity: clusters must nest entities
+    if random:  # the scores are per entity, so clusters must nest entities
+        codes = design.clusters[0]
         cluster_of = np.full(int(design.entity.max()) + 1, -1)
         cluster_of[design.entity] = codes
         if not np.array_equal(cluster_of[design.entity], codes):
@@ -114,11 +133,6 @@ def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tupl
                 f"models.{model.id}.vcov.by: random-effects Tobit clusters must contain whole "
                 f"entities; {design.cluster_names[0]!r} splits some entity"
             )
-        codes = cluster_of
-    G = int(codes.max()) + 1
-    sums = np.zeros((G, fit.scores.shape[1]))
-    np.add.at(sums, codes, fit.scores)
-    return G / (G - 1) * bread @ (sums.T @ sums) @ bread, "cluster"
 
 
 def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
@@ -137,6 +151,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
     random = "entity" in model.effects
     cens = Censoring.of(design.y, model.left, model.right)
     stats = _counts(model, cens, design)
+    _check_vcov(model, design, random)
     n_ent = int(design.entity.max()) + 1
     if random and n_ent == design.nobs:
         raise IdentificationError(
@@ -168,12 +183,19 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
                            start=pooled.theta, name=model.id)
     else:
         fit = pooled
-    V, method = _vcov(model, fit, design, random)
+    boundary = random and fit.boundary
+    if boundary:  # sigma_u = 0: the pooled fit is the random-effects maximum
+        fit = pooled
+    V, method = _vcov(model, fit, design, random and not boundary)
     se_theta = np.sqrt(np.clip(np.diag(V), 0.0, None))
     beta, se_beta = fit.theta[:k], se_theta[:k]
     p_beta = 2.0 * sps.norm.sf(np.abs(beta / se_beta))
     stats["loglik"] = fit.loglik
-    if random:
+    if boundary:
+        stats.update({"sigma_u": 0.0, "sigma_u_se": np.nan, "sigma_e": float(np.exp(fit.theta[k])),
+                      "sigma_e_se": float(np.exp(fit.theta[k]) * se_theta[k]), "rho": 0.0,
+                      "rho_se": np.nan, "lr_sigma_u": 0.0, "lr_sigma_u_p": 1.0})
+    elif random:
         stats.update(_variance_components(fit.theta[k:], V[k:, k:]))
         lr = max(2.0 * (fit.loglik - pooled.loglik), 0.0)
         stats["lr_sigma_u"] = lr
@@ -210,6 +232,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
         "label": model.column_label,
         "controls": list(model.controls),
         "time_dummies": dummies,
+        "notes": [BOUNDARY_NOTE] if boundary else [],
     }
     return Result(
         model_id=model.id,

@@ -66,6 +66,7 @@ class TobitFit:
     ``theta`` is ``(beta, log sigma)`` (pooled) or ``(beta, log sigma_u, log sigma_e)``
     (random effects); ``hessian`` the Hessian of the total log-likelihood at ``theta``;
     ``scores`` the per-unit scores (observations when pooled, entities under random effects).
+    ``boundary``: the random-effects maximum is at :math:`\\sigma_u = 0` (the pooled fit).
     """
 
     theta: np.ndarray
@@ -73,6 +74,7 @@ class TobitFit:
     hessian: np.ndarray
     scores: np.ndarray
     iterations: int
+    boundary: bool = False
 
 
 def _index_terms(
@@ -301,6 +303,9 @@ def fit_re_tobit(
     with ``adaptive`` the nodes are re-centred on each entity's posterior mean and scaled by
     its posterior standard deviation before every Newton step (``mvaghermite``).
 
+    When :math:`\\sigma_u/\\sigma_e` falls below 0.001 without a likelihood gain over the
+    pooled fit, the fit is returned with ``boundary=True`` (the maximum is :math:`\\sigma_u = 0`).
+
     Raises
     ------
     ConvergenceError
@@ -341,6 +346,11 @@ def fit_re_tobit(
         H = _re_hessian(theta, args, points, adapt)
         if np.max(np.abs(step)) < 1e-9:
             break
+    k = X.shape[1]
+    if theta[k] - theta[k + 1] < np.log(1e-3) and ll <= pooled_loglik(start, y, X, cens)[0] + 1e-6:
+        # sigma_u/sigma_e < 0.001 and no gain over the pooled fit: the maximum is on the
+        # boundary sigma_u = 0, where the likelihood is the pooled one
+        return TobitFit(theta, ll, H, scores, int(res.nit), boundary=True)
     _check_converged(res, g, H, name=name, what="random-effects Tobit",
                      hint=f"raise 'quadrature' (now {points}), ")
     return TobitFit(theta, ll, H, scores, int(res.nit))
