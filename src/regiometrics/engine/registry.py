@@ -15,6 +15,7 @@ from regiometrics.engine.moderation import fit_moderation
 from regiometrics.engine.random_effects import fit_re
 from regiometrics.engine.spatial.model import fit_spatial_model
 from regiometrics.engine.subgroups import fit_subgroups, subgroup_requested
+from regiometrics.engine.tobit import fit_tobit
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -52,6 +53,7 @@ MODEL_REGISTRY: dict[str, Estimator] = {
 MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"), fit_spatial_model))
 MODEL_REGISTRY["mediation"] = _panel_only(fit_mediation)
 MODEL_REGISTRY["moderation"] = _panel_only(fit_moderation)
+MODEL_REGISTRY["tobit"] = _panel_only(fit_tobit)
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 ModelType = Literal[
-    "ols", "fe", "re", "iv", "sar", "sem", "sdm", "sdem", "mediation", "moderation"
+    "ols", "fe", "re", "iv", "sar", "sem", "sdm", "sdem", "mediation", "moderation",
+    "tobit",
 ]
 EffectName = Literal["entity", "time"]
 VcovType = Literal["unadjusted", "robust", "cluster"]

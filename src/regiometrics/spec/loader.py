@@ -21,6 +21,7 @@ from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.mechanisms import check_mechanism_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
 from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
+from regiometrics.spec.tobit import tobit_not_inherited
 from regiometrics.spec.variants import expand_variants
 
 #: Model keys a ``defaults`` block may set.
@@ -32,6 +33,7 @@ _NOT_INHERITED = {"ols": {"effects"}, "re": {"effects"}}
 for _type in ("ols", "fe", "re"):  # the IV estimator option is inherited by IV models only
     _NOT_INHERITED.setdefault(_type, set()).add("estimator")
 spatial_not_inherited(_NOT_INHERITED)
+tobit_not_inherited(_NOT_INHERITED)
 
 
 def load_spec(path: str | Path) -> StudySpec:

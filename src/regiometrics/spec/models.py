@@ -54,6 +54,7 @@ from regiometrics.spec.spatial import (
     check_spatial_model_keys,
 )
 from regiometrics.spec.table_base import CoefficientTableBase
+from regiometrics.spec.tobit import check_tobit_model_keys
 
 
 class DataSpec(SpecBase):
@@ -148,6 +149,14 @@ class ModelSpec(SpecBase):
     equality_terms: list[str] | None = None
     permutations: int | None = Field(default=None, ge=1)
     seed: int | None = None
+    left: float | None = 0.0
+    right: float | None = None
+    quadrature: int = 12
+
+    @model_validator(mode="after")
+    def _tobit_keys_fit_type(self) -> ModelSpec:
+        check_tobit_model_keys(self)
+        return self
 
     @field_validator("hausman", mode="before")
     @classmethod
