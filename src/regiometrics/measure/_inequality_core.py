@@ -121,5 +121,9 @@ def pair_sums(a: np.ndarray, wa: np.ndarray, b: np.ndarray, wb: np.ndarray) -> t
 
 def gini_index(x: np.ndarray, w: np.ndarray) -> float:
     """G = sum_ij w_i w_j |x_i - x_j| / (2 mu) with weights summing to one."""
+    mu = float(np.dot(w, x))
+    if not mu > 0:
+        raise DataError(f"the weighted mean is {mu!r}; the Gini index needs a positive mean "
+                        "(all values zero, or too small to represent)")
     pos, neg = pair_sums(x, w, x, w)
-    return (pos + neg) / (2.0 * float(np.dot(w, x)))
+    return (pos + neg) / (2.0 * mu)

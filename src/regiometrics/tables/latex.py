@@ -14,10 +14,18 @@ _ESCAPES = {
 _STARS = re.compile(r"^(?P<num>.*?)(?P<stars>\*+)$")
 
 
+_GREEK = {"θ": "theta", "σ": "sigma", "ρ": "rho", "λ": "lambda", "χ": "chi", "β": "beta",
+          "α": "alpha", "γ": "gamma", "δ": "delta", "μ": "mu", "τ": "tau", "×": "times"}
+_MATH = re.compile(r"(?P<sym>[%s])(?:\\_(?P<sub>[A-Za-z0-9]+))?(?P<sq>²)?" % "".join(_GREEK))
+
+
 def escape(text: str) -> str:
-    """Escape LaTeX special characters and typeset ``R²`` and ``χ²``."""
+    """Escape LaTeX special characters; typeset ``R²``, Greek letters with an optional
+    ``_sub`` subscript and square (``σ_u`` -> ``$\\sigma_u$``, ``χ²`` -> ``$\\chi^2$``) and ``×``."""
     out = "".join(_ESCAPES.get(ch, ch) for ch in text)
-    return out.replace("R²", "$R^2$").replace("χ²", "$\\chi^2$").replace("²", "$^2$")
+    out = _MATH.sub(lambda m: "$\\" + _GREEK[m["sym"]] + (f"_{{{m['sub']}}}" if m["sub"] else "")
+                    + ("^2" if m["sq"] else "") + "$", out)
+    return out.replace("R²", "$R^2$").replace("²", "$^2$")
 
 
 def _cell(text: str, kind: str) -> str:

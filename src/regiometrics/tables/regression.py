@@ -27,8 +27,15 @@ DEFAULT_STAT_LABELS = {
     "hansen_j": "Hansen J statistic", "hansen_j_p": "Hansen J p-value",
     "sargan": "Sargan statistic", "sargan_p": "Sargan p-value",
     "ar_f": "Anderson-Rubin Wald F", "ar_p": "Anderson-Rubin p-value",
+    "loglik": "Log likelihood", "sigma": "σ", "sigma_u": "σ_u", "sigma_e": "σ_e", "rho": "ρ",
+    "lr_sigma_u": "LR test σ_u = 0", "lr_sigma_u_p": "LR test p-value",
+    "n_left_censored": "Left-censored", "n_right_censored": "Right-censored",
+    "n_uncensored": "Uncensored",
 }
-_INTEGER_STATS = {"nobs", "n_entities", "n_periods", "n_clusters", "hausman_df"}
+_INTEGER_STATS = {
+    "nobs", "n_entities", "n_periods", "n_clusters", "hausman_df",
+    "n_left_censored", "n_right_censored", "n_uncensored",
+}
 
 
 def stars(pvalue: float, thresholds: Sequence[float]) -> str:
