@@ -103,7 +103,7 @@ def test_table(run):
     assert "| Year dummies | NO | NO | YES |" in md
     assert "| State FEs | NO | NO | NO |" in md
     assert "Standard errors in parentheses." in md and "clustered" not in md
-    assert "LR test of sigma_u = 0" in md and "year=" not in md
+    assert "| LR test σ_u = 0 |" in md and "year=" not in md
 
 
 @pytest.mark.latex
