@@ -45,14 +45,18 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from regiometrics.pipeline import load_panel
+    from regiometrics.pipeline import prepare
     from regiometrics.spec.loader import load_spec
 
     spec = load_spec(args.spec)
-    panel = load_panel(spec, Path(args.spec).parent)
-    for model in spec.models:
-        panel.require(model.parsed.columns(), where=f"models.{model.id}.formula")
-    print(f"{args.spec}: OK ({len(spec.models)} models, {len(spec.tables)} tables)")
+    try:
+        panel = prepare(spec, Path(args.spec).parent).panel  # indices, measures, weights, Moran
+        for model in spec.models:
+            panel.require(model.required_columns(), where=f"models.{model.id}")
+    except RegiometricsError as exc:
+        raise type(exc)(f"{args.spec}: {exc}") from None
+    print(f"{args.spec}: OK ({len(spec.models)} models, {len(spec.tables)} tables, "
+          f"{len(spec.figures)} figures)")
     return 0
 
 

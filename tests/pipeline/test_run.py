@@ -126,7 +126,7 @@ def test_non_numeric_regressor_is_named(study, tmp_path, capsys):
 
 def test_validate_and_describe(study, capsys):
     assert main(["validate", str(study)]) == 0
-    assert "OK (4 models, 1 tables)" in capsys.readouterr().out
+    assert "OK (4 models, 1 tables, 0 figures)" in capsys.readouterr().out
     assert main(["describe", str(study)]) == 0
     out = capsys.readouterr().out
     assert "48 entities" in out and "17 periods" in out and "balanced: yes" in out
@@ -145,3 +145,20 @@ def test_cli_notes_only_the_package_own_warnings():
         warnings.warn_explicit("library chatter", UserWarning, "/site-packages/lib.py", 1)
         warnings.warn_explicit("divide by zero", RuntimeWarning, __file__, 1)
     assert _own_warnings(caught) == ["2 islands"]
+
+
+@pytest.mark.parametrize("spec_path", sorted((ROOT / "specs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_validate_accepts_every_bundled_spec(spec_path, capsys):
+    """Columns made by indices/measures and formula-less (mediation) models validate too."""
+    assert main(["validate", str(spec_path)]) == 0
+    assert f"{spec_path}: OK" in capsys.readouterr().out
+
+
+def test_validate_names_a_missing_mediator(tmp_path, capsys):
+    raw = yaml.safe_load((ROOT / "specs" / "mechanisms.yaml").read_text())
+    raw["data"]["path"] = str(ROOT / "specs" / raw["data"]["path"])
+    raw["models"][0]["mediators"] = ["lemp", "lpcc"]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(raw))
+    assert main(["validate", str(tmp_path / "s.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "models.med" in err and "'lpcc'" in err and "lpc" in err

@@ -10,6 +10,7 @@ from regiometrics.pipeline.run import (
     compute,
     figure_bytes,
     load_panel,
+    prepare,
     rendered_files,
     results_document,
     run_study,
@@ -18,6 +19,6 @@ from regiometrics.pipeline.run import (
 
 __all__ = [
     "FIGURE_BUILDERS", "STAGES", "TABLE_BUILDERS", "RunContext", "Stage", "StudyRun",
-    "build_indices", "compute", "figure_bytes", "indices_csv", "load_panel", "rendered_files",
+    "build_indices", "compute", "figure_bytes", "indices_csv", "load_panel", "prepare", "rendered_files",
     "results_document", "run_study", "write_outputs",
 ]

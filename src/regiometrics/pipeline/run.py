@@ -119,13 +119,19 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     return panel.filtered(spec.data.filter)
 
 
-def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
-    """Run the stages, fit every model and build every table and figure (no files written)."""
+def prepare(spec: StudySpec, base_dir: Path) -> RunContext:
+    """Load the panel and run the pre-model stages (indices, measures, weights, Moran)."""
     ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir))
     ctx.base_dir = Path(base_dir)
     for stage in STAGES:
         ctx.panel, built = stage.run(ctx)
         ctx.artifacts[stage.section] = built
+    return ctx
+
+
+def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
+    """Run the stages, fit every model and build every table and figure (no files written)."""
+    ctx = prepare(spec, base_dir)
     estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
     for model in spec.models:
         ctx.results[model.id] = estimate(model, ctx.panel, estimation)

@@ -225,6 +225,19 @@ class ModelSpec(SpecBase):
     def column_label(self) -> str:
         return self.label if self.label is not None else self.id
 
+    def required_columns(self) -> list[str]:
+        """The data columns the model reads: its formula's (or, for mediation, treatment,
+        mediators, outcome and controls), plus subgroup and cluster columns."""
+        if self.formula is not None:
+            columns = list(self.parsed.columns())
+        else:
+            named = [self.treatment, *self.mediators, self.outcome, *self.controls]
+            columns = [c for c in named if c is not None]
+        columns += [c for c in (self.by, self.split.var if self.split else None) if c]
+        if self.vcov.type == "cluster":
+            columns += [c for c in self.vcov.by if c not in ("entity", "time")]
+        return list(dict.fromkeys(columns))
+
 
 class TableSpec(CoefficientTableBase):
     """A regression table: columns are models.
