@@ -46,6 +46,6 @@ def moran_scatter_figure(
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none", fontsize=8)
     fig.tight_layout()
     return fig
