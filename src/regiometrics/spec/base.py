@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Annotated, Any, Self, Union
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag
 
 
 class SpecBase(BaseModel):
@@ -17,3 +17,18 @@ class SpecBase(BaseModel):
         data = self.model_dump()
         data.update(changes)
         return type(self).model_validate(data)
+
+
+def tagged_union(kinds: dict[str, type[SpecBase]], default: str | None = None) -> Any:
+    """A pydantic union of ``kinds`` chosen by each entry's ``type`` key.
+
+    An entry without ``type`` takes ``default`` (``None``: the key is required). Used for
+    tables, figures, measures and weights, so the loader reports all of them one way.
+    """
+    def kind(value: Any) -> str | None:
+        if isinstance(value, dict):
+            return value.get("type", default)
+        return getattr(value, "type", default)
+
+    members = tuple(Annotated[cls, Tag(name)] for name, cls in kinds.items())
+    return Annotated[Union[members], Discriminator(kind)]  # noqa: UP007

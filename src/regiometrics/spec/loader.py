@@ -110,26 +110,26 @@ def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-#: Top-level lists whose entries are a union chosen by their ``type`` key.
-_TAGGED_LISTS: dict[str, dict[str, type[BaseModel]]] = {
+#: Top-level blocks whose entries (list items or mapping values) are a union chosen by
+#: their ``type`` key; pydantic puts the chosen kind after the entry in an error's location.
+_TAGGED: dict[str, dict[str, type[BaseModel]]] = {
     "tables": TABLE_KINDS,
     "figures": FIGURE_KINDS,
     "measures": MEASURE_KINDS,  # type: ignore[dict-item]
+    "weights": WEIGHTS_KINDS,
 }
 
 
-#: Top-level mappings whose values are a union chosen by their ``type`` key.
-_TAGGED_MAPS: dict[str, dict[str, type[BaseModel]]] = {"weights": WEIGHTS_KINDS}
+def _tag_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The kind chosen at ``loc[2]`` for an entry of a tagged block, else None."""
+    if len(loc) >= 3 and loc[0] in _TAGGED:
+        return _TAGGED[loc[0]].get(loc[2]) if isinstance(loc[2], str) else None
+    return None
 
 
 def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``loc`` without the union tag pydantic inserts after ``tables[i]``/``figures[i]``."""
-    if len(loc) >= 3 and loc[0] in _TAGGED_MAPS and loc[2] in _TAGGED_MAPS[loc[0]]:
-        return loc[:2] + loc[3:]
-    if (len(loc) >= 3 and loc[0] in _TAGGED_LISTS and isinstance(loc[1], int)
-            and loc[2] in _TAGGED_LISTS[loc[0]]):
-        return loc[:2] + loc[3:]
-    return loc
+    """``loc`` without the union tag pydantic inserts after ``tables[i]``, ``weights.W`` ..."""
+    return loc[:2] + loc[3:] if _tag_at(loc) is not None else loc
 
 
 def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
@@ -148,11 +148,8 @@ def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
 
 
 def _class_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    if len(loc) >= 3 and loc[0] in _TAGGED_LISTS and loc[2] in _TAGGED_LISTS[loc[0]]:
-        cls: Any = _TAGGED_LISTS[loc[0]][loc[2]]
-        loc = loc[3:]
-    elif len(loc) >= 3 and loc[0] in _TAGGED_MAPS and loc[2] in _TAGGED_MAPS[loc[0]]:
-        cls = _TAGGED_MAPS[loc[0]][loc[2]]
+    cls: Any = _tag_at(loc)
+    if cls is not None:
         loc = loc[3:]
     else:
         cls = StudySpec
@@ -190,19 +187,12 @@ def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
             msg = f"unknown key {key!r}; allowed keys: {', '.join(allowed)}" + _did_you_mean(
                 key, allowed
             )
-        elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] == (
-            "weights",
-        ):
-            got = (err.get("ctx") or {}).get("tag")
-            msg = (f"unknown type {got!r}; available: {', '.join(WEIGHTS_KINDS)}"
-                   + _did_you_mean(str(got), WEIGHTS_KINDS) if got is not None
-                   else f"required key 'type' is missing; available: {', '.join(WEIGHTS_KINDS)}")
         elif err["type"] == "missing":
             msg = "required key is missing"
-        elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] in (
-            ("tables",), ("figures",), ("measures",)
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] and (
+            loc[0] in _TAGGED
         ):
-            kinds = _TAGGED_LISTS[str(loc[0])]
+            kinds = _TAGGED[str(loc[0])]
             got = (err.get("ctx") or {}).get("tag")
             msg = (f"unknown type {got!r}; available: {', '.join(kinds)}"
                    + _did_you_mean(str(got), kinds) if got is not None

@@ -16,12 +16,12 @@ its ``OUTPUTS``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from regiometrics.errors import SpecError
-from regiometrics.spec.base import SpecBase
+from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
@@ -261,19 +261,10 @@ MEASURE_KINDS: dict[str, type[MeasureBase]] = {
 }
 
 
-def _measure_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return value.get("type")
-    return getattr(value, "type", None)
-
-
 if TYPE_CHECKING:
     AnyMeasureSpec = MeasureBase
 else:
-    AnyMeasureSpec = Annotated[
-        Union[tuple(Annotated[cls, Tag(name)] for name, cls in MEASURE_KINDS.items())],  # noqa: UP007
-        Discriminator(_measure_kind),
-    ]
+    AnyMeasureSpec = tagged_union(MEASURE_KINDS)
 
 
 

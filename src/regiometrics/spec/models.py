@@ -6,19 +6,16 @@ Every object is immutable; a variant is made with :meth:`SpecBase.replace`
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import (
-    AfterValidator,
-    Discriminator,
     Field,
-    Tag,
     field_validator,
     model_validator,
 )
 
 from regiometrics.spec import mechanisms as _mechanisms
-from regiometrics.spec.base import SpecBase
+from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.index_outputs import (
     IndexMeansFigureSpec,
@@ -329,28 +326,8 @@ FIGURE_KINDS: dict[str, type[SpecBase]] = {
 FIGURE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsFigureSpec
 
 
-def _kind_of(default: str | None) -> Any:
-    def kind(value: Any) -> str | None:
-        if isinstance(value, dict):
-            return value.get("type", default)
-        return getattr(value, "type", default)
-
-    return kind
-
-
-def _no_kinds(value: Any) -> Any:
-    raise ValueError("no kinds of this entry are available yet")
-
-
-def _tagged_union(kinds: dict[str, type[SpecBase]], default: str | None) -> Any:
-    if not kinds:
-        return Annotated[Any, AfterValidator(_no_kinds)]
-    members = tuple(Annotated[cls, Tag(name)] for name, cls in kinds.items())
-    return Annotated[Union[members], Discriminator(_kind_of(default))]  # noqa: UP007
-
-
-AnyTableSpec = _tagged_union(TABLE_KINDS, "regression")
-AnyFigureSpec = _tagged_union(FIGURE_KINDS, None)
+AnyTableSpec = tagged_union(TABLE_KINDS, "regression")
+AnyFigureSpec = tagged_union(FIGURE_KINDS)
 
 
 class StudySpec(SpecBase):
