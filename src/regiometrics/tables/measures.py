@@ -30,6 +30,25 @@ def _year(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _yearly_grid(
+    spec: TheilTableSpec | DagumTableSpec,
+    top: tuple[str, ...],
+    head: tuple[str, ...],
+    body: list[Row],
+    default_note: str,
+) -> TableGrid:
+    """The grid shared by both layouts: group titles over column names, one row per year."""
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row(top, "header"), Row(head, "header")),
+        sections=(tuple(body),),
+        notes=tuple(spec.notes) or (default_note,),
+        align="l" + "c" * (len(head) - 1),
+    )
+
+
 def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
     """Grid: ``Year | Overall | <group>... | Within | Between | Within (%) | Between (%)``.
 
@@ -59,17 +78,9 @@ def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
             fmt(100.0 * r["share_within"], p),
             fmt(100.0 * r["share_between"], p),
         )))
-    notes = list(spec.notes) or [
-        "Within and between sum to the overall index; contribution = part / overall x 100."
-    ]
-    return TableGrid(
-        id=spec.id,
-        title=spec.title,
-        label=spec.label or f"tab:{spec.id}",
-        header=(Row(top, "header"), Row(head, "header")),
-        sections=(tuple(body),),
-        notes=tuple(notes),
-        align="l" + "c" * (len(head) - 1),
+    return _yearly_grid(
+        spec, top, head, body,
+        "Within and between sum to the overall index; contribution = part / overall x 100.",
     )
 
 
@@ -104,18 +115,8 @@ def dagum_table(rows: pd.DataFrame, spec: DagumTableSpec) -> TableGrid:
             *(fmt(r[f"gini:{k}"], d) for k in pairs),
             *(fmt(100.0 * r[f"share_{c}"], p) for c in ("within", "between", "transvariation")),
         )))
-    notes = list(spec.notes) or [
-        (
-            "Dagum (1997) decomposition: overall = within + net between + transvariation; "
-            "contribution = part / overall x 100."
-        )
-    ]
-    return TableGrid(
-        id=spec.id,
-        title=spec.title,
-        label=spec.label or f"tab:{spec.id}",
-        header=(Row(top, "header"), Row(head, "header")),
-        sections=(tuple(body),),
-        notes=tuple(notes),
-        align="l" + "c" * (len(head) - 1),
+    return _yearly_grid(
+        spec, top, head, body,
+        "Dagum (1997) decomposition: overall = within + net between + transvariation; "
+        "contribution = part / overall x 100.",
     )
