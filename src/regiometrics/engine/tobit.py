@@ -43,6 +43,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
+from regiometrics.engine.demean import group_sums
 from regiometrics.engine.design import Design, build_design, find_collinear
 from regiometrics.engine.tobit_kernel import Censoring, TobitFit, fit_pooled_tobit, fit_re_tobit
 from regiometrics.errors import DataError, IdentificationError, SpecError
@@ -108,8 +109,7 @@ def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tupl
         cluster_of[design.entity] = codes
         codes = cluster_of
     G = int(codes.max()) + 1
-    sums = np.zeros((G, fit.scores.shape[1]))
-    np.add.at(sums, codes, fit.scores)
+    sums = group_sums(fit.scores, codes, G)
     return G / (G - 1) * bread @ (sums.T @ sums) @ bread, "cluster"
 
 

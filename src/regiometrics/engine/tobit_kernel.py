@@ -34,6 +34,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import log_ndtr, logsumexp
 
+from regiometrics.engine.demean import group_sums
 from regiometrics.errors import ConvergenceError
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
@@ -219,8 +220,7 @@ def _re_parts(
             - 0.5 * (u / su) ** 2 - _LOG_SQRT_2PI - log_su
     m = (X @ beta)[:, None] + u[entity]  # (n, Q)
     ll, l_m, l_t = _index_terms(y, m, log_se, cens)
-    S = np.zeros((G, points))
-    np.add.at(S, entity, ll)
+    S = group_sums(ll, entity, G)
     joint = S + log_w
     li = logsumexp(joint, axis=1)  # (G,)
     post_e = np.exp(joint - li[:, None])  # (G, Q) posterior weights of the nodes
@@ -231,8 +231,7 @@ def _re_parts(
         s_u_obs = np.zeros(y.shape)
     per_obs = np.column_stack([X * (post * l_m).sum(axis=1)[:, None], s_u_obs,
                                (post * l_t).sum(axis=1)])
-    scores = np.zeros((G, k + 2))
-    np.add.at(scores, entity, per_obs)
+    scores = group_sums(per_obs, entity, G)
     if adapt is not None:
         scores[:, k] += (post_e * ((u / su) ** 2 - 1.0)).sum(axis=1)
     return li, post_e, scores
