@@ -7,6 +7,7 @@ columns and operator-made lags) are deleted listwise; how many is recorded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -180,6 +181,23 @@ def singleton_rows(groups: pd.DataFrame) -> pd.Series:
         if not alone.any():
             return dropped
         dropped.loc[alone.index[alone]] = True
+
+
+def sample_info(model: ModelSpec, design: Design | Any) -> dict[str, Any]:
+    """The ``Result.info`` entries every estimated design reports: effects, vcov and its
+    correction, cluster columns, rows dropped (missing values, singletons), the formula, the
+    column label and the controls (tables read them for indicator rows and notes)."""
+    return {
+        "effects": list(model.effects),
+        "vcov": model.vcov.type,
+        "vcov_correction": model.vcov.correction,
+        "cluster_by": design.cluster_names,
+        "n_dropped_missing": design.n_dropped,
+        "n_singletons": design.n_singletons,
+        "formula": model.formula,
+        "label": model.column_label,
+        "controls": list(model.controls),
+    }
 
 
 def find_collinear(

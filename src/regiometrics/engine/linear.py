@@ -23,7 +23,7 @@ from scipy import stats as sps
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
 from regiometrics.engine.demean import demean
-from regiometrics.engine.design import Design, build_design, find_collinear
+from regiometrics.engine.design import Design, build_design, find_collinear, sample_info
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -168,17 +168,9 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     if cov.n_clusters:
         stats["n_clusters"] = float(min(cov.n_clusters))
     info = {
-        "effects": list(model.effects),
-        "vcov": model.vcov.type,
-        "vcov_correction": model.vcov.correction,
-        "cluster_by": design.cluster_names,
-        "n_dropped_missing": design.n_dropped,
-        "n_singletons": design.n_singletons,
+        **sample_info(model, design),
         "omitted": [design.names[j] for j, _ in omitted],
         "notes": notes,
-        "formula": model.formula,
-        "label": model.column_label,
-        "controls": list(model.controls),
     }
     return Result(
         model_id=model.id,

@@ -32,7 +32,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.demean import demean
-from regiometrics.engine.design import cluster_columns, drop_singletons, term_values
+from regiometrics.engine.design import cluster_columns, drop_singletons, sample_info, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
 from regiometrics.errors import DataError, IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
@@ -225,18 +225,7 @@ def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
 
 
 def _info(model: ModelSpec, design: IVDesign) -> dict[str, object]:
-    return {
-        "effects": list(model.effects),
-        "vcov": model.vcov.type,
-        "vcov_correction": model.vcov.correction,
-        "cluster_by": design.cluster_names,
-        "n_dropped_missing": design.n_dropped,
-        "n_singletons": design.n_singletons,
-        "formula": model.formula,
-        "label": model.column_label,
-        "controls": list(model.controls),
-        "estimator": model.estimator or "2sls",
-    }
+    return {**sample_info(model, design), "estimator": model.estimator or "2sls"}
 
 
 def _fit_stats(res: IVResult, design: IVDesign, y: np.ndarray, y_t: np.ndarray,
