@@ -103,10 +103,6 @@ class StudyRun:
     grids: dict[str, tuple[TableGrid, list[str]]] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
 
-    @property
-    def indices(self) -> dict[str, Any]:
-        """The composite indices built (``IndexResult`` by name)."""
-        return self.artifacts.get("indices", {})
 
 
 def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
@@ -121,8 +117,7 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
 
 def prepare(spec: StudySpec, base_dir: Path) -> RunContext:
     """Load the panel and run the pre-model stages (indices, measures, weights, Moran)."""
-    ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir))
-    ctx.base_dir = Path(base_dir)
+    ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir), base_dir=Path(base_dir))
     for stage in STAGES:
         ctx.panel, built = stage.run(ctx)
         ctx.artifacts[stage.section] = built
