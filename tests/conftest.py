@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reference_data import PRODUC_CSV  # noqa: E402
+from tests.reference_data import PRODUC_CSV
 
 
 @pytest.fixture(scope="session")

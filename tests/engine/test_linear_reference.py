@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reference_data import load_fixture
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.hausman import hausman
 from regiometrics.spec import ModelSpec
+from tests.reference_data import load_fixture
 
 FORMULA = "lgsp ~ lpcap + lpc + lemp + unemp"
 SLOPES = ["lpcap", "lpc", "lemp", "unemp"]

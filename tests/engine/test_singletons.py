@@ -1,14 +1,13 @@
 """``singletons: drop`` (reghdfe's default) against pyfixest's fixef_rm='singleton'.
 
-Reference: tests/fixtures/singletons/singletons.json, made by make_singletons.py beside it
+Reference: tests/fixtures/singletons/singletons.json and its input thinned_produc.csv, made by
+make_singletons.py beside them
 (pyfixest 0.60 on plm's Produc panel thinned to create singleton states and a singleton year).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,11 +26,8 @@ REFERENCE = json.loads((FIXTURES / "singletons.json").read_text())
 
 
 def _thinned() -> pd.DataFrame:
-    spec = importlib.util.spec_from_file_location("make_singletons", FIXTURES / "make_singletons.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_singletons"] = module
-    spec.loader.exec_module(module)
-    return module.thinned()
+    """The thinned Produc panel that make_singletons.py fed to pyfixest (committed fixture)."""
+    return pd.read_csv(FIXTURES / "thinned_produc.csv")
 
 
 @pytest.fixture(scope="module")

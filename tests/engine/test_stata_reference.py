@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reference_data import FIXTURES, load_fixture
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.spec import ModelSpec
+from tests.reference_data import FIXTURES, load_fixture
 
 STATA = load_fixture("grunfeld", "stata_printed.json")["simulated"]["results"]
 

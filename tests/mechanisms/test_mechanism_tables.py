@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from matplotlib.figure import Figure
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_panel
 
 from regiometrics.engine.registry import estimate
 from regiometrics.figures.marginal import marginal_effect_figure
@@ -22,6 +16,7 @@ from regiometrics.tables import render_latex, render_markdown
 from regiometrics.tables.marginal import marginal_effects_table
 from regiometrics.tables.mediation import mediation_table
 from regiometrics.tables.subgroups import subgroup_table
+from tests.mechanisms.mechanism_helpers import model, produc_panel
 
 
 @pytest.fixture(scope="module")

@@ -9,21 +9,17 @@ rtol 1e-10.
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from linearmodels.panel import PanelOLS
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_frame, produc_panel
-
 from regiometrics.engine.mediation_model import fit_mediation
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import SpecError
 from regiometrics.spec.loader import spec_from_dict
+from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
 
 MEDIATORS = ["lemp", "lpc"]
 

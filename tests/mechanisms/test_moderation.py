@@ -8,21 +8,16 @@ the centred data gives the coefficients independently (rtol 1e-10).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from linearmodels.panel import PanelOLS
 from scipy import stats as sps
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_frame, produc_panel
-
 from regiometrics.engine.linear import fit_linear
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import SpecError
 from regiometrics.spec.loader import spec_from_dict
+from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
 
 
 def mod(**extra):

@@ -8,17 +8,11 @@ its Wald statistic must equal ours (rtol 1e-8). Data: Munnell's Produc (R plm).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from linearmodels.panel import PanelOLS
 from scipy import stats as sps
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mechanism_helpers import model, produc_frame, produc_panel
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.linear import fit_linear
@@ -31,6 +25,7 @@ from regiometrics.engine.subgroups import (
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.loader import spec_from_dict
+from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
 
 CONTROLS = ["lpc", "lemp"]
 

@@ -8,15 +8,9 @@ checked against R's spatialreg in tests/engine/spatial.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spatial_study import DATA, base_spec
 
 from regiometrics.data.panel import Panel
 from regiometrics.data.weights_io import read_adjacency_list
@@ -25,6 +19,7 @@ from regiometrics.engine.spatial.panel_data import to_time_major
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 from regiometrics.errors import SpecError
 from regiometrics.spec import ModelSpec
+from tests.pipeline.spatial_study import DATA, base_spec
 
 X_NAMES = ["lpcap", "lpc", "lemp", "unemp"]
 RTOL = 1e-10

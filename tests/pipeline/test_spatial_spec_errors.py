@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spatial_study import base_spec, study_dir, write_spec
-
 from regiometrics.cli import main
 from regiometrics.errors import DataError, SpecError
 from regiometrics.pipeline import run_study
 from regiometrics.spec import spec_from_dict
+from tests.pipeline.spatial_study import base_spec, study_dir, write_spec
 
 
 @pytest.fixture

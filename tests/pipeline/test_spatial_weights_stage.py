@@ -9,15 +9,11 @@ tests/fixtures/moran/columbus_queen.csv.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spatial_study import ROOT, base_spec, study_dir, write_spec
 
 from regiometrics.data.panel import Panel
 from regiometrics.data.weights import economic_distance, inverse_distance, knn, nested
@@ -26,6 +22,7 @@ from regiometrics.errors import DataError
 from regiometrics.pipeline import compute, run_study
 from regiometrics.pipeline.spatial import build_weights, weights_summary
 from regiometrics.spec import spec_from_dict
+from tests.pipeline.spatial_study import ROOT, base_spec, study_dir, write_spec
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from snapshot_measures import (
+from regiometrics.errors import DataError
+from regiometrics.figures.density import kde_figure
+from regiometrics.tables import latex_document
+from regiometrics.tables.measures import dagum_table, theil_table
+from tests.tables.snapshot_measures import (
     DAGUM_SPEC,
     SNAPSHOTS,
     THEIL_SPEC,
@@ -22,11 +24,6 @@ from snapshot_measures import (
     rendered_measure_tables,
     theil_rows,
 )
-
-from regiometrics.errors import DataError
-from regiometrics.figures.density import kde_figure
-from regiometrics.tables import latex_document
-from regiometrics.tables.measures import dagum_table, theil_table
 
 ROOT = Path(__file__).resolve().parents[2]
 PYSAL = ROOT / "tests" / "fixtures" / "measures" / "mexico_inequality_pysal.json"

@@ -5,19 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from snapshot_cases import SNAPSHOTS, rendered_tables, stored_snapshots  # noqa: E402
 
 from regiometrics.results import Result
 from regiometrics.spec import TableSpec
 from regiometrics.tables import latex_document, regression_table, render_latex, render_markdown
 from regiometrics.tables.latex import escape
 from regiometrics.tables.regression import stars
+from tests.tables.snapshot_cases import SNAPSHOTS, rendered_tables, stored_snapshots
 
 
 @pytest.fixture(scope="module")

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "iv"
-
-
-def load_json(name: str) -> dict:
-    """Read a reference fixture from tests/fixtures/iv."""
-    return json.loads((FIXTURES / name).read_text())
+from tests.engine.iv.iv_data import FIXTURES
 
 
 @pytest.fixture(scope="session")
@@ -37,14 +29,3 @@ def mroz() -> pd.DataFrame:
 def produc() -> pd.DataFrame:
     """plm's Produc, two-way (state, year) demeaned by make_produc_aer.R (816 rows)."""
     return pd.read_csv(FIXTURES / "produc_twoway.csv")
-
-
-def year_dummies(frame: pd.DataFrame) -> pd.DataFrame:
-    """Stata's ``xi i.year``: one dummy per year except the first, named _Iyear_YY."""
-    dummies = pd.get_dummies(frame["year"], prefix="_Iyear", dtype=float)
-    return dummies.iloc[:, 1:]
-
-
-def with_constant(frame: pd.DataFrame) -> pd.DataFrame:
-    """Append Stata's ``_cons`` column."""
-    return frame.assign(_cons=1.0)

@@ -15,9 +15,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import load_json, with_constant, year_dummies
 
 from regiometrics.engine.iv import fit_iv
+from tests.engine.iv.iv_data import load_json, with_constant, year_dummies
 
 LOG = load_json("ivreg2_cert_log_2009.json")["cases"]
 

@@ -16,9 +16,9 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import load_json, with_constant, year_dummies
 
 from regiometrics.engine.iv import fit_iv
+from tests.engine.iv.iv_data import load_json, with_constant, year_dummies
 
 FIX = load_json("ivreg2r_stata_fixtures.json")["cases"]
 RTOL = 1e-8  # the fixtures carry 16 digits; both sides use the same float32-rounded data

@@ -12,13 +12,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import ROOT, load_fixture
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import MODEL_REGISTRY, estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import result_to_json
 from regiometrics.spec.models import ModelSpec
+from tests.reference_data import ROOT, load_fixture
 
 ISSUE5_KEYS = {"anderson_lm", "anderson_lm_p", "kp_rk_lm", "kp_rk_lm_p", "cd_wald_f",
                "kp_rk_wald_f", "sargan", "sargan_p", "hansen_j", "hansen_j_p", "ar_f", "ar_p"}

@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import load_json
 from linearmodels.iv import IV2SLS, IVGMM, IVLIML
 
 from regiometrics.engine.iv import fit_iv
+from tests.engine.iv.iv_data import load_json
 
 REF = load_json("produc_aer.json")
 TERMS = REF["terms"]  # lemp, lpcap, lpc, unemp

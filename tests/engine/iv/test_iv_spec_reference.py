@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from reference_data import ROOT, load_fixture
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.iv import fit_iv
 from regiometrics.spec.models import ModelSpec
+from tests.reference_data import ROOT, load_fixture
 
 REF = load_fixture("iv_spec", "iv_spec_reference.json")
 

@@ -12,7 +12,6 @@ import itertools
 import math
 
 import pytest
-from conftest import load_json
 
 from regiometrics.engine.iv.stock_yogo import (
     BIAS_2SLS,
@@ -21,6 +20,7 @@ from regiometrics.engine.iv.stock_yogo import (
     critical_value,
     stock_yogo_values,
 )
+from tests.engine.iv.iv_data import load_json
 
 PRINTED = load_json("ivreg2_cert_log_2009.json")["stock_yogo_printed"]["cells"]
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from spatial_helpers import FIXTURES, weights_from_adjacency
+
+from tests.engine.spatial.spatial_helpers import FIXTURES, weights_from_adjacency
 
 
 @dataclass(frozen=True)

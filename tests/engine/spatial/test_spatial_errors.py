@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from spatial_helpers import knn_weights, simulate_sdm
 
 from regiometrics.engine.spatial import panel_ml
 from regiometrics.engine.spatial.lm_tests import spatial_lm_tests
@@ -14,6 +13,7 @@ from regiometrics.engine.spatial.model_tests import durbin_tests
 from regiometrics.engine.spatial.panel_data import to_time_major
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+from tests.engine.spatial.spatial_helpers import knn_weights, simulate_sdm
 
 N, T = 20, 4
 

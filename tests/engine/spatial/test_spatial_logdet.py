@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from spatial_helpers import knn_weights, simulate_sdm
 
 from regiometrics.engine.spatial.logdet import (
     build_traces,
@@ -23,6 +22,7 @@ from regiometrics.engine.spatial.logdet import (
 from regiometrics.engine.spatial.panel_data import as_weights
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 from regiometrics.errors import SpecError
+from tests.engine.spatial.spatial_helpers import knn_weights, simulate_sdm
 
 N = 300
 

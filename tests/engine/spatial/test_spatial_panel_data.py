@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from spatial_helpers import knn_weights
 
 from regiometrics.engine.spatial.convert import to_result
 from regiometrics.engine.spatial.panel_data import demean, spatial_lag, to_time_major
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 from regiometrics.results.serialize import result_to_json
+from tests.engine.spatial.spatial_helpers import knn_weights
 
 N, T = 6, 4
 

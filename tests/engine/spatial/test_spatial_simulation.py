@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from spatial_helpers import knn_weights, simulate_sdm
 
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
+from tests.engine.spatial.spatial_helpers import knn_weights, simulate_sdm
 
 RHO, BETA, THETA = 0.4, [1.0, -0.5], [0.5, 0.3]
 

@@ -88,9 +88,15 @@ def test_produc_exact_effects_match_spatialreg_impacts(produc, key, model, effec
 
 
 def test_sar_twoways_equals_lsdv_with_state_and_year_dummies(produc):
-    """The demeaned estimator equals lagsarlm with factor(state) + factor(year) on raw data."""
+    """The demeaned estimator equals lagsarlm with factor(state) + factor(year) on raw data.
+
+    lagsarlm maximises the concentrated likelihood over rho with ``optimize()`` at spatialreg's
+    default ``tol.opt = .Machine$double.eps^0.5`` (about 1.5e-8 absolute), so the reference rho
+    is itself known only to about 1e-7 relative (|rho| ~ 0.2); the tolerance follows it.
+    """
     fit = _fit(produc, "sar", "twoways")
-    np.testing.assert_allclose(fit.params["rho"], produc.ref["sar_twoways_lsdv_rho"], rtol=1e-8)
+    rho_rtol = 1e-6  # the reference optimiser's precision, not ours
+    np.testing.assert_allclose(fit.params["rho"], produc.ref["sar_twoways_lsdv_rho"], rtol=rho_rtol)
 
 
 def test_lee_yu_entity_equals_transformation_approach(produc):
