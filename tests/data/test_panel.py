@@ -1,5 +1,7 @@
 """Panel: readers, validation errors, Stata-style operators, the restricted filter."""
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -104,6 +106,15 @@ def test_readers_roundtrip(tmp_path, ext):
     back = read_table(path)
     np.testing.assert_allclose(back["x"].to_numpy(), [1.5, 2.5], rtol=0)
     assert list(back["e"]) == ["A", "B"]
+
+
+def test_parquet_without_a_usable_pyarrow_says_why_and_how_to_fix(tmp_path, monkeypatch):
+    path = tmp_path / "panel.parquet"
+    pd.DataFrame({"e": ["A"], "t": [2000], "x": [1.5]}).to_parquet(path)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow now raises ImportError
+    expected = r"panel\.parquet: reading parquet needs pyarrow.*pyarrow>=14,<26"
+    with pytest.raises(DataError, match=expected):
+        read_table(path)
 
 
 def test_missing_data_file(tmp_path):

@@ -31,6 +31,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
             f"data file {path}: unknown extension {path.suffix!r}; "
             f"expected one of {', '.join(sorted(READERS))}"
         )
+    if kind == "parquet":
+        _require_pyarrow(path)
     try:
         if kind == "csv":
             return pd.read_csv(path)
@@ -41,3 +43,19 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         return pd.read_parquet(path)
     except Exception as exc:  # parsing libraries raise many types
         raise DataError(f"data file {path}: could not be read as {kind}: {exc}") from None
+
+
+def _require_pyarrow(path: Path) -> None:
+    """Fail with the reason and the fix when pyarrow is missing or cannot be imported.
+
+    pandas only says "Unable to find a usable engine"; the usual cause on an older stack is a
+    pyarrow wheel built for NumPy 2 beside NumPy 1.x (pyarrow 26 and newer need NumPy 2).
+    """
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        raise DataError(
+            f"data file {path}: reading parquet needs pyarrow, which cannot be imported here "
+            f"({exc}). With NumPy 1.x install `pip install 'pyarrow>=14,<26'`; with NumPy 2 any "
+            f"pyarrow >= 14 works; or save the data as csv."
+        ) from None

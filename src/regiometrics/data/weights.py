@@ -204,7 +204,8 @@ class SpatialWeights:
         rs = self.row_sums
         inv = np.divide(1.0, rs, out=np.zeros_like(rs), where=rs > 0)
         if self.is_sparse:
-            m: np.ndarray | sparse.csr_array = sparse.csr_array(sparse.diags_array(inv) @ self.matrix)
+            m: np.ndarray | sparse.csr_array = sparse.csr_array(self.matrix, dtype=float, copy=True)
+            m.data *= np.repeat(inv, np.diff(m.indptr))  # row i's stored entries times 1/rowsum
         else:
             m = self.matrix * inv[:, None]
         return SpatialWeights(self.entities, m, transform="r", kind=self.kind)

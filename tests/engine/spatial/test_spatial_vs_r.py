@@ -8,9 +8,11 @@ script).  Produc: plm::Produc, 48 states 1970-1986, W = queen contiguity of the 
 states from spData::us_states.  Torus: simulated SDM on a 7 x 7 rook torus, where W is doubly
 stochastic and R's asymptotic covariance equals Elhorst's information-matrix covariance.
 
-Tolerances: estimates rtol 1e-6 (R's optimiser stops within a few 1e-8 of rho/lambda; the
-likelihood is flat to machine precision there), log-likelihoods rtol 1e-9, closed-form LM
-statistics rtol 1e-8.
+Tolerances: rho/lambda and sigma^2 rtol 1e-6 (R's optimiser stops within a few 1e-8 of
+rho/lambda; the likelihood is flat to machine precision there, so ours also moves by ~1e-7
+between SciPy releases' Brent implementations); slopes rtol 1e-5, since that shift in the
+spatial parameter moves small coefficients (|b| ~ 0.004) by up to ~2e-6 relative;
+log-likelihoods rtol 1e-9; closed-form LM statistics rtol 1e-8.
 """
 
 from __future__ import annotations
@@ -52,13 +54,15 @@ def _fit(case, model, effects, **kw):
 def _check_estimates(fit, ref, x_names):
     sp = "rho" if "rho" in ref else "lambda"
     assert fit.spatial_param == sp
+    slope_rtol = 1e-5  # follows the precision of the spatial parameter (module docstring)
     np.testing.assert_allclose(fit.params[sp], ref[sp], rtol=1e-6)
     np.testing.assert_allclose(
-        [fit.params[x] for x in x_names], [ref["beta"][x] for x in x_names], rtol=1e-6
+        [fit.params[x] for x in x_names], [ref["beta"][x] for x in x_names], rtol=slope_rtol
     )
     if "theta" in ref:
         np.testing.assert_allclose(
-            [fit.params[f"W.{x}"] for x in x_names], [ref["theta"][x] for x in x_names], rtol=1e-6
+            [fit.params[f"W.{x}"] for x in x_names], [ref["theta"][x] for x in x_names],
+            rtol=slope_rtol,
         )
     np.testing.assert_allclose(fit.sigma2, ref["sigma2"], rtol=1e-6)
     np.testing.assert_allclose(fit.loglik, ref["loglik"], rtol=1e-9)
