@@ -221,3 +221,16 @@ def test_spec_file_data_filter_model_filter_and_variant(tmp_path: Path):
     for name in ("a", "b"):
         _same(results["ops_periods"].components[name], ref.components[name])
     assert results["ops_periods"].components["a"].nobs == 20
+
+
+def test_iv_with_lagged_instrument_under_a_filter():
+    """IV terms (endogenous regressor and instrument) go through the same operator path."""
+    panel = Panel(DATA.assign(z=DATA["l_fdi"] + 0.5 * DATA["d_trade"]), "region", "year")
+    keys = {"type": "iv", "effects": ["entity", "time"], "vcov": CLUSTER,
+            "filter": "year >= 2010"}
+    got = estimate(ModelSpec(id="iv", formula="y ~ [D.trade ~ L.fdi + z]", **keys), panel)
+    ref = estimate(ModelSpec(id="iv", formula="y ~ [d_trade ~ l_fdi + z]", **keys), panel)
+    assert got.nobs == ref.nobs == 50
+    for attr in ("params", "std_errors", "pvalues"):
+        np.testing.assert_allclose(getattr(got, attr)["D.trade"], getattr(ref, attr)["d_trade"],
+                                   rtol=1e-12)
