@@ -9,8 +9,8 @@ linearmodels' ``RandomEffects`` (:math:`\sigma_e^2` from the within regression,
 (:mod:`regiometrics.engine.vcov`) on :math:`X^*` and the GLS residuals :math:`e^*`, with
 :math:`K` = regressors + constant.
 
-``vcov.correction`` picks one of three conventions (they coincide in nothing but the point
-estimates on balanced panels):
+``vcov.correction`` picks one of three conventions; each gives different standard errors or
+p-values, and the point estimates differ only on unbalanced panels (variance components):
 
 ========================  ===================  ==========================  ================
 correction                cluster factor       robust / unadjusted         tests
@@ -29,14 +29,14 @@ correction                cluster factor       robust / unadjusted         tests
   (tests/engine/test_random_effects_conventions.py). Stata's ``vce(robust)`` after
   ``xtreg, re`` clusters on the panel variable: write ``type: cluster, by: entity``.
 * ``fixest`` applies the project's linear-model convention to the GLS regression (what
-  ``feols`` on the quasi-demeaned data with ``vcov = ~entity`` gives), and plm's
-  ``random.method = "swar"`` components (Baltagi and Chang 1994 on unbalanced panels;
-  Stata's ``xtreg, re sa``).
+  ``feols(y* ~ 0 + x* + c*, vcov = ~entity)`` gives on the quasi-demeaned data, ``c*`` the
+  transformed constant), with the small-sample Swamy-Arora components of linearmodels'
+  ``small_sample=True`` (the Baltagi-Chang 1994 form on unbalanced panels), equal to plm's
+  ``random.method = "swar"`` on balanced panels (tests/engine/test_linear_reference.py).
 * ``none`` is the large-sample form (linearmodels' ``debiased=False``): no finite-sample
   factor anywhere and normal tests; components as ``fixest``.
 
-On balanced panels the two component estimators agree, so the three options differ only in
-the covariance and the test distribution.
+On balanced panels the two component estimators agree.
 """
 
 from __future__ import annotations
@@ -156,6 +156,7 @@ def _components(model: ModelSpec, design: Design) -> Any:
     ``small_sample=True`` is plm's swar (Baltagi-Chang on unbalanced panels, Stata's
     ``xtreg, re sa``); ``False`` Stata's default ``xtreg, re`` components.
     """
+    assert design.time is not None
     index = pd.MultiIndex.from_arrays([design.entity, design.time], names=["entity", "time"])
     exog = pd.DataFrame(design.X, index=index, columns=design.names)
     exog.insert(0, CONSTANT, 1.0)
