@@ -111,6 +111,7 @@ def _panel_data() -> pd.DataFrame:
     merged = frame.merge(before, on=["region", "year"], how="left", suffixes=("", "_prev"))
     frame["d_trade"] = merged["trade"] - merged["trade_prev"]
     frame["l_fdi"] = merged["fdi_prev"]
+    frame["l_trade"] = merged["trade_prev"]
     frame["y"] += 0.8 * frame["d_trade"].fillna(0) - 0.3 * frame["l_fdi"].fillna(0)
     return frame
 
@@ -198,11 +199,15 @@ def test_subgroup_samples_read_lags_across_their_boundary(keys):
 
 
 def test_spec_file_data_filter_model_filter_and_variant(tmp_path: Path):
-    """Through the pipeline: ``data.filter``, a variant adding a ``filter`` and ``periods``."""
-    DATA.drop(columns=["d_trade", "l_fdi"]).to_csv(tmp_path / "panel.csv", index=False)
+    """Through the pipeline: ``data.filter``, variants adding a ``filter`` or lagging the
+    regressors, and ``periods``."""
+    DATA.drop(columns=["d_trade", "l_fdi", "l_trade"]).to_csv(tmp_path / "panel.csv",
+                                                              index=False)
     models = [
         {"id": "ops", "type": "fe", "formula": WITH_OPERATORS},
         {"id": "ops_no_r03", "base": "ops", "filter": "region != 'r03'"},
+        {"id": "levels", "type": "fe", "formula": "y ~ trade + fdi"},
+        {"id": "lagged", "base": "levels", "lag_regressors": 1},
         {"id": "ops_periods", "base": "ops", "periods": {"a": [2010, 2011], "b": [2012, 2014]}},
     ]
     raw = {
@@ -221,6 +226,8 @@ def test_spec_file_data_filter_model_filter_and_variant(tmp_path: Path):
     for name in ("a", "b"):
         _same(results["ops_periods"].components[name], ref.components[name])
     assert results["ops_periods"].components["a"].nobs == 20
+    lagged = _fit("y ~ l_trade + l_fdi", full, filter="year >= 2010")
+    _same(results["lagged"], lagged, names=("L.trade", "L.fdi"), plain=("l_trade", "l_fdi"))
 
 
 def test_iv_with_lagged_instrument_under_a_filter():
