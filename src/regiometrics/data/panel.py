@@ -6,11 +6,18 @@ missing year is missing, not the previous row. ``F.x`` leads, ``D.x`` difference
 (``D.x = x_t - x_{t-1}``); they combine (``LD.x`` is the lagged difference).
 Integer-valued time columns are used as they are; any other time column is
 mapped to the rank of its sorted distinct values.
+
+Sample restrictions do not change what an operator sees. As with Stata's ``if``,
+``L.x`` in the first year a filter keeps is the value of the year before, if the data
+have it: a restricted Panel (:meth:`Panel.filtered`, :meth:`Panel.subset`) keeps the rows
+it leaves out in ``outside``, and operators are evaluated on the sample and those rows
+together, then read off at the sample's rows. Plain columns are the sample's own.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,12 +40,18 @@ class Panel:
         Names of the entity and time columns.
     source
         Where the data came from, for messages.
+    outside
+        Rows of the same data that a sample restriction left out (``None``: none). Panel
+        operators read them (a lag in the first kept year is the previous year's value);
+        nothing else does. Columns added to the sample later (indices, measures) are
+        missing on these rows.
     """
 
     frame: pd.DataFrame
     entity: str
     time: str | None = None
     source: str = "data"
+    outside: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     _time_index: pd.Series = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -68,6 +81,9 @@ class Panel:
                     f"row, e.g. {listed}; each ({self.entity}, {self.time}) must appear once"
                 )
         object.__setattr__(self, "_time_index", self._make_time_index(frame))
+        if self.outside is not None:
+            kept = self.outside.reset_index(drop=True) if len(self.outside) else None
+            object.__setattr__(self, "outside", kept)
 
     def _make_time_index(self, frame: pd.DataFrame) -> pd.Series:
         if self.time is None:
@@ -107,13 +123,43 @@ class Panel:
                 )
 
     def filtered(self, expression: str | None, *, where: str = "data.filter") -> Panel:
-        """A new Panel with only the rows satisfying ``expression`` (restricted language)."""
+        """The rows satisfying ``expression`` (restricted language), as :meth:`subset`."""
         if not expression:
             return self
         mask = evaluate_filter(expression, self.frame, where=where)
         if not mask.any():
             raise DataError(f"{where}: {expression!r} keeps no rows of {self.source}")
-        return Panel(self.frame.loc[mask.to_numpy()], self.entity, self.time, self.source)
+        return self.subset(mask.to_numpy())
+
+    def subset(self, keep: np.ndarray) -> Panel:
+        """A sample of this panel: the rows where ``keep`` (bool, one per row) is true.
+
+        The rows left out join :attr:`outside`, so panel operators on the sample still read
+        them (Stata's ``if``: ``L.x`` is computed on the whole panel, then restricted).
+        """
+        keep = np.asarray(keep, dtype=bool)
+        if keep.all():
+            return self
+        dropped = self.frame.loc[~keep]
+        outside = dropped if self.outside is None else pd.concat(
+            [self.outside, dropped], ignore_index=True
+        )
+        return Panel(self.frame.loc[keep], self.entity, self.time, self.source, outside=outside)
+
+    def with_frame(self, frame: pd.DataFrame) -> Panel:
+        """The same sample with new columns (``frame`` has this panel's rows); ``outside`` is
+        kept, without the new columns (they exist on the sample only)."""
+        return Panel(frame, self.entity, self.time, self.source, outside=self.outside)
+
+    def map_column(self, name: str, fn: Callable[[pd.Series], pd.Series]) -> Panel:
+        """Replace numeric column ``name`` by ``fn(column)`` on the sample and on the rows
+        outside it alike (e.g. centring by a sample mean), so operators stay consistent."""
+        frame = self.frame.assign(**{name: fn(self.numeric(name))})
+        outside = self.outside
+        if outside is not None and name in outside.columns:
+            values = pd.to_numeric(outside[name], errors="coerce").astype(float)
+            outside = outside.assign(**{name: fn(values)})
+        return Panel(frame, self.entity, self.time, self.source, outside=outside)
 
     def numeric(self, name: str, *, where: str = "") -> pd.Series:
         """Column ``name`` as float, or a DataError with examples of non-numeric values."""
@@ -147,10 +193,28 @@ class Panel:
             raise DataError(
                 f"{where}: panel operator in {var.text!r} needs a time column; set data.time"
             )
+        if self.outside is not None:
+            whole = self._with_outside(var.name).variable(var, where=where)
+            return pd.Series(whole.to_numpy()[: len(self.frame)], index=self.frame.index,
+                             name=var.text)
         out = self._shift(base, var.lag) if var.lag else base
         for _ in range(var.diff):
             out = out - self._shift(out, 1)
         return out.rename(var.text)
+
+    def _with_outside(self, name: str) -> Panel:
+        """Sample rows first, then the rows outside it, with the key columns and ``name``
+        (missing outside when the column was added to the sample only)."""
+        assert self.outside is not None and self.time is not None
+        keys = [self.entity, self.time]
+        columns = list(dict.fromkeys([*keys, name]))
+        inside = self.frame[columns]
+        if name in self.outside.columns:
+            rest = self.outside[columns]
+        else:
+            rest = self.outside[keys].assign(**{name: np.nan})
+        return Panel(pd.concat([inside, rest], ignore_index=True), self.entity, self.time,
+                     self.source)
 
     def _shift(self, values: pd.Series, k: int) -> pd.Series:
         """Value at time ``t - k`` of the same entity, by time value (NaN when absent)."""

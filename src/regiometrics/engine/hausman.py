@@ -34,7 +34,10 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
         ``hausman_chi2``, ``hausman_df``, ``hausman_p``.
     """
     fe_spec = model.replace(type="fe", effects=["entity"], vcov={"type": "unadjusted"})
-    re_spec = model.replace(type="re", effects=["entity"], vcov={"type": "unadjusted"})
+    # RE with the model's variance components (stata_xtreg: xtreg's; else plm's swar)
+    components = "stata_xtreg" if model.vcov.correction == "stata_xtreg" else "fixest"
+    re_spec = model.replace(type="re", effects=["entity"],
+                            vcov={"type": "unadjusted", "correction": components})
     fe = fit_linear(fe_spec, panel)
     re = fit_re(re_spec, panel)
     if method == "classic":

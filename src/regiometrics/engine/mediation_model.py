@@ -61,9 +61,7 @@ def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
     if model.singletons == "drop" and panel.time is not None:
         ids = panel.frame.loc[complete, [panel.entity, panel.time]]
         complete[np.flatnonzero(complete)[singleton_rows(ids).to_numpy()]] = False
-    if complete.all():
-        return panel
-    return Panel(panel.frame.loc[complete], panel.entity, panel.time, panel.source)
+    return panel.subset(complete)
 
 
 def _equation(model: ModelSpec, suffix: str, dependent: str, regressors: list[str]) -> ModelSpec:

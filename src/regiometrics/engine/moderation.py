@@ -118,16 +118,14 @@ def fit_moderation(model: ModelSpec, panel: Panel) -> Result:
     means: dict[str, float] = {}
     fitted_panel = panel
     if model.center:
-        frame = panel.frame.copy()
         for name in (t, mod):
-            if name not in frame.columns:
+            if name not in panel.frame.columns:
                 raise SpecError(
                     f"models.{model.id}.center: {name!r} must be a data column to be centred "
                     "(panel operators are not centred); add the column to the data"
                 )
             means[name] = float(panel.numeric(name).loc[design.rows].mean())
-            frame[name] = panel.numeric(name) - means[name]
-        fitted_panel = Panel(frame, panel.entity, panel.time, panel.source)
+            fitted_panel = fitted_panel.map_column(name, lambda col, m=means[name]: col - m)
     result = fit_linear(model, fitted_panel)
     at = moderator_values(model, observed.to_numpy(dtype=float))
     shift = means.get(mod, 0.0)

@@ -1,86 +1,167 @@
-"""Random effects (GLS, Swamy-Arora variance components) via linearmodels, and the
-Hausman test of fixed against random effects.
+r"""Random effects: GLS with Swamy-Arora variance components, and its covariance conventions.
 
-RE quasi-demeans every variable, :math:`z^*_{it} = z_{it} - \\theta_i \\bar z_{i\\cdot}`,
-:math:`\\theta_i = 1 - \\sqrt{\\sigma_e^2 / (T_i \\sigma_u^2 + \\sigma_e^2)}`, and runs OLS.
+RE quasi-demeans every variable (the constant included),
+:math:`z^*_{it} = z_{it} - \theta_i \bar z_{i\cdot}`,
+:math:`\theta_i = 1 - \sqrt{\sigma_e^2 / (T_i \sigma_u^2 + \sigma_e^2)}`, and runs OLS of
+:math:`y^*` on :math:`X^* = [x^*, 1 - \theta_i]`. The variance components come from
+linearmodels' ``RandomEffects`` (:math:`\sigma_e^2` from the within regression,
+:math:`\sigma_u^2` from the between regression); the covariance is the engine's one sandwich
+(:mod:`regiometrics.engine.vcov`) on :math:`X^*` and the GLS residuals :math:`e^*`, with
+:math:`K` = regressors + constant.
+
+``vcov.correction`` picks one of three conventions; each gives different standard errors or
+p-values, and the point estimates differ only on unbalanced panels (variance components):
+
+========================  ===================  ==========================  ================
+correction                cluster factor       robust / unadjusted         tests
+========================  ===================  ==========================  ================
+``fixest`` (default)      G/(G-1) (N-1)/(N-K)  HC1; :math:`e'e/(N-K)`      t, G-1 df
+                                                                           (cluster), else
+                                                                           N-K
+``stata_xtreg``           G/(G-1) (N-1)/(N-K)  HC1; :math:`e'e/(N-K)`      z (normal)
+``none``                  1 (CRV0)             HC0; :math:`e'e/N`          z (normal)
+========================  ===================  ==========================  ================
+
+* ``stata_xtreg`` is ``xtreg, re vce(cluster id)`` (and ``vce(conventional)``): z statistics
+  with normal p-values, and Stata's default variance components, which on an unbalanced
+  panel use :math:`\sigma_u^2 = SSR_b/(n - k_b) - \sigma_e^2/\bar T`, :math:`\bar T` the
+  harmonic mean of the :math:`T_i`. Checked against the printed Stata 13 log of linearmodels
+  (tests/engine/test_random_effects_conventions.py). Stata's ``vce(robust)`` after
+  ``xtreg, re`` clusters on the panel variable: write ``type: cluster, by: entity``.
+* ``fixest`` applies the project's linear-model convention to the GLS regression (what
+  ``feols(y* ~ 0 + x* + c*, vcov = ~entity)`` gives on the quasi-demeaned data, ``c*`` the
+  transformed constant), with the small-sample Swamy-Arora components of linearmodels'
+  ``small_sample=True`` (the Baltagi-Chang 1994 form on unbalanced panels), equal to plm's
+  ``random.method = "swar"`` on balanced panels (tests/engine/test_linear_reference.py).
+* ``none`` is the large-sample form (linearmodels' ``debiased=False``): no finite-sample
+  factor anywhere and normal tests; components as ``fixest``.
+
+On balanced panels the two component estimators agree.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from linearmodels.panel import RandomEffects
+from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.design import Design, build_design
+from regiometrics.engine import vcov as vc
+from regiometrics.engine.demean import group_means
+from regiometrics.engine.design import Design, build_design, sample_info
 from regiometrics.engine.linear import CONSTANT
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
 
-_LM_COV = {"unadjusted": "unadjusted", "robust": "robust", "cluster": "clustered"}
+
+def re_covariance(
+    model: ModelSpec, X: np.ndarray, resid: np.ndarray, design: Design
+) -> tuple[vc.VcovResult, int | None]:
+    """Covariance of the GLS coefficients and the df of their t-tests (``None``: z-tests).
+
+    Parameters
+    ----------
+    X, resid
+        The quasi-demeaned design :math:`X^*` (constant column included) and residuals.
+    """
+    n, k = X.shape
+    correction = model.vcov.correction
+    small = correction != "none"
+    kind = model.vcov.type
+    if kind == "unadjusted":
+        cov = vc.unadjusted(X, resid, df_k=k if small else 0)
+    elif kind == "robust":
+        cov = vc.robust(X, resid, df_k=k, small=small)
+    else:
+        if len(design.clusters) != 1:
+            raise IdentificationError(
+                f"models.{model.id}.vcov.by: random effects support one cluster variable"
+            )
+        cov = vc.cluster(X, resid, design.clusters, df_k=k, small=small)
+    if correction != "fixest":
+        return cov, None
+    return cov, (min(cov.n_clusters) - 1 if cov.n_clusters else n - k)
 
 
 def fit_re(model: ModelSpec, panel: Panel) -> Result:
-    """Random-effects GLS of ``model`` on ``panel`` (linearmodels ``RandomEffects``).
+    """Random-effects GLS of ``model`` on ``panel`` (conventions in the module docstring).
 
-    Variance components use the small-sample (Swamy-Arora) degrees of freedom,
-    as R's ``plm(model = "random", random.method = "swar")``. ``stats`` holds ``theta``
-    (average), ``sigma2_eps``, ``sigma2_u``, ``r2`` (overall), ``r2_within``, ``r2_between``.
+    Returns
+    -------
+    Result
+        ``params`` in formula order with ``_cons`` last; ``stats`` holds ``theta`` (average),
+        ``sigma2_eps``, ``sigma2_u``, ``r2`` (overall), ``r2_within``, ``r2_between``,
+        ``r2_gls`` and ``n_clusters`` when clustered; ``df_resid`` is ``None`` for z-tests.
     """
     formula = model.parsed
     design = build_design(model, panel, formula)
     if design.time is None:
         raise IdentificationError(f"models.{model.id}: random effects need data.time")
-    index = pd.MultiIndex.from_arrays([design.entity, design.time], names=["entity", "time"])
-    exog = pd.DataFrame(design.X, index=index, columns=design.names)
-    exog.insert(0, CONSTANT, 1.0)
-    dep = pd.Series(design.y, index=index, name=design.dependent)
-    fit_kwargs: dict = {"cov_type": _LM_COV[model.vcov.type], "small_sample": True}
-    if model.vcov.type == "cluster":
-        if len(design.clusters) != 1:
-            raise IdentificationError(
-                f"models.{model.id}.vcov.by: random effects support one cluster variable"
-            )
-        fit_kwargs["clusters"] = pd.DataFrame({"c": design.clusters[0]}, index=index)
-    res = RandomEffects(dep, exog).fit(**fit_kwargs)
+    res = _components(model, design)
+    n_entities = int(design.entity.max()) + 1
+    theta_e = res.theta["theta"].reindex(np.arange(n_entities)).to_numpy()
+    Z = np.column_stack([design.y, design.X, np.ones(design.nobs)])
+    theta = theta_e[design.entity]
+    Z_star = Z - theta[:, None] * group_means(Z, design.entity, n_entities)[design.entity]
+    y_star, X_star = Z_star[:, 0], Z_star[:, 1:]
+    coef, *_ = np.linalg.lstsq(X_star, y_star, rcond=None)
+    resid = y_star - X_star @ coef
+    cov, df = re_covariance(model, X_star, resid, design)
+    se = np.sqrt(np.diag(cov.matrix))
+    stat = coef / se
+    pvals = 2 * (sps.norm.sf(np.abs(stat)) if df is None else sps.t.sf(np.abs(stat), df))
     order = [*design.names, CONSTANT]
-    theta = np.asarray(res.theta).ravel()
-    vc = res.cov.loc[order, order].to_numpy()
     stats = {
         "r2": float(res.rsquared_overall),
         "r2_within": float(res.rsquared_within),
         "r2_between": float(res.rsquared_between),
         "r2_gls": float(res.rsquared),
-        "theta": float(theta.mean()),
+        "theta": float(theta_e.mean()),
         "sigma2_eps": float(res.variance_decomposition["Residual"]),
         "sigma2_u": float(res.variance_decomposition["Effects"]),
-        "n_entities": float(int(design.entity.max()) + 1),
+        "n_entities": float(n_entities),
         "n_periods": float(int(design.time.max()) + 1),
+    }
+    if cov.n_clusters:
+        stats["n_clusters"] = float(min(cov.n_clusters))
+    info: dict[str, Any] = {
+        **sample_info(model, design),
+        "effects": ["entity"],
+        "random_effects": True,
+        "variance_components": "stata" if model.vcov.correction == "stata_xtreg" else "swar",
+        "theta_by_entity": theta_e.tolist() if not _is_balanced(design) else [],
     }
     return Result(
         model_id=model.id,
         type="re",
         dependent=design.dependent,
         nobs=design.nobs,
-        params=res.params[order].to_dict(),
-        std_errors=res.std_errors[order].to_dict(),
-        pvalues=res.pvalues[order].to_dict(),
+        params=dict(zip(order, coef.tolist())),
+        std_errors=dict(zip(order, se.tolist())),
+        pvalues=dict(zip(order, pvals.tolist())),
         stats=stats,
-        df_resid=int(res.df_resid),
-        vcov=vc,
-        info={
-            "effects": ["entity"],
-            "random_effects": True,
-            "vcov": model.vcov.type,
-            "cluster_by": design.cluster_names,
-            "n_dropped_missing": design.n_dropped,
-            "formula": model.formula,
-            "label": model.column_label,
-            "controls": list(model.controls),
-            "theta_by_entity": theta.tolist() if not _is_balanced(design) else [],
-        },
+        df_resid=df,
+        vcov=cov.matrix,
+        info=info,
     )
+
+
+def _components(model: ModelSpec, design: Design) -> Any:
+    """linearmodels' RE fit, for theta, the variance components and the R² measures.
+
+    ``small_sample=True`` is plm's swar (Baltagi-Chang on unbalanced panels, Stata's
+    ``xtreg, re sa``); ``False`` Stata's default ``xtreg, re`` components.
+    """
+    assert design.time is not None
+    index = pd.MultiIndex.from_arrays([design.entity, design.time], names=["entity", "time"])
+    exog = pd.DataFrame(design.X, index=index, columns=design.names)
+    exog.insert(0, CONSTANT, 1.0)
+    dep = pd.Series(design.y, index=index, name=design.dependent)
+    return RandomEffects(dep, exog).fit(small_sample=model.vcov.correction != "stata_xtreg")
 
 
 def _is_balanced(design: Design) -> bool:

@@ -163,7 +163,7 @@ def fit_subgroups(
     subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]] = {}
     for g, name in enumerate(groups.names):
         rows = np.flatnonzero(groups.codes == g)
-        sub_panel = Panel(panel.frame.iloc[rows], panel.entity, panel.time, panel.source)
+        sub_panel = panel.subset(groups.codes == g)
         sub_model = _sub_model(model, name)
         comps[name] = fit(sub_model, sub_panel)
         subs[name] = (sub_model, sub_panel, rows)

@@ -42,7 +42,7 @@ def build_indices(spec: StudySpec, panel: Panel) -> tuple[Panel, dict[str, Index
         values = result.values.rename(columns={"entity": panel.entity, "time": panel.time})
         frame = frame.merge(values, on=keys, how="left", validate="one_to_one")
         built[name] = result
-    return Panel(frame, panel.entity, panel.time, panel.source), built
+    return panel.with_frame(frame), built
 
 
 def indices_csv(panel: Panel, indices: dict[str, IndexResult]) -> str:

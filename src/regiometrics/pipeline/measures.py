@@ -287,7 +287,7 @@ def _add_columns(panel: Panel, art: MeasureArtifact) -> tuple[Panel, MeasureArti
     frame = frame.merge(values, on=list(art.on), how="left", validate="many_to_one")
     frame.index = panel.frame.index
     added = MeasureArtifact(m, art.rows, art.values, art.on, dict(wanted))
-    return Panel(frame, panel.entity, panel.time, panel.source), added
+    return panel.with_frame(frame), added
 
 
 def build_measures(ctx: RunContext) -> tuple[Panel, dict[str, MeasureArtifact]]:

@@ -75,7 +75,8 @@ class VcovSpec(SpecBase):
     (``entity`` and ``time`` name the panel's own columns). ``correction``: the small-sample
     convention, ``fixest`` (reghdfe/fixest: G/(G-1)(N-1)/(N-K), fixed effects nested in the
     cluster not counted in K; the default), ``stata_xtreg`` (xtreg, fe: K counts only the
-    regressors and the constant) or ``none``.
+    regressors and the constant) or ``none``. Random effects read it as described in
+    :mod:`regiometrics.engine.random_effects` (``stata_xtreg``: ``xtreg, re`` with z-tests).
     """
 
     type: VcovType = "cluster"
