@@ -36,7 +36,7 @@ def _run(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        written = run_study(args.spec, args.out)
+        written = run_study(args.spec, args.out, command=["regiometrics", *args.argv])
     for message in _own_warnings(caught):
         print(f"note: {message}", file=sys.stderr)
     for path in written:
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; user errors print one clear message and exit with status 2."""
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in manifest.json
     try:
         return int(args.func(args))
     except RegiometricsError as exc:
