@@ -11,7 +11,8 @@
 
 The numbers are invented; only their shape follows the paper. Three latent factors drive
 them: a province's development level ``u``, its digital-trade level ``g`` (growing over
-time) and its resilience ``r = 0.45 u + 0.55 g + noise``; each indicator is a positive
+time) and its resilience ``r``, which rises with ``u``, ``g``, the tertiary share and falling
+capital distortion (the IS and RM channels; CU is unrelated to ``r``); each indicator is a positive
 log-linear function of its factor with noise, so the entropy indices, the mechanisms and the
 spatial pattern (``u`` varies smoothly with longitude) behave as in the paper. Every draw
 comes from one ``numpy.random.Generator(PCG64(seed))`` in a fixed order.
@@ -77,7 +78,12 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
     trend = np.arange(t) / (t - 1)
     g_growth = rng.uniform(0.6, 1.4, n)
     g = 0.8 * u[:, None] + g_growth[:, None] * trend[None, :] + rng.normal(0, 0.12, (n, t))
-    r = 0.45 * u[:, None] + 0.55 * g + rng.normal(0, 0.08, (n, t))          # resilience
+    # industrial upgrading (the tertiary share) and factor distortion respond to digital trade
+    s3 = np.clip(0.48 + 0.12 * g + rng.normal(0, 0.02, (n, t)), 0.3, 0.85)
+    side = rng.choice([-1.0, 1.0], n) * rng.uniform(0.3, 0.7, n)   # over- or under-capitalised
+    log_distortion = side[:, None] * np.exp(-0.8 * (g - g.min())) + rng.normal(0, 0.03, (n, t))
+    r = (0.45 * u[:, None] + 0.40 * g + 1.2 * (s3 - 0.48) - 0.5 * np.abs(log_distortion)
+         + rng.normal(0, 0.08, (n, t)))                                       # resilience
     cols: dict[str, np.ndarray] = {}
 
     def indicator(level: float, load: float, sd: float, factor: np.ndarray) -> np.ndarray:
@@ -92,7 +98,6 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
     # three sectors' value added: the tertiary share rises with digital trade (IS channel)
     gdp_nominal = indicator(9.6, 0.55, 0.05, u[:, None] + 0.5 * trend[None, :])
     s1 = np.clip(0.10 - 0.03 * u[:, None] + rng.normal(0, 0.01, (n, t)), 0.01, 0.3)
-    s3 = np.clip(0.48 + 0.06 * g + rng.normal(0, 0.02, (n, t)), 0.3, 0.85)
     cols["va1"], cols["va3"] = gdp_nominal * s1, gdp_nominal * s3
     cols["va2"] = gdp_nominal - cols["va1"] - cols["va3"]
     # output, capital and labour for Hsieh-Klenow: province-specific capital elasticities,
@@ -102,8 +107,7 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
         0.01 * np.arange(t) + rng.normal(0, 0.01, (n, t)))
     k_per_l = np.exp(1.5 + 0.35 * u[:, None] + 0.07 * np.arange(t)[None, :]
                      + rng.normal(0, 0.05, (n, t)))
-    distortion = np.exp(-0.25 * g + rng.normal(0, 0.05, (n, t)))
-    cols["labour"], cols["capital"] = labour, labour * k_per_l * distortion
+    cols["labour"], cols["capital"] = labour, labour * k_per_l * np.exp(log_distortion)
     cols["gdp"] = np.exp(0.2 * u[:, None] + 0.03 * np.arange(t)[None, :]) * (
         cols["capital"] ** beta_k[:, None]) * labour ** (1 - beta_k[:, None]) * np.exp(
         rng.normal(0, 0.02, (n, t)))
