@@ -169,3 +169,19 @@ def test_003_tables_compile(out003, tmp_path):
     proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_paper_yaml_errors_name_the_file_and_key(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "replication"
+    folder = root / "009-broken"
+    folder.mkdir(parents=True)
+    (folder / "paper.yaml").write_text("title: A broken paper\nspec: spec.yaml\n"
+                                       "generator: generate.py\nseed: x\ninputs: [data/p.csv]\n")
+    monkeypatch.setenv("REGIOMETRICS_REPLICATION", str(root))
+    assert run([]) == 2
+    err = capsys.readouterr().err
+    assert str(folder / "paper.yaml") in err and "seed: expected an integer" in err
+    (folder / "paper.yaml").write_text("title: T\nspec: spec.yaml\ngenerator: generate.py\n"
+                                       "seed: 1\ninputs: [data/p.csv]\nlayout: []\n")
+    assert run(["009", "--out", str(tmp_path / "o")]) == 2
+    assert "unknown key(s) ['layout']" in capsys.readouterr().err

@@ -149,6 +149,8 @@ def codebook_columns(paper: Paper) -> dict[str, list[str]]:
     if not paper.codebook:
         return {}
     path = paper.folder / paper.codebook
+    if not path.is_file():
+        raise SpecError(f"{paper.folder / 'paper.yaml'}: codebook: {path} does not exist")
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     if rows and not {"file", "column"} <= set(rows[0]):
@@ -215,8 +217,13 @@ def replicate(
     spec_file = paper.folder / paper.spec
     spec_name = f"replication/{paper.id}/{paper.spec}"
     inputs = _generate(paper) if data_dir is None else _user_inputs(paper, Path(data_dir))
+    if not spec_file.is_file():
+        raise SpecError(f"{paper.folder / 'paper.yaml'}: spec: {spec_file} does not exist")
     spec_bytes = spec_file.read_bytes()
-    raw = yaml.safe_load(spec_bytes.decode("utf-8"))
+    try:
+        raw = yaml.safe_load(spec_bytes.decode("utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{spec_name}: not valid YAML: {exc}") from None
     spec = spec_from_dict(raw, source=spec_name)
     layouts = [load_layout(paper.folder / name) for name in paper.layouts]
     with tempfile.TemporaryDirectory(prefix="regiometrics-replicate-") as work:
