@@ -70,6 +70,15 @@ def test_003_layout_differences_are_reported(out003, capsys):
     assert "(`table3_descriptives`): matches" in report
 
 
+def test_003_same_seed_same_bytes(out003, tmp_path):
+    again = tmp_path / "again"
+    assert run(["003-digital-trade", "--out", str(again)]) == 0
+    for path in sorted(p for p in out003.rglob("*") if p.is_file()):
+        rel = path.relative_to(out003)
+        if rel.name != "manifest.json":  # its command names the other --out folder
+            assert path.read_bytes() == (again / rel).read_bytes(), rel
+
+
 def test_same_seed_same_bytes(tmp_path):
     for name in ("a", "b"):
         assert run(["002", "--out", str(tmp_path / name)]) == 0
@@ -159,12 +168,15 @@ def test_layout_match_and_each_kind_of_difference():
 
 
 @pytest.mark.latex
-def test_003_tables_compile(out003, tmp_path):
+def test_002_and_003_tables_compile(out003, tmp_path):
     if shutil.which("pdflatex") is None:
         if os.environ.get("CI"):
             pytest.fail("pdflatex is not installed in CI")
         pytest.skip("pdflatex not installed")
-    body = "\n\\clearpage\n".join(p.read_text() for p in sorted(out003.glob("table*.tex")))
+    out002 = tmp_path / "002"
+    assert run(["002", "--out", str(out002)]) == 0
+    tex = sorted(out003.glob("table*.tex")) + sorted(out002.glob("table*.tex"))
+    body = "\n\\clearpage\n".join(p.read_text() for p in tex)
     (tmp_path / "t.tex").write_text(latex_document(body))
     proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=180)
