@@ -91,7 +91,8 @@ def test_same_command_same_bytes(study, tmp_path):
 def test_changed_data_changes_its_hash_only(study, tmp_path):
     a = run(study, tmp_path / "a")
     data = study.parent / "data" / "produc.csv"
-    data.write_bytes(data.read_bytes().replace(b"ALABAMA,6,1970,15032.67", b"ALABAMA,6,1970,15032.68"))
+    old, new = b"ALABAMA,6,1970,15032.67", b"ALABAMA,6,1970,15032.68"
+    data.write_bytes(data.read_bytes().replace(old, new))
     b = run(study, tmp_path / "b")
     assert a["inputs"][0]["sha256"] != b["inputs"][0]["sha256"]
     assert a["inputs"][1] == b["inputs"][1] and a["spec"] == b["spec"]

@@ -141,8 +141,8 @@ def compare_layout(grid: TableGrid, expected: ExpectedLayout) -> LayoutReport:
 def report_text(reports: list[LayoutReport], figures: dict[str, bool]) -> str:
     """A Markdown report of the layout check: one section per printed table or figure."""
     n_ok = sum(r.matches for r in reports) + sum(figures.values())
-    lines = [f"# Layout check: {n_ok} of {len(reports) + len(figures)} printed tables and "
-             "figures match", ""]
+    total = len(reports) + len(figures)
+    lines = [f"# Layout check: {n_ok} of {total} printed tables and figures match", ""]
     for r in reports:
         lines.append(f"## {r.printed} (`{r.table}`): {'matches' if r.matches else 'differs'}")
         lines += [f"- {d}" for d in r.differences]
