@@ -12,10 +12,11 @@ and records
   each of its runtime dependencies;
 * ``outputs``: the SHA-256 of every other file of the run (results.json, tables, figures).
 
-There is deliberately **no timestamp** and no absolute path: the same command on the same
-inputs with the same package versions writes a byte-identical manifest, so a manifest can
-itself be compared or hashed ("same seed, same bytes"). When a run happened is the file's
-modification time; where it happened is not part of what produced the numbers.
+There is deliberately **no timestamp**, and paths are recorded as the caller and the spec wrote
+them (never resolved to absolute ones): the same command on the same inputs with the same
+package versions writes a byte-identical manifest, so a manifest can itself be compared or
+hashed ("same seed, same bytes"). When a run happened is the file's modification time; where
+it happened is not part of what produced the numbers.
 """
 
 from __future__ import annotations
