@@ -132,8 +132,10 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
         "year": np.tile(YEARS, n),
         "region": np.repeat(region, t),
     })
-    for name, values in cols.items():
-        frame[name] = np.round(values.reshape(-1), 6)
+    order = [*ER_INDICATORS, *DT_INDICATORS, "va1", "va2", "va3", "gdp", "capital", "labour",
+             "CU", "MEDICAL", "EC", "OPEN", "TAX", "CULTURE", "INF"]
+    for name in order:
+        frame[name] = np.round(cols[name].reshape(-1), 6)
     frame["phones1984"] = np.round(np.repeat(phones1984, t), 4)
     frame["market"] = np.round(np.repeat(market, t) + np.tile(0.15 * np.arange(t), n), 4)
     coords = pd.DataFrame({"province": [p[0] for p in PROVINCES],

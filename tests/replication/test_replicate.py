@@ -198,3 +198,15 @@ def test_paper_yaml_errors_name_the_file_and_key(tmp_path, monkeypatch, capsys):
                                        "seed: 1\ninputs: [data/p.csv]\nlayout: []\n")
     assert run(["009", "--out", str(tmp_path / "o")]) == 2
     assert "unknown key(s) ['layout']" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("paper", sorted(PAPERS))
+def test_generator_writes_exactly_the_codebook_columns(paper):
+    from regiometrics.pipeline.replicate import _generate, codebook_columns
+
+    found = find_paper(paper)
+    book = codebook_columns(found)
+    assert set(book) == set(found.inputs)
+    for name, content in _generate(found).items():
+        header = content.decode().splitlines()[0].split(",")
+        assert header == book[name], name
