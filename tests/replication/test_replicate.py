@@ -210,3 +210,16 @@ def test_generator_writes_exactly_the_codebook_columns(paper):
     for name, content in _generate(found).items():
         header = content.decode().splitlines()[0].split(",")
         assert header == book[name], name
+
+
+def test_errors_in_user_data_name_the_users_file(tmp_path, capsys):
+    assert run(["002", "--out", str(tmp_path / "syn")]) == 0
+    mine = tmp_path / "mine"
+    shutil.copytree(tmp_path / "syn" / "input", mine)
+    panel = mine / "data" / "panel.csv"
+    lines = panel.read_text().splitlines()
+    panel.write_text("\n".join([*lines, lines[1]]) + "\n")  # a duplicated province-year
+    assert run(["002", "--out", str(tmp_path / "user"), "--data", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert str(panel) in err and "replication/002-trade-resilience/spec.yaml" in err
+    assert not (tmp_path / "user").exists()

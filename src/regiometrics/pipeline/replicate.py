@@ -23,6 +23,7 @@ The generator is project code kept beside the paper (the spec file itself never 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib.util
 import io
@@ -182,8 +183,9 @@ def _generate(paper: Paper) -> dict[str, bytes]:
     return out
 
 
-def _user_inputs(paper: Paper, data_dir: Path) -> dict[str, bytes]:
-    """The user's input files from ``data_dir``, checked against the codebook's columns."""
+def _check_user_inputs(paper: Paper, data_dir: Path) -> dict[str, bytes]:
+    """Check that ``data_dir`` holds every input with the codebook's columns; {} (the files
+    are read in place)."""
     missing = [n for n in paper.inputs if not (data_dir / n).is_file()]
     if missing:
         raise DataError(f"--data {data_dir}: missing {', '.join(missing)}; the folder must hold "
@@ -197,7 +199,7 @@ def _user_inputs(paper: Paper, data_dir: Path) -> dict[str, bytes]:
         if absent:
             raise DataError(f"{data_dir / name}: missing column(s) {', '.join(absent)} "
                             f"(see replication/{paper.id}/{paper.codebook})")
-    return {n: (data_dir / n).read_bytes() for n in paper.inputs}
+    return {}
 
 
 def replicate(
@@ -216,7 +218,7 @@ def replicate(
     paper = find_paper(paper_id, root)
     spec_file = paper.folder / paper.spec
     spec_name = f"replication/{paper.id}/{paper.spec}"
-    inputs = _generate(paper) if data_dir is None else _user_inputs(paper, Path(data_dir))
+    inputs = _generate(paper) if data_dir is None else _check_user_inputs(paper, Path(data_dir))
     if not spec_file.is_file():
         raise SpecError(f"{paper.folder / 'paper.yaml'}: spec: {spec_file} does not exist")
     spec_bytes = spec_file.read_bytes()
@@ -226,11 +228,15 @@ def replicate(
         raise SpecError(f"{spec_name}: not valid YAML: {exc}") from None
     spec = spec_from_dict(raw, source=spec_name)
     layouts = [load_layout(paper.folder / name) for name in paper.layouts]
-    with tempfile.TemporaryDirectory(prefix="regiometrics-replicate-") as work:
-        base = Path(work)
-        for name, content in inputs.items():
-            (base / name).parent.mkdir(parents=True, exist_ok=True)
-            (base / name).write_bytes(content)
+    with contextlib.ExitStack() as stack:
+        if data_dir is None:  # the synthetic inputs go to a scratch folder
+            base = Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="regiometrics-replicate-")))
+            for name, content in inputs.items():
+                (base / name).parent.mkdir(parents=True, exist_ok=True)
+                (base / name).write_bytes(content)
+        else:  # the user's files are read where they are, so messages name them
+            base = Path(data_dir)
         try:
             run = compute(spec, base)
             files = rendered_files(run)
