@@ -5,6 +5,8 @@ Commands::
     regiometrics run SPEC --out DIR    fit every model, write results.json and tables
     regiometrics validate SPEC         check the spec file (and that its data load)
     regiometrics describe SPEC         describe the panel the spec reads
+    regiometrics replicate [ID --out DIR [--data FOLDER]]
+                                       list the seed-paper replications, or run one
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        written = run_study(args.spec, args.out)
+        written = run_study(args.spec, args.out, command=["regiometrics", *args.argv])
     for message in _own_warnings(caught):
         print(f"note: {message}", file=sys.stderr)
     for path in written:
@@ -79,6 +81,34 @@ def _describe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replicate(args: argparse.Namespace) -> int:
+    from regiometrics.errors import SpecError
+    from regiometrics.pipeline.replicate import list_papers, replicate
+
+    if args.paper is None:
+        for paper in list_papers():
+            print(f"{paper.id}  {paper.title}")
+        return 0
+    if args.out is None:
+        raise SpecError(f"replicate {args.paper}: give the output folder, e.g. "
+                        f"regiometrics replicate {args.paper} --out out/{args.paper}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        done = replicate(args.paper, args.out, data_dir=args.data,
+                         command=["regiometrics", *args.argv])
+    for message in _own_warnings(caught):
+        print(f"note: {message}", file=sys.stderr)
+    for path in done.written:
+        print(path)
+    checked = len(done.layouts) + len(done.figures)
+    print(f"layout: {checked - done.n_differences} of {checked} printed tables and figures "
+          f"match (details in {Path(args.out) / 'layout_check.md'})", file=sys.stderr)
+    for report in done.layouts:
+        for diff in report.differences:
+            print(f"layout {report.table}: {diff}", file=sys.stderr)
+    return 1 if args.strict and done.n_differences else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="regiometrics", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"regiometrics {__version__}")
@@ -93,12 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_desc = sub.add_parser("describe", help="describe the panel a spec reads")
     p_desc.add_argument("spec")
     p_desc.set_defaults(func=_describe)
+    p_rep = sub.add_parser("replicate", help="list the seed-paper replications, or run one")
+    p_rep.add_argument("paper", nargs="?", help="paper id (e.g. 003-digital-trade) or number")
+    p_rep.add_argument("--out", help="output folder")
+    p_rep.add_argument("--data", help="folder with your own input files (default: synthetic)")
+    p_rep.add_argument("--strict", action="store_true",
+                       help="exit with status 1 when a table's layout differs from the printed")
+    p_rep.set_defaults(func=_replicate)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; user errors print one clear message and exit with status 2."""
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in manifest.json
     try:
         return int(args.func(args))
     except RegiometricsError as exc:

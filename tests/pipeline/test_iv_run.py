@@ -56,7 +56,7 @@ def test_files_written(run):
     _, out = run
     assert sorted(p.name for p in out.iterdir()) == [
         "iv_first_stage.md", "iv_first_stage.tex", "iv_second_stage.md", "iv_second_stage.tex",
-        "results.json",
+        "manifest.json", "results.json",
     ]
 
 

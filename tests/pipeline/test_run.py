@@ -35,8 +35,8 @@ def test_run_writes_results_and_tables(study, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(study), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "production.docx", "production.html", "production.md", "production.tex",
-        "results.json", "summary.md", "summary.tex",
+        "manifest.json", "production.docx", "production.html", "production.md",
+        "production.tex", "results.json", "summary.md", "summary.tex",
     ]
     doc = json.loads((out / "results.json").read_text())
     fe2 = doc["models"]["fe2"]

@@ -14,6 +14,7 @@ import os
 import platform
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from regiometrics.pipeline.index_outputs import (
 )
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
+from regiometrics.pipeline.manifest import build_manifest, manifest_text, sha256_bytes
 from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
 from regiometrics.pipeline.mechanisms import (
     marginal_figure,
@@ -210,12 +212,14 @@ def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=".regiometrics-", dir=out_dir))
     try:
         for name, content in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # names may hold folders
             if isinstance(content, bytes):
                 (tmp / name).write_bytes(content)
             else:
                 (tmp / name).write_text(content, encoding="utf-8")
         written = []
         for name in files:
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp / name, out_dir / name)
             written.append(out_dir / name)
         return written
@@ -227,13 +231,41 @@ def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_study(spec_path: str | Path, out_dir: str | Path) -> list[Path]:
+def with_manifest(
+    files: dict[str, str | bytes],
+    spec: StudySpec,
+    *,
+    spec_name: str,
+    spec_bytes: bytes,
+    base_dir: Path,
+    command: Sequence[str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, str | bytes]:
+    """``files`` plus ``manifest.json`` (spec and input hashes, seeds, versions, command and
+    the hash of every other output; see :mod:`regiometrics.pipeline.manifest`)."""
+    doc = build_manifest(
+        jsonable(spec.model_dump()), spec_name=spec_name, spec_sha256=sha256_bytes(spec_bytes),
+        base_dir=base_dir, outputs=files, command=command, extra=extra,
+    )
+    return {**files, "manifest.json": manifest_text(doc)}
+
+
+def run_study(
+    spec_path: str | Path, out_dir: str | Path, *, command: Sequence[str] | None = None
+) -> list[Path]:
     """Load, compute and write a study. Nothing is written if anything fails.
+
+    Parameters
+    ----------
+    spec_path, out_dir
+        The spec file and the output folder.
+    command
+        The command line that asked for the run, recorded in ``manifest.json``.
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written (``manifest.json`` last).
     """
     spec_path = Path(spec_path)
     spec = load_spec(spec_path)
@@ -242,6 +274,9 @@ def run_study(spec_path: str | Path, out_dir: str | Path) -> list[Path]:
     try:
         run = compute(spec, spec_path.parent)
         files = rendered_files(run)
+        files = with_manifest(files, spec, spec_name=str(spec_path),
+                              spec_bytes=spec_path.read_bytes(), base_dir=spec_path.parent,
+                              command=command)
     except RegiometricsError as exc:
         raise type(exc)(f"{spec_path}: {exc}") from None
     if any((out_dir / name).resolve() == data_path for name in files):
