@@ -52,7 +52,9 @@ def test_table4_layout_cells():
     assert body[1] == ("", "(0.025)", "(0.025)")
     assert body[2] == ("MEDICAL", "-0.000", "-0.000")
     assert body[4] == ("Constant", "0.197***", "0.197***")
-    assert ("Province FEs", "YES", "YES") in body and ("Controls", "YES", "YES") in body
+    assert ("Province FEs", "YES", "YES") in body
+    # the control MEDICAL is shown as a row, so no Controls row stands for it
+    assert not any(row[0] == "Controls" for row in body)
     assert ("N", "270", "270") in body and ("Adj. R²", "0.988", "0.988") in body
     assert grid.notes[0] == "Standard errors clustered by province in parentheses."
     assert grid.notes[1] == "*** p<0.01, ** p<0.05, * p<0.10."
@@ -107,7 +109,7 @@ def test_latex_compiles_with_pdflatex(tables, tmp_path: Path):
 def test_group_titles_in_upper_header_rows_span_their_columns():
     from regiometrics.tables.grid import Row, TableGrid
 
-    grid = TableGrid(id="g", header=(Row(("", "Group A", "", "B", "C", ""), "header"),
+    grid = TableGrid(id="g", header=(Row(("", "Group A", "", "B", "C", ""), "group"),
                                      Row(("Year", "x", "y", "z", "u", "v"), "header")),
                      sections=((Row(("2020", "1", "2", "3", "4", "5")),),))
     lines = render_latex(grid).splitlines()

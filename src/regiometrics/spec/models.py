@@ -249,7 +249,6 @@ class TableSpec(CoefficientTableBase):
     type: Literal["regression"] = "regression"
     models: list[str]
     order: list[str] | None = None
-    depvar_row: bool = True
     constant_last: bool = True
     pvalues_below: bool = True
 

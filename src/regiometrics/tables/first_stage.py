@@ -15,6 +15,7 @@ from dataclasses import replace
 from regiometrics.results import Result
 from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.models import TableSpec
+from regiometrics.spec.table_base import CoefficientTableBase
 from regiometrics.tables.grid import TableGrid
 from regiometrics.tables.regression import regression_table
 
@@ -52,13 +53,13 @@ def first_stage_table(
     for r in columns:
         instruments += [t for t in r.info.get("instruments", []) if t not in instruments]
     keep = None if table.show_controls else instruments
-    spec = TableSpec(
-        id=table.id, models=[r.model_id for r in columns], title=table.title,
-        formats=table.formats, keep=keep, order=instruments, rename=table.rename,
-        indicators=table.indicators, indicator_labels=table.indicator_labels,
-        stats=list(table.stats), stat_labels={**DEFAULT_FIRST_STAGE_LABELS, **table.stat_labels},
-        notes=[FIRST_STAGE_NOTE, *table.notes], decimals=table.decimals, stars=table.stars,
-        depvar_row=True, constant_last=True, label=table.label,
-    )
+    labels_by_stat = {**DEFAULT_FIRST_STAGE_LABELS, **table.stat_labels} \
+        if table.language == "en" else dict(table.stat_labels)
+    shared = {k: getattr(table, k) for k in CoefficientTableBase.model_fields}
+    spec = TableSpec.model_validate({
+        **shared, "models": [r.model_id for r in columns], "keep": keep, "order": instruments,
+        "stat_labels": labels_by_stat, "notes": [FIRST_STAGE_NOTE, *table.notes]
+        if table.notes_mode == "append" else list(table.notes),
+    })
     labelled = [replace(r, info={**r.info, "label": lab}) for r, lab in zip(columns, labels)]
     return regression_table(labelled, spec)

@@ -42,7 +42,7 @@ def _yearly_grid(
         id=spec.id,
         title=spec.title,
         label=spec.label or f"tab:{spec.id}",
-        header=(Row(top, "header"), Row(head, "header")),
+        header=(Row(top, "group"), Row(head, "header")),
         sections=(tuple(body),),
         notes=tuple(spec.notes) or (default_note,),
         align="l" + "c" * (len(head) - 1),

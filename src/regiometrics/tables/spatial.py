@@ -105,7 +105,7 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
     ]
     return TableGrid(
         id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
-        header=(Row(tuple(header1), "header"), Row(tuple(header2), "header")),
+        header=(Row(tuple(header1), "group"), Row(tuple(header2), "header")),
         sections=(tuple(body),), notes=tuple(notes),
     )
 
@@ -147,7 +147,7 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
     header = (
         Row(("", *(f"({i + 1})" for i in range(k * len(results)))), "header"),
         Row(("", *(x for r in results for x in [_group_label(r, table)] + [""] * (k - 1))),
-            "header"),
+            "group"),
         Row(("Variables", *(_EFFECT_LABELS[e] for _ in results for e in _EFFECT_KINDS)),
             "header"),
     )

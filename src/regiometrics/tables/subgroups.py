@@ -12,11 +12,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.mechanisms import SubgroupTableSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.mediation import as_regression_spec
 from regiometrics.tables.regression import fmt, regression_table
+from regiometrics.tables.text import label
+
+
+def _groups(result: Result, table: SubgroupTableSpec) -> list[str]:
+    """The result's group names in the order to print (``group_order`` first, as given)."""
+    names = list(result.components)
+    if not table.group_order:
+        return names
+    labelled = {table.group_labels.get(n, n): n for n in names}
+    chosen = [labelled.get(g, g) for g in table.group_order if labelled.get(g, g) in names]
+    if not chosen:
+        raise SpecError(f"tables.{table.id}.group_order: none of {table.group_order} is a group of "
+                        f"{result.model_id} (groups: {', '.join(names)})")
+    return chosen + [n for n in names if n not in chosen]
 
 
 def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> TableGrid:
@@ -26,22 +41,24 @@ def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> Table
     starts: list[int] = []
     for r in results:
         starts.append(len(comps))
-        for name, comp in r.components.items():
-            comps.append(comp)
+        for name in _groups(r, table):
+            comps.append(r.components[name])
             names.append(table.group_labels.get(name, name))
-    grid = regression_table(comps, as_regression_spec(table, [c.model_id for c in comps]))
     width = len(comps)
-    header = (Row(("", *names), "header"),
-              Row(("", *(f"({j + 1})" for j in range(width))), "header"), *grid.header[1:])
-    rows, notes = [], []
-    for label, key in (("Equality test p-value", "equality_p"),
-                       ("Permutation p-value", "permutation_p")):
+    lang = table.language
+    rows = []
+    wanted = table.test_rows or ["equality_p", "permutation_p"]
+    for key in wanted:
         cells = [""] * width
         for r, start in zip(results, starts):
             if key in r.stats:
                 cells[start] = fmt(r.stats[key], table.decimals)
         if any(cells):
-            rows.append(Row((label, *cells), "stat"))
+            rows.append(Row((table.test_labels.get(key, label(lang, key)), *cells), "stat"))
+        elif table.test_rows is not None:
+            raise SpecError(f"tables.{table.id}.test_rows: no model in this table ran {key!r} "
+                            "(permutation_p needs permutations: N and a seed on the model)")
+    notes = []
     for r in results:
         eq = r.info.get("equality")
         if eq:
@@ -55,6 +72,7 @@ def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> Table
         sub = r.info.get("subgroups", {})
         if "rule" in sub:
             notes.append(f"{r.info.get('label', r.model_id)}: {sub['rule']} ({sub['level']} level).")
-    sections = (*grid.sections, tuple(rows)) if rows else grid.sections
-    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}", header=header,
-                   sections=sections, notes=(*grid.notes, *notes, *table.notes))
+    spec = as_regression_spec(table, [c.model_id for c in comps],
+                              column_titles=table.column_titles or names)
+    grid = regression_table(comps, spec, extra=rows, extra_notes=notes)
+    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}")
