@@ -11,6 +11,7 @@ from regiometrics.results import Result
 from regiometrics.spec.mechanisms import MarginalEffectsTableSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, stars
+from regiometrics.tables.text import final_notes, stars_note
 
 
 def marginal_effects_table(result: Result, table: MarginalEffectsTableSpec) -> TableGrid:
@@ -26,14 +27,12 @@ def marginal_effects_table(result: Result, table: MarginalEffectsTableSpec) -> T
                          fmt(e.estimate, d) + stars(e.pvalue, table.stars),
                          f"({fmt(e.std_error, d)})", f"[{fmt(e.ci_low, d)}, {fmt(e.ci_high, d)}]"),
                         "coef"))
-    levels = sorted(table.stars)
     notes = [
         f"Marginal effect of {meta['treatment']} = b({meta['treatment']}) + "
         f"b({meta['interaction']}) × {meta['moderator']}"
         + (" (mean-centred variables)" if meta["centered"] else "")
         + "; delta-method standard errors from the model's covariance matrix.",
-        ", ".join(f"{'*' * (len(levels) - i)} p<{t:.2f}" for i, t in enumerate(levels)) + ".",
-        *table.notes,
+        stars_note(table.stars, table.language),
     ]
     return TableGrid(id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
-                     header=header, sections=(tuple(rows),), notes=tuple(notes))
+                     header=header, sections=(tuple(rows),), notes=final_notes(table, notes))

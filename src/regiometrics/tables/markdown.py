@@ -23,7 +23,7 @@ def render_markdown(grid: TableGrid) -> str:
     header = list(grid.header) or [Row(tuple("" for _ in range(width)))]
     out.append(_line(header[0], width))
     align = grid.align or ("l" * grid.stub_columns + "c" * (width - grid.stub_columns))
-    marks = {"l": ":---", "c": ":---:", "r": "---:"}
+    marks = {"l": ":---", "c": ":---:", "r": "---:", "X": ":---"}
     out.append("| " + " | ".join(marks[a] for a in align) + " |")
     for row in header[1:]:
         out.append(_line(row, width))

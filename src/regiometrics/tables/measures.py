@@ -18,6 +18,7 @@ import pandas as pd
 from regiometrics.spec.measures import DagumTableSpec, TheilTableSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
+from regiometrics.tables.text import final_notes
 
 
 def _labels(rows: pd.DataFrame, prefix: str, *, pairs: bool = False) -> list[str]:
@@ -44,13 +45,14 @@ def _yearly_grid(
         label=spec.label or f"tab:{spec.id}",
         header=(Row(top, "group"), Row(head, "header")),
         sections=(tuple(body),),
-        notes=tuple(spec.notes) or (default_note,),
+        notes=final_notes(spec, [default_note]),
         align="l" + "c" * (len(head) - 1),
     )
 
 
 def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
-    """Grid: ``Year | Overall | <group>... | Within | Between | Within (%) | Between (%)``.
+    """Grid: ``Year | Overall | <group>... | Within | Between | Within (%) | Between (%)``,
+    or with ``layout: beside`` (002 Table 5) ``... | Within | Within (%) | Between | Between (%)``.
 
     Parameters
     ----------
@@ -64,19 +66,26 @@ def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
     names = [spec.group_labels.get(g, g) for g in groups]
     d, p = spec.decimals, spec.percent_decimals
     n_groups = len(groups)
-    top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
-           "Decomposition", "", "Contribution (%)", "")
-    head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
+    beside = spec.layout == "beside"
+    if beside:  # 002 Table 5: each part beside its contribution rate
+        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
+               "Within groups", "", "Between groups", "")
+        head = ("Year", "Overall", *names, "Theil index", "Contribution (%)",
+                "Theil index", "Contribution (%)")
+    else:
+        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
+               "Decomposition", "", "Contribution (%)", "")
+        head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
     body = []
     for r in rows.to_dict(orient="records"):
+        parts = [fmt(r["within"], d), fmt(r["between"], d)]
+        shares = [fmt(100.0 * r["share_within"], p), fmt(100.0 * r["share_between"], p)]
+        tail = [parts[0], shares[0], parts[1], shares[1]] if beside else parts + shares
         body.append(Row((
             _year(r["time"]),
             fmt(r["total"], d),
             *(fmt(r[f"theil:{g}"], d) for g in groups),
-            fmt(r["within"], d),
-            fmt(r["between"], d),
-            fmt(100.0 * r["share_within"], p),
-            fmt(100.0 * r["share_between"], p),
+            *tail,
         )))
     return _yearly_grid(
         spec, top, head, body,

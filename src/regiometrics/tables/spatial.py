@@ -17,6 +17,7 @@ from regiometrics.results import Result
 from regiometrics.spec.spatial import MoranSpec, MoranTableSpec, SpatialEffectsTableSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, stars
+from regiometrics.tables.text import final_notes, stars_note
 
 _INFERENCE_TEXT = {
     "norm": "the normality assumption",
@@ -33,11 +34,6 @@ _EFFECT_LABELS = {"direct": "Direct effect", "indirect": "Indirect effect",
                   "total": "Total effect"}
 _ROW_LABELS = {"entity_fe": "Entity FE", "time_fe": "Time FE", "loglik": "Log-likelihood",
                "nobs": "N", "r2": "R²", "sigma2": "Error variance"}
-
-
-def _stars_note(thresholds: Sequence[float]) -> str:
-    levels = sorted(thresholds)
-    return ", ".join(f"{'*' * (len(levels) - i)} p<{t:.2f}" for i, t in enumerate(levels)) + "."
 
 
 def _ordered(values: Sequence[object], chosen: Sequence[object] | None) -> list:
@@ -100,13 +96,12 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
     notes = [
         (f"Global Moran's I; {what[table.below]}significance from p-values under {inference}, "
          f"{_ALTERNATIVE_TEXT[entry.alternative]}."),
-        _stars_note(table.stars),
-        *table.notes,
+        stars_note(table.stars, table.language),
     ]
     return TableGrid(
         id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
         header=(Row(tuple(header1), "group"), Row(tuple(header2), "header")),
-        sections=(tuple(body),), notes=tuple(notes),
+        sections=(tuple(body),), notes=final_notes(table, notes),
     )
 
 
@@ -200,9 +195,9 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
         bias = r.info.get("bias_correction")
         if bias and bias != "none":
             notes.append(f"{_group_label(r, table)}: {bias}")
-    notes += [_stars_note(table.stars), *table.notes]
+    notes.append(stars_note(table.stars, table.language))
     sections = tuple(s for s in (tuple(coef_rows), tuple(ind_rows), tuple(stat_rows)) if s)
     return TableGrid(
         id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
-        header=header, sections=sections, notes=tuple(notes),
+        header=header, sections=sections, notes=final_notes(table, notes),
     )
