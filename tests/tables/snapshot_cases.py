@@ -1,29 +1,103 @@
 """The tables whose rendered text is snapshot-tested (shared by the test and the updater).
 
 Every bundled example spec ``specs/<stem>.yaml`` is run; its tables are stored as
-``snapshots/<stem>/<file>``.
+``snapshots/<stem>/<file>``. Each layout option is snapshot too: :data:`OPTION_CASES` changes
+one bundled table (``style: three_line``, ``below: t``, ``language: zh`` ...) and stores its
+LaTeX, Markdown and HTML as ``snapshots/options/<stem>-<table>-<case>.<ext>``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
 from regiometrics.pipeline import compute, rendered_files
+from regiometrics.pipeline.context import RunContext
+from regiometrics.pipeline.run import TABLE_BUILDERS
 from regiometrics.spec import load_spec
+from regiometrics.tables import RENDERERS
+from regiometrics.tables.grid import with_layout
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 
 
+_PRODUC_GROUPS = [{"title": "Pooled", "span": 1}, {"title": "Fixed effects", "span": 2},
+                  {"title": "Random effects", "span": 1}]
+#: spec stem -> table id -> [(case name, changed keys)]: one snapshot per layout option.
+OPTION_CASES: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {
+    "produc": {"production": [
+        ("three_line", {"style": "three_line"}),
+        ("below_t", {"below": "t"}),
+        ("below_p", {"below": "p"}),
+        ("below_ci", {"below": "ci", "ci_level": 0.90}),
+        ("decimals_stars", {"decimals": 4, "stars": [0.05, 0.01, 0.001]}),
+        ("zh", {"language": "zh", "style": "three_line", "stat_labels": {}, "indicator_labels": {}}),
+        ("notes_replace", {"notes": ["Own note replacing the automatic ones."],
+                           "notes_mode": "replace"}),
+        ("notes_append", {"notes": ["Data: plm's Produc panel."]}),
+        ("headers", {"column_titles": ["OLS", "FE", "FE", "RE"], "numbers": False,
+                     "depvar_row": False, "column_groups": _PRODUC_GROUPS}),
+        ("numbers_under_titles", {"column_titles": ["OLS", "FE", "FE", "RE"]}),
+        ("constant_after_stats", {"sections": ["coefficients", "indicators", "stats",
+                                               "constant"]}),
+        ("constant_hide", {"constant": "hide"}),
+        ("controls_hidden", {"keep": ["lpcap", "_cons"], "yes_no": ["✓", ""]}),
+        ("se_row_always", {"se_row": "always", "stats": ["nobs", "n_clusters", "r2_within"]}),
+        ("default_stats", {"stats": None}),
+        ("landscape_small", {"landscape": True, "font_size": "small"}),
+        ("longtable", {"longtable": True}),
+        ("fit_none", {"fit": "none"}),
+    ]},
+    "iv": {"iv_second_stage": [("rename_lags", {"rename": {"lrprice": "log real price",
+                                                           "lrincome": "log real income",
+                                                           "lpacks": "log packs"}})]},
+    "mechanisms": {
+        "heterogeneity": [("group_order", {"group_order": ["high", "low"],
+                                           "test_rows": ["equality_p"],
+                                           "test_labels": {"equality_p": "Chow test p"}})],
+        "mediation": [("ci_label", {"ci_label": "Bootstrap {level}% CI",
+                                    "indirect_label": "a × b", "language": "zh"})],
+    },
+    "measures": {"theil_table": [("beside", {"layout": "beside"})]},
+    "indices": {
+        "dev_weights": [("header", {"header": {"indicator": "Item", "weight": "w (%)"},
+                                    "dimension_weight": False}),
+                        ("no_weights", {"weight_columns": False, "style": "three_line"})],
+        "dev_typology": [("header", {"header": {"type": "Class", "explanation": "Rule"}})],
+    },
+}
+_OPTION_FORMATS = ("latex", "markdown", "html")
+
+
+def _option_tables(path: Path, run: Any) -> dict[str, str]:
+    """The option cases of one bundled spec, rendered from the run's results."""
+    out: dict[str, str] = {}
+    ctx = RunContext(spec=run.spec, panel=run.panel, artifacts=run.artifacts,
+                     results=run.results, descriptives=run.descriptives, base_dir=path.parent)
+    for table_id, cases in OPTION_CASES.get(path.stem, {}).items():
+        base = run.spec.table(table_id)
+        for case, changes in cases:
+            table = base.replace(**changes)
+            grid = with_layout(TABLE_BUILDERS[table.type](table, ctx), table)
+            for fmt_name in _OPTION_FORMATS:
+                render, ext = RENDERERS[fmt_name]
+                out[f"options/{path.stem}-{table_id}-{case}.{ext}"] = render(grid)
+    return out
+
+
 def rendered_tables() -> dict[str, str]:
-    """``"<spec stem>/<file name>"`` -> rendered text for every bundled example's tables."""
+    """``"<spec stem>/<file name>"`` -> rendered text for every bundled example's tables, and
+    ``"options/..."`` for the layout-option cases."""
     out: dict[str, str] = {}
     for path in SPECS:
-        files = rendered_files(compute(load_spec(path), path.parent))
-        for name, text in files.items():
+        run = compute(load_spec(path), path.parent)
+        for name, text in rendered_files(run).items():
             if name.endswith((".tex", ".md")):
                 out[f"{path.stem}/{name}"] = text
+        out.update(_option_tables(path, run))
     return out
 
 

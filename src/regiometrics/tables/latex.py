@@ -33,7 +33,7 @@ _STARS = re.compile(r"^(?P<num>.*?)(?P<stars>\*+)$")
 _GREEK = {"θ": "theta", "σ": "sigma", "ρ": "rho", "λ": "lambda", "χ": "chi", "β": "beta",
           "α": "alpha", "γ": "gamma", "δ": "delta", "μ": "mu", "τ": "tau", "×": "times"}
 _MATH = re.compile(r"(?P<sym>[%s])(?:\\_(?P<sub>[A-Za-z0-9]+))?(?P<sq>²)?" % "".join(_GREEK))
-_SYMBOLS = {"✓": r"$\checkmark$", "–": "--", "—": "---", "≤": r"$\leq$", "≥": r"$\geq$"}
+_SYMBOLS = {"✓": r"$\surd$", "–": "--", "—": "---", "≤": r"$\leq$", "≥": r"$\geq$"}
 _WRAP = r">{\raggedright\arraybackslash}"
 
 
@@ -102,7 +102,7 @@ def _colspec(grid: TableGrid, width: int, *, long: bool) -> str:
 def _notes(grid: TableGrid, width: str) -> list[str]:
     if not grid.notes:
         return []
-    return [r"\par\smallskip", rf"\begin{{minipage}}{{{width}}}\footnotesize\raggedright"] \
+    return [r"\par\smallskip", rf"\noindent\begin{{minipage}}{{{width}}}\footnotesize\raggedright"] \
         + [escape(n) + r"\par" for n in grid.notes] + [r"\end{minipage}"]
 
 
@@ -160,9 +160,10 @@ def render_latex(grid: TableGrid) -> str:
     """The table as LaTeX: a ``table`` float (or a ``longtable``) with booktabs rules."""
     width = grid.n_columns
     if _is_long(grid):
-        lines = _longtable(grid, width)
-        if grid.layout.font_size:
-            lines = ["\\begingroup", f"\\{grid.layout.font_size}", *lines, "\\endgroup"]
+        # a longtable cannot be scaled: with fit: shrink its columns sit closer (4pt, not 6pt)
+        size = [f"\\{grid.layout.font_size}"] if grid.layout.font_size else []
+        narrow = [r"\setlength{\tabcolsep}{4pt}"] if grid.layout.fit == "shrink" else []
+        lines = ["\\begingroup", *size, *narrow, *_longtable(grid, width), "\\endgroup"]
     else:
         lines = _float(grid, width)
     if grid.layout.landscape:

@@ -16,26 +16,35 @@ from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.mechanisms import SubgroupTableSpec
 from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.checks import closest
 from regiometrics.tables.mediation import as_regression_spec
 from regiometrics.tables.regression import fmt, regression_table
 from regiometrics.tables.text import label
 
 
 def _groups(result: Result, table: SubgroupTableSpec) -> list[str]:
-    """The result's group names in the order to print (``group_order`` first, as given)."""
+    """The result's group names in the order to print: those named in ``group_order`` (by
+    name or label) first, as given, then the others as estimated."""
     names = list(result.components)
     if not table.group_order:
         return names
-    labelled = {table.group_labels.get(n, n): n for n in names}
-    chosen = [labelled.get(g, g) for g in table.group_order if labelled.get(g, g) in names]
-    if not chosen:
-        raise SpecError(f"tables.{table.id}.group_order: none of {table.group_order} is a group of "
-                        f"{result.model_id} (groups: {', '.join(names)})")
+    by_label = {table.group_labels.get(n, n): n for n in names}
+    chosen = [n for g in table.group_order if (n := by_label.get(g, g)) in names]
     return chosen + [n for n in names if n not in chosen]
+
+
+def _check_group_order(results: Sequence[Result], table: SubgroupTableSpec) -> None:
+    known = [x for r in results for n in r.components for x in (n, table.group_labels.get(n, n))]
+    for g in table.group_order or []:
+        if g not in known:
+            raise SpecError(f"tables.{table.id}.group_order: {g!r} is not a group of "
+                            f"{', '.join(r.model_id for r in results)}{closest(g, known)} "
+                            f"(groups: {', '.join(dict.fromkeys(known))})")
 
 
 def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> TableGrid:
     """The neutral grid of a subgroup table from subgroup Results (``by``/``split``/``periods``)."""
+    _check_group_order(results, table)
     comps: list[Result] = []
     names: list[str] = []
     starts: list[int] = []
