@@ -85,26 +85,32 @@ def test_overfull_parser_reads_widths():
     assert overfull_widths(log) == [12.5, 3.0]
 
 
+def _jobs(chinese: bool) -> list[tuple[str, str]]:
+    tables = {n: t for n, t in rendered_tables().items() if n.endswith(".tex")}
+    assert len(tables) > 29  # the bundled specs' tables and the option cases
+    return [(n, t) for n, t in sorted(tables.items()) if bool(_CJK.search(t)) == chinese]
+
+
+def _check(tmp_path: Path, jobs: list[tuple[str, str]], engine: str, preamble: str,
+           wrap: str) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        problems = [p for p in pool.map(
+            lambda j: _compile(tmp_path, j[0], j[1], engine, preamble, wrap), jobs) if p]
+    assert not problems, "\n".join(problems)
+
+
 def test_every_table_fits_inside_the_readme_preamble(tmp_path: Path):
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed")
-    preamble = readme_preamble()
-    tables = {n: t for n, t in rendered_tables().items() if n.endswith(".tex")}
-    assert len(tables) > 29  # the bundled specs' tables and the option cases
+    _check(tmp_path, _jobs(chinese=False), "pdflatex", readme_preamble(), "{}")
+
+
+def test_every_chinese_table_fits_with_a_cjk_package(tmp_path: Path):
     cjk = _cjk_setup()
-    jobs, skipped = [], []
-    for name, tex in sorted(tables.items()):
-        if _CJK.search(tex):
-            if cjk is None:
-                skipped.append(name)
-                continue
-            engine, extra, wrap = cjk
-            jobs.append((name, tex, engine, preamble + extra, wrap))
-        else:
-            jobs.append((name, tex, "pdflatex", preamble, "{}"))
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        problems = [p for p in pool.map(lambda j: _compile(tmp_path, *j), jobs) if p]
-    assert not problems, "\n".join(problems)
-    if skipped:
-        pytest.skip(f"{len(jobs)} tables fit; {len(skipped)} Chinese tables skipped: no xeCJK "
-                    "(xelatex) or CJKutf8 (pdflatex) installed")
+    if cjk is None:
+        pytest.skip("no xeCJK (xelatex) or CJKutf8 (pdflatex) installed; the README says which "
+                    "to add for language: zh")
+    engine, extra, wrap = cjk
+    jobs = _jobs(chinese=True)
+    assert jobs, "no Chinese table among the snapshots"
+    _check(tmp_path, jobs, engine, readme_preamble() + extra, wrap)

@@ -5,7 +5,8 @@ coefficient rows, the constant, YES/NO rows (Controls, entity FE, time FE, and t
 standard-error type per column when the columns differ, as fixest's ``etable`` prints it),
 statistic rows (N, adjusted R²), and notes. Every row says what is true of the models:
 
-* Controls is YES for a column whose model contains every control variable of the table
+* Controls is YES for a column whose model contains every control variable of the table (as
+  such or lagged)
   that the table does not show (the row is left out when all controls are shown);
 * a statistic a model type does not have (adjusted R² of a Tobit) is named in a note, and a
   statistic no column has is refused;
@@ -28,6 +29,7 @@ from regiometrics.tables.checks import (
     check_term_keys,
     closest,
     table_terms,
+    variables_of,
 )
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.text import STAT_LABELS, final_notes, label, stars_note, stat_label
@@ -193,6 +195,8 @@ def _coef_rows(results: Sequence[Result], table: TableSpec, terms: Sequence[str]
             else:
                 coefs.append("")
                 below.append("")
+        if not any(coefs[1:]):
+            continue  # every column's estimate hidden (the constant of absorbed FE columns)
         rows = [Row(tuple(coefs), "coef"), Row(tuple(below), "se")]
         (const_out if term == CONSTANT else coefs_out).extend(rows)
     return coefs_out, const_out
@@ -221,13 +225,15 @@ def _controls_row(results: Sequence[Result], table: TableSpec, shown: Sequence[s
     controls = table.controls
     if controls is None:
         controls = list(dict.fromkeys(c for r in results for c in (r.info.get("controls") or [])))
-    hidden = [c for c in controls if c not in shown]
+    # compared by variable: L.lpc in a lagged column stands for the control lpc
+    hidden = list(dict.fromkeys(v for c in controls if c not in shown for v in variables_of(c)))
     if not hidden:
         return None, []
     labels = column_labels(results)
     cells, notes = [], []
     for j, r in enumerate(results):
-        have = [c for c in hidden if c in r.params]
+        present = {v for t in r.params for v in variables_of(t)}
+        have = [c for c in hidden if c in present]
         if len(have) == len(hidden):
             cells.append(words[0])
         elif not have:
