@@ -6,8 +6,7 @@ standard-error type per column when the columns differ, as fixest's ``etable`` p
 statistic rows (N, adjusted R²), and notes. Every row says what is true of the models:
 
 * Controls is YES for a column whose model contains every control variable of the table (as
-  such or lagged)
-  that the table does not show (the row is left out when all controls are shown);
+  such or lagged) that the table does not show (left out when all controls are shown);
 * a statistic a model type does not have (adjusted R² of a Tobit) is named in a note, and a
   statistic no column has is refused;
 * columns clustered on fewer than 30 groups are named in a note that points to the wild
