@@ -61,7 +61,11 @@ OPTION_CASES: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {
         "mediation": [("ci_label", {"ci_label": "Bootstrap {level}% CI",
                                     "indirect_label": "a × b", "language": "zh"})],
     },
-    "measures": {"theil_table": [("beside", {"layout": "beside"})]},
+    "measures": {"theil_table": [("beside", {"layout": "beside"}),
+                                 ("beside_zh", {"layout": "beside", "language": "zh"})]},
+    "spatial": {"spatial_effects": [("zh_yes_no", {"language": "zh", "yes_no": ["✓", ""],
+                                                   "rows": ["entity_fe", "time_fe", "rho",
+                                                            "nobs", "loglik", "sigma2"]})]},
     "indices": {
         "dev_weights": [("header", {"header": {"indicator": "Item", "weight": "w (%)"},
                                     "dimension_weight": False}),

@@ -31,6 +31,22 @@ def _year(value: object) -> str:
     return "" if value is None else str(value)
 
 
+#: Chinese header cells and notes of the inequality tables (``language: zh``).
+_ZH = {
+    "Year": "年份", "Overall": "总体", "Theil index by group": "各区域泰尔指数",
+    "Within groups": "区域内", "Between groups": "区域间", "Theil index": "泰尔指数",
+    "Contribution (%)": "贡献率（%）", "Decomposition": "分解", "Within": "区域内",
+    "Between": "区域间", "Within-group Gini": "区域内基尼系数",
+    "Between-group Gini": "区域间基尼系数", "Net between": "区域间净差异",
+    "Transvariation": "超变密度",
+    "Within and between sum to the overall index; contribution = part / overall x 100.":
+        "区域内与区域间差异之和等于总体泰尔指数；贡献率 = 分项 / 总体 × 100",
+    "Dagum (1997) decomposition: overall = within + net between + transvariation; "
+    "contribution = part / overall x 100.":
+        "Dagum（1997）分解：总体 = 区域内 + 区域间净差异 + 超变密度；贡献率 = 分项 / 总体 × 100",
+}
+
+
 def _yearly_grid(
     spec: TheilTableSpec | DagumTableSpec,
     top: tuple[str, ...],
@@ -39,6 +55,9 @@ def _yearly_grid(
     default_note: str,
 ) -> TableGrid:
     """The grid shared by both layouts: group titles over column names, one row per year."""
+    if spec.language == "zh":
+        top, head = tuple(_ZH.get(c, c) for c in top), tuple(_ZH.get(c, c) for c in head)
+        default_note = _ZH[default_note]
     return TableGrid(
         id=spec.id,
         title=spec.title,

@@ -18,7 +18,8 @@ LABELS: dict[str, dict[str, str]] = {
         "ml": "ML (information)", "variables": "Variables", "year": "Year",
         "equality_p": "Equality test p-value", "permutation_p": "Permutation p-value",
         "indirect": "Indirect effect (a×b)", "boot_ci": "{level}% bootstrap CI",
-        "sobel": "Sobel p-value",
+        "sobel": "Sobel p-value", "direct": "Direct effect", "indirect_effect": "Indirect effect",
+        "total": "Total effect",
     },
     "zh": {
         "controls": "控制变量", "entity_fe": "个体固定效应", "time_fe": "时间固定效应",
@@ -26,7 +27,8 @@ LABELS: dict[str, dict[str, str]] = {
         "cluster": "聚类（{by}）", "robust": "稳健", "unadjusted": "普通", "ml": "ML（信息矩阵）",
         "variables": "变量", "year": "年份", "equality_p": "组间系数差异检验p值",
         "permutation_p": "置换检验p值", "indirect": "间接效应（a×b）",
-        "boot_ci": "{level}% Bootstrap置信区间", "sobel": "Sobel检验p值",
+        "boot_ci": "{level}% Bootstrap置信区间", "sobel": "Sobel检验p值", "direct": "直接效应",
+        "indirect_effect": "间接效应", "total": "总效应",
     },
 }
 
