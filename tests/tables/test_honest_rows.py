@@ -236,3 +236,8 @@ def test_cli_refuses_an_unknown_statistic_with_exit_code_2(tmp_path: Path):
     assert "tables.production.stats: 'r2_whitin' is not a statistic; closest: r2_within" \
         in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out" / "production.tex").exists()
+
+
+def test_an_empty_keep_is_refused_not_printed_as_an_empty_table():
+    with pytest.raises(SpecError, match=r"tables\.t\.keep: an empty list keeps no coefficient"):
+        regression_table([_result("m1"), _result("m2")], _spec(keep=[]))

@@ -137,3 +137,14 @@ def test_spatial_effects_names_are_checked(keys, message):
     table = SpatialEffectsTableSpec(id="t10", type="spatial_effects", models=["geo"], **keys)
     with pytest.raises(SpecError, match=message):
         spatial_effects_table([_spatial("geo", "rho")], table)
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    ({"variables": ["DTT"]}, r"tables\.t9\.variables: 'DTT' is not a variable of moran\.mi; closest: DT"),
+    ({"weights": ["Wgg"]}, r"tables\.t9\.weights: 'Wgg' is not a weights of moran\.mi; closest: Wg"),
+    ({"rename": {"Wx": "Geo"}}, r"tables\.t9\.rename: 'Wx' is not a variable or weights name"),
+])
+def test_moran_table_names_are_checked(keys, message):
+    table = MoranTableSpec(id="t9", type="moran", moran="mi", **keys)
+    with pytest.raises(SpecError, match=message):
+        moran_table(_moran_rows(), table, entry=ENTRY)

@@ -62,6 +62,9 @@ def check_term_keys(table: object, results: Sequence[Result], *, rename_extra: S
     their variables (a renamed ``x`` also names ``L.x``), dependent variables and controls."""
     terms = table_terms(results)
     tid = table.id  # type: ignore[attr-defined]
+    if getattr(table, "keep", None) == []:
+        raise SpecError(f"tables.{tid}.keep: an empty list keeps no coefficient; list the terms "
+                        f"to show ({', '.join(terms[:10])} ...) or leave keep out")
     for key in ("keep", "drop", "order"):
         names = getattr(table, key, None) or []
         check_names(tid, key, names, terms, "a term of the table's models")

@@ -61,6 +61,12 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
             f"tables.{table.id}.inference: 'perm' needs permutations, but moran.{entry.id} has "
             "permutations: 0; use inference 'rand' or 'norm'"
         )
+    for key, column in (("variables", "variable"), ("weights", "weights")):
+        have = [str(v) for v in dict.fromkeys(rows[column])]
+        check_names(table.id, key, [str(v) for v in getattr(table, key) or []], have,
+                    f"a {column} of moran.{entry.id}")
+    check_names(table.id, "rename", table.rename, [str(v) for v in dict.fromkeys(
+        [*rows["variable"], *rows["weights"]])], f"a variable or weights name of moran.{entry.id}")
     variables = _ordered(rows["variable"], table.variables)
     weights = _ordered(rows["weights"], table.weights)
     times = _ordered(rows["time"], table.times)
