@@ -9,7 +9,6 @@ LaTeX, Markdown and HTML as ``snapshots/options/<stem>-<table>-<case>.<ext>``.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from regiometrics.pipeline import compute, rendered_files

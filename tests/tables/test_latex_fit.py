@@ -29,7 +29,7 @@ pytestmark = pytest.mark.latex
 def readme_preamble() -> str:
     """The README's ```latex preamble block (with ``\\documentclass``)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = [b for b in re.findall(r"```(?:latex|tex)\n(.*?)```", readme, re.S)
+    blocks = [b for b in re.findall(r"```(?:latex|tex)\n(.*?)```", readme, re.DOTALL)
               if "\\usepackage" in b]
     assert blocks, "README.md has no ```latex block with the preamble the tables need"
     pre = blocks[0]
@@ -39,7 +39,7 @@ def readme_preamble() -> str:
 def _has(package: str) -> bool:
     if shutil.which("kpsewhich") is None:
         return False
-    found = subprocess.run(["kpsewhich", package], capture_output=True, text=True)
+    found = subprocess.run(["kpsewhich", package], capture_output=True, text=True, check=False)
     return bool(found.stdout.strip())
 
 
@@ -66,7 +66,7 @@ def _compile(work: Path, name: str, tex: str, engine: str, preamble: str, wrap: 
     (work / f"{stem}.tex").write_text(preamble + "\\begin{document}\n" + body
                                       + "\n\\end{document}\n", encoding="utf-8")
     proc = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", f"{stem}.tex"],
-                          cwd=work, capture_output=True, text=True, timeout=180)
+                          cwd=work, capture_output=True, text=True, timeout=180, check=False)
     log = (work / f"{stem}.log").read_text(encoding="utf-8", errors="replace") \
         if (work / f"{stem}.log").exists() else proc.stdout
     if proc.returncode != 0:

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from regiometrics.spec.literals import SubgroupTestRow
 from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import SubgroupTestRow
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 
 MediationMode = Literal["parallel", "joint"]

@@ -21,6 +21,7 @@ from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, regression_table
 from regiometrics.tables.text import label
 
+
 def as_regression_spec(table: object, models: list[str], **changes: object) -> TableSpec:
     """A regression TableSpec with every shared option of a coefficient table (layout,
     headers, notes ...) of a mechanism table, plus ``changes``."""

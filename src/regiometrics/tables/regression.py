@@ -299,7 +299,7 @@ def _stat_rows(results: Sequence[Result], table: TableSpec) -> tuple[list[Row], 
             if v is None:
                 cells.append("")
             elif stat in _INTEGER_STATS:
-                cells.append(str(int(round(v))))
+                cells.append(str(round(v)))
             else:
                 cells.append(f"({fmt(v, table.decimals)})" if below else fmt(v, table.decimals))
         rows.append(Row(tuple(cells), "stat"))

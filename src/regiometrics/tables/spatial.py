@@ -15,9 +15,9 @@ import pandas as pd
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.spatial import MoranSpec, MoranTableSpec, SpatialEffectsTableSpec
+from regiometrics.tables.checks import check_names, variables_of
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, stars
-from regiometrics.tables.checks import check_names, variables_of
 from regiometrics.tables.text import final_notes, label, stars_note, stat_label
 
 _INFERENCE_TEXT = {

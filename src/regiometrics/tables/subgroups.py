@@ -15,8 +15,8 @@ from dataclasses import replace
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.mechanisms import SubgroupTableSpec
-from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.checks import closest
+from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.mediation import as_regression_spec
 from regiometrics.tables.regression import fmt, regression_table
 from regiometrics.tables.text import label
