@@ -15,7 +15,7 @@ from regiometrics.pipeline import compute, rendered_files
 from regiometrics.pipeline.context import RunContext
 from regiometrics.pipeline.run import TABLE_BUILDERS
 from regiometrics.spec import load_spec
-from regiometrics.tables import RENDERERS
+from regiometrics.tables import RENDERERS, descriptive_table
 from regiometrics.tables.grid import with_layout
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +49,12 @@ OPTION_CASES: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {
         ("landscape_small", {"landscape": True, "font_size": "small"}),
         ("longtable", {"longtable": True}),
         ("fit_none", {"fit": "none"}),
+        ("no_stars", {"stars": []}),
+    ]},
+    "produc-descriptives": {"summary": [
+        ("zh_three_line", {"language": "zh", "style": "three_line"}),
+        ("header_notes", {"header": {"sd": "Std. dev.", "group": "Role"},
+                          "notes": ["Source: plm's Produc data."]}),
     ]},
     "iv": {"iv_second_stage": [("rename_lags", {"rename": {"lrprice": "log real price",
                                                            "lrincome": "log real income",
@@ -57,6 +63,7 @@ OPTION_CASES: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {
         "heterogeneity": [("group_order", {"group_order": ["high", "low"],
                                            "test_rows": ["equality_p"],
                                            "test_labels": {"equality_p": "Chow test p"}})],
+        "marginal": [("zh", {"language": "zh", "stars": [0.05, 0.01]})],
         "mediation": [("ci_label", {"ci_label": "Bootstrap {level}% CI",
                                     "indirect_label": "a × b", "language": "zh"})],
     },
@@ -80,11 +87,18 @@ def _option_tables(path: Path, run: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     ctx = RunContext(spec=run.spec, panel=run.panel, artifacts=run.artifacts,
                      results=run.results, descriptives=run.descriptives, base_dir=path.parent)
-    for table_id, cases in OPTION_CASES.get(path.stem, {}).items():
-        base = run.spec.table(table_id)
+    descriptives = {d.id: d for d in run.spec.descriptives}
+    cases_of = {**OPTION_CASES.get(path.stem, {}),
+                **OPTION_CASES.get(f"{path.stem}-descriptives", {})}
+    for table_id, cases in cases_of.items():
+        base = descriptives.get(table_id) or run.spec.table(table_id)
         for case, changes in cases:
             table = base.replace(**changes)
-            grid = with_layout(TABLE_BUILDERS[table.type](table, ctx), table)
+            if table_id in descriptives:
+                grid = descriptive_table(run.descriptives[table_id], table)
+            else:
+                grid = TABLE_BUILDERS[table.type](table, ctx)
+            grid = with_layout(grid, table)
             for fmt_name in _OPTION_FORMATS:
                 render, ext = RENDERERS[fmt_name]
                 out[f"options/{path.stem}-{table_id}-{case}.{ext}"] = render(grid)

@@ -137,7 +137,8 @@ def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
         grid = with_layout(TABLE_BUILDERS[table.type](table, ctx), table)
         grids[table.id] = (grid, list(table.formats))
     for d in spec.descriptives:
-        grids[d.id] = (descriptive_table(ctx.descriptives[d.id], d), list(d.formats))
+        grids[d.id] = (with_layout(descriptive_table(ctx.descriptives[d.id], d), d),
+                       list(d.formats))
     figures = {f.id: FIGURE_BUILDERS[f.type](f, ctx) for f in spec.figures}
     sections = {
         s.section: s.to_json(ctx.artifacts[s.section]) for s in STAGES if s.to_json is not None

@@ -39,6 +39,7 @@ ConstantMode = Literal["auto", "show", "hide"]
 SeRowMode = Literal["auto", "always", "never"]
 SubgroupTestRow = Literal["equality_p", "permutation_p"]
 TheilLayout = Literal["grouped", "beside"]
+DescriptiveHeaderCell = Literal["group", "variable", "n", "mean", "sd", "min", "max"]
 
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
 VCOV_TYPES: tuple[str, ...] = get_args(VcovType)

@@ -403,7 +403,7 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
         previous = name
     labels = column_labels(results)
     auto = [_below_note(results, table, mixed), stars_note(table.stars, lang)]
-    if lang == "zh":
+    if lang == "zh" and auto[1]:
         auto = [auto[0] + "；" + auto[1]]
     auto += [n for n in (constant_note, _few_clusters_note(results, lang)) if n]
     auto += notes + stat_notes + list(extra_notes)

@@ -91,6 +91,8 @@ def stars_note(thresholds: Sequence[float], language: str = "en") -> str:
     ``*、**、***分别表示在5%、1%、0.1%的水平上显著``.
     """
     levels = sorted(thresholds)
+    if not levels:
+        return ""
     if language == "zh":
         marks = "、".join("*" * (i + 1) for i in range(len(levels)))
         return f"{marks}分别表示在{'、'.join(percent(t) for t in reversed(levels))}的水平上显著"
@@ -113,4 +115,5 @@ def final_notes(spec: object, auto: Sequence[str]) -> tuple[str, ...]:
     own = list(getattr(spec, "notes", []) or [])
     if getattr(spec, "notes_mode", "append") == "replace":
         return tuple(own)
+    auto = [n for n in auto if n]
     return tuple(join_notes(getattr(spec, "language", "en"), list(dict.fromkeys(auto))) + own)
