@@ -184,8 +184,8 @@ def test_headers_groups_titles_numbers_and_section_order():
                  column_groups=[{"title": "Both", "span": 2}],
                  sections=["coefficients", "indicators", "stats", "constant"])
     grid = regression_table([_result("m1"), _result("m2")], spec)
-    assert [r.cells for r in grid.header] == [("", "Both", ""), ("", "A", "B")]
-    assert grid.header[0].kind == "group"
+    assert [r.cells for r in grid.header] == [("", "Both"), ("", "A", "B")]
+    assert grid.header[0].kind == "group" and grid.header[0].spans == (1, 2)
     assert grid.sections[-1][0].cells[0] == "Constant"
     with pytest.raises(SpecError, match=r"tables\.t\.column_titles: 1 titles for 2 columns"):
         regression_table([_result("m1"), _result("m2")], _spec(column_titles=["A"]))
@@ -241,3 +241,16 @@ def test_cli_refuses_an_unknown_statistic_with_exit_code_2(tmp_path: Path):
 def test_an_empty_keep_is_refused_not_printed_as_an_empty_table():
     with pytest.raises(SpecError, match=r"tables\.t\.keep: an empty list keeps no coefficient"):
         regression_table([_result("m1"), _result("m2")], _spec(keep=[]))
+
+
+def test_a_column_group_spans_exactly_its_columns_in_every_format():
+    spec = _spec(column_groups=[{"title": "First", "span": 1}])
+    grid = regression_table([_result("m1"), _result("m2")], spec)
+    tex = render_latex(grid)
+    assert " & First &  \\\\" in tex and r"\cmidrule(lr){2-2}" in tex and "{3-3}" not in tex
+    from regiometrics.tables import render_markdown
+    assert render_markdown(grid).splitlines()[0] == "|  | First |  |"
+    assert 'colspan' not in render_html(grid).split("</tr>")[0]
+    with pytest.raises(SpecError, match=r"tables\.t\.column_groups: the spans add up to 3"):
+        regression_table([_result("m1"), _result("m2")],
+                         _spec(column_groups=[{"title": "A", "span": 3}]))

@@ -45,10 +45,15 @@ LONG_ROWS = 40
 
 @dataclass(frozen=True)
 class Row:
-    """One table row: the first cell is the row label, then one cell per column."""
+    """One table row: the first cell is the row label, then one cell per column.
+
+    ``spans`` (group rows only) gives the number of columns each cell covers, stub included;
+    without it a title spans the empty cells after it.
+    """
 
     cells: tuple[str, ...]
     kind: RowKind = "body"
+    spans: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,12 @@ def group_spans(row: Row, width: int) -> list[tuple[str, int, int]]:
     A title followed by empty cells spans them, up to the next title or the row's end;
     empty cells before the first title stand alone.
     """
+    if row.spans is not None:
+        out, j = [], 0
+        for text, n in zip(row.cells, row.spans, strict=True):
+            out.append((text, j, n))
+            j += n
+        return out
     cells = list(row.cells) + [""] * (width - len(row.cells))
     out, j = [], 0
     while j < width:

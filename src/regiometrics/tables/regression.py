@@ -339,10 +339,9 @@ def _header(results: Sequence[Result], table: TableSpec) -> list[Row]:
         if total > width:
             raise SpecError(f"tables.{table.id}.column_groups: the spans add up to {total} but "
                             f"the table has {width} columns")
-        cells: list[str] = []
-        for g in table.column_groups:
-            cells += [g.title] + [""] * (g.span - 1)
-        rows.append(Row(("", *cells, *[""] * (width - total)), "group"))
+        titles = ("", *(g.title for g in table.column_groups), *[""] * (width - total))
+        spans = (1, *(g.span for g in table.column_groups), *[1] * (width - total))
+        rows.append(Row(titles, "group", spans))
     numbers = [f"({j + 1})" for j in range(width)]
     if table.column_titles is not None:
         if len(table.column_titles) != width:
