@@ -8,6 +8,7 @@ LaTeX, Markdown and HTML as ``snapshots/options/<stem>-<table>-<case>.<ext>``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,12 @@ def _option_tables(path: Path, run: Any) -> dict[str, str]:
 
 def rendered_tables() -> dict[str, str]:
     """``"<spec stem>/<file name>"`` -> rendered text for every bundled example's tables, and
-    ``"options/..."`` for the layout-option cases."""
+    ``"options/..."`` for the layout-option cases (computed once per test session)."""
+    return dict(_rendered_tables())
+
+
+@functools.cache
+def _rendered_tables() -> dict[str, str]:
     out: dict[str, str] = {}
     for path in SPECS:
         run = compute(load_spec(path), path.parent)

@@ -58,7 +58,7 @@ class ColumnGroupSpec(SpecBase):
     """A title over ``span`` adjacent columns (esttab's ``mgroups``), with a rule under it."""
 
     title: str
-    span: int = Field(ge=1)
+    span: int = Field(default=1, ge=1)
 
 
 class CoefficientTableBase(TableKindBase):
