@@ -51,6 +51,7 @@ OPTION_CASES: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {
         ("longtable", {"longtable": True}),
         ("fit_none", {"fit": "none"}),
         ("no_stars", {"stars": []}),
+        ("threeparttable", {"notes_style": "threeparttable"}),
     ]},
     "produc-descriptives": {"summary": [
         ("zh_three_line", {"language": "zh", "style": "three_line"}),

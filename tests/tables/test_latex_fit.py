@@ -85,10 +85,12 @@ def test_overfull_parser_reads_widths():
     assert overfull_widths(log) == [12.5, 3.0]
 
 
-def _jobs(chinese: bool) -> list[tuple[str, str]]:
+def _jobs(chinese: bool, package: str | None = None) -> list[tuple[str, str]]:
+    """Tables in Chinese or not; those needing ``package`` (threeparttable) only when asked."""
     tables = {n: t for n, t in rendered_tables().items() if n.endswith(".tex")}
     assert len(tables) > 29  # the bundled specs' tables and the option cases
-    return [(n, t) for n, t in sorted(tables.items()) if bool(_CJK.search(t)) == chinese]
+    return [(n, t) for n, t in sorted(tables.items()) if bool(_CJK.search(t)) == chinese
+            and ("{threeparttable}" in t) == (package == "threeparttable")]
 
 
 def _check(tmp_path: Path, jobs: list[tuple[str, str]], engine: str, preamble: str,
@@ -114,3 +116,11 @@ def test_every_chinese_table_fits_with_a_cjk_package(tmp_path: Path):
     jobs = _jobs(chinese=True)
     assert jobs, "no Chinese table among the snapshots"
     _check(tmp_path, jobs, engine, readme_preamble() + extra, wrap)
+
+
+def test_threeparttable_notes_fit_when_the_package_is_installed(tmp_path: Path):
+    if shutil.which("pdflatex") is None or not _has("threeparttable.sty"):
+        pytest.skip("threeparttable is not installed (notes_style: threeparttable needs it)")
+    jobs = _jobs(chinese=False, package="threeparttable")
+    assert jobs
+    _check(tmp_path, jobs, "pdflatex", readme_preamble() + "\\usepackage{threeparttable}\n", "{}")

@@ -21,6 +21,7 @@ from regiometrics.spec.literals import (
     FontSize,
     IndicatorRow,
     NotesMode,
+    NotesStyle,
     SeRowMode,
     TableFormat,
     TableLanguage,
@@ -36,8 +37,10 @@ class TableKindBase(SpecBase):
     full rules, top, under the header and bottom), ``language`` of the automatic labels and
     notes (``en``, ``zh``), ``notes_mode`` (``append`` the ``notes`` to the automatic notes,
     or ``replace`` them), ``fit`` (``shrink``: a LaTeX table wider than the text is scaled
-    down to the text width), ``landscape``, ``font_size`` and ``longtable`` (a LaTeX table
-    that breaks across pages; default: automatic for tables of more than 40 body rows).
+    down to the text width), ``landscape``, ``font_size``, ``longtable`` (a LaTeX table
+    that breaks across pages; default: automatic for tables of more than 40 body rows) and
+    ``notes_style`` (``minipage``: notes at the table's width; ``threeparttable``: the
+    threeparttable package's notes, which the preamble must load).
     """
 
     id: str
@@ -52,6 +55,7 @@ class TableKindBase(SpecBase):
     landscape: bool = False
     font_size: FontSize | None = None
     longtable: bool | None = None
+    notes_style: NotesStyle = "minipage"
 
 
 class ColumnGroupSpec(SpecBase):

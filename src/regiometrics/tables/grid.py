@@ -29,6 +29,8 @@ class Layout:
         :data:`LONG_ROWS` body rows).
     language
         ``en`` or ``zh`` (LaTeX in Chinese needs a CJK set-up, see the README).
+    notes_style
+        LaTeX notes: ``minipage`` (at the table's width, no package) or ``threeparttable``.
     """
 
     style: str = "booktabs"
@@ -37,6 +39,7 @@ class Layout:
     font_size: str | None = None
     longtable: bool | None = None
     language: str = "en"
+    notes_style: str = "minipage"
 
 
 #: Body rows above which a LaTeX table breaks across pages unless ``longtable`` says otherwise.
@@ -128,5 +131,5 @@ def with_layout(grid: TableGrid, spec: object) -> TableGrid:
     from dataclasses import replace
 
     keys = {k: getattr(spec, k) for k in ("style", "fit", "landscape", "font_size", "longtable",
-                                          "language") if hasattr(spec, k)}
+                                          "language", "notes_style") if hasattr(spec, k)}
     return replace(grid, layout=Layout(**keys))

@@ -5,7 +5,8 @@ A table fits the page by default: a ``tabular`` wider than the text is scaled do
 text width (``fit: shrink``, with graphicx's ``\\resizebox``), a grid with wrapping text
 columns (align ``X``) is a ``tabularx`` of the text width, a grid with more than
 :data:`~regiometrics.tables.grid.LONG_ROWS` body rows is a ``longtable`` that breaks across
-pages, and notes are set at the table's width under it (as a threeparttable would).
+pages, and notes are set at the table's width under it (as a threeparttable would;
+``notes_style: threeparttable`` uses the package itself, which the preamble must then load).
 ``landscape`` turns the page (pdflscape), ``font_size`` sets the size, and ``style:
 three_line`` draws exactly three full rules.
 """
@@ -13,6 +14,7 @@ three_line`` draws exactly three full rules.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from regiometrics.tables.grid import LONG_ROWS, Row, TableGrid, group_spans, is_group_row
 
@@ -142,6 +144,13 @@ def _float(grid: TableGrid, width: int) -> list[str]:
         lines += [rf"\begin{{tabularx}}{{\linewidth}}{{{spec}}}", *rows, r"\end{tabularx}"]
         return lines + _notes(grid, r"\linewidth") + [r"\end{table}"]
     tabular = [rf"\begin{{tabular}}{{{spec}}}", *rows, r"\end{tabular}"]
+    if grid.layout.notes_style == "threeparttable":
+        tabular = [r"\begin{threeparttable}", *tabular]
+        if grid.notes:
+            tabular += [r"\begin{tablenotes}[flushleft]", r"\footnotesize"]
+            tabular += [rf"\item {escape(n)}" for n in grid.notes] + [r"\end{tablenotes}"]
+        tabular.append(r"\end{threeparttable}")
+        grid = replace(grid, notes=())  # set inside the threeparttable
     if grid.layout.fit == "none":
         return lines + tabular + _notes(grid, r"\linewidth") + [r"\end{table}"]
     lines += [
