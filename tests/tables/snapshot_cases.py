@@ -58,7 +58,9 @@ OPTION_CASES: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {
         ("header_notes", {"header": {"sd": "Std. dev.", "group": "Role"},
                           "notes": ["Source: plm's Produc data."]}),
     ]},
-    "iv": {"iv_second_stage": [("rename_lags", {"rename": {"lrprice": "log real price",
+    "iv": {"iv_first_stage": [("zh_below_t", {"language": "zh", "below": "t",
+                                               "indicator_labels": {}})],
+           "iv_second_stage": [("rename_lags", {"rename": {"lrprice": "log real price",
                                                            "lrincome": "log real income",
                                                            "lpacks": "log packs"}})]},
     "mechanisms": {

@@ -32,6 +32,12 @@ FIRST_STAGE_NOTE = (
 )
 
 
+FIRST_STAGE_NOTE_ZH = (
+    "第一阶段：各内生解释变量对排除的工具变量及包含的外生解释变量回归；F为排除的工具变量的联合"
+    "检验（ivreg2）；偏R²为排除的工具变量的偏R²。"
+)
+
+
 def first_stage_table(
     columns: Sequence[Result], table: FirstStageTableSpec, *, labels: Sequence[str]
 ) -> TableGrid:
@@ -54,11 +60,12 @@ def first_stage_table(
         instruments += [t for t in r.info.get("instruments", []) if t not in instruments]
     keep = None if table.show_controls else instruments
     labels_by_stat = {**DEFAULT_FIRST_STAGE_LABELS, **table.stat_labels} \
-        if table.language == "en" else dict(table.stat_labels)
+        if table.language == "en" else dict(table.stat_labels)  # zh: text.STAT_LABELS
     shared = {k: getattr(table, k) for k in CoefficientTableBase.model_fields}
     spec = TableSpec.model_validate({
         **shared, "models": [r.model_id for r in columns], "keep": keep, "order": instruments,
-        "stat_labels": labels_by_stat, "notes": [FIRST_STAGE_NOTE, *table.notes]
+        "stat_labels": labels_by_stat, "notes": [
+            FIRST_STAGE_NOTE_ZH if table.language == "zh" else FIRST_STAGE_NOTE, *table.notes]
         if table.notes_mode == "append" else list(table.notes),
     })
     labelled = [replace(r, info={**r.info, "label": lab}) for r, lab in zip(columns, labels)]
