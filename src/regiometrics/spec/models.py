@@ -33,7 +33,6 @@ from regiometrics.spec.literals import (
     IndexMethod,
     IVEstimator,
     ModelType,
-    TableFormat,
     VcovType,
 )
 from regiometrics.spec.measures import (
