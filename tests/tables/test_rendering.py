@@ -105,7 +105,7 @@ def test_latex_compiles_with_pdflatex(tables, tmp_path: Path):
     (tmp_path / "tables.tex").write_text(latex_document(body))
     proc = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "tables.tex"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert (tmp_path / "tables.pdf").stat().st_size > 1000

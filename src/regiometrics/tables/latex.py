@@ -34,7 +34,7 @@ _STARS = re.compile(r"^(?P<num>.*?)(?P<stars>\*+)$")
 
 _GREEK = {"θ": "theta", "σ": "sigma", "ρ": "rho", "λ": "lambda", "χ": "chi", "β": "beta",
           "α": "alpha", "γ": "gamma", "δ": "delta", "μ": "mu", "τ": "tau", "×": "times"}
-_MATH = re.compile(r"(?P<sym>[%s])(?:\\_(?P<sub>[A-Za-z0-9]+))?(?P<sq>²)?" % "".join(_GREEK))
+_MATH = re.compile("(?P<sym>[" + "".join(_GREEK) + r"])(?:\\_(?P<sub>[A-Za-z0-9]+))?(?P<sq>²)?")
 _SYMBOLS = {"✓": r"$\surd$", "–": "--", "—": "---", "≤": r"$\leq$", "≥": r"$\geq$"}
 _WRAP = r">{\raggedright\arraybackslash}"
 
