@@ -7,12 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from regiometrics.spec.base import SpecBase
-from regiometrics.spec.literals import FontSize
-
-#: Header cells of an ``index_weights`` table that ``header`` may rename.
-WeightsHeaderCell = Literal["dimension", "indicator", "direction", "weight", "dimension_weight"]
-#: Header cells of a ``typology`` table that ``header`` may rename.
-TypologyHeaderCell = Literal["type", "entities", "explanation"]
+from regiometrics.spec.literals import FontSize, TypologyHeaderCell, WeightsHeaderCell
 from regiometrics.spec.table_base import TableKindBase
 
 

@@ -40,6 +40,9 @@ ConstantMode = Literal["auto", "show", "hide"]
 SeRowMode = Literal["auto", "always", "never"]
 SubgroupTestRow = Literal["equality_p", "permutation_p"]
 TheilLayout = Literal["grouped", "beside"]
+#: Header cells that a table's ``header`` may rename, per table kind.
+WeightsHeaderCell = Literal["dimension", "indicator", "direction", "weight", "dimension_weight"]
+TypologyHeaderCell = Literal["type", "entities", "explanation"]
 DescriptiveHeaderCell = Literal["group", "variable", "n", "mean", "sd", "min", "max"]
 
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
