@@ -142,6 +142,8 @@ def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str
         base = {"cluster": f"聚类到{'、'.join(by)}层面的稳健", "robust": "稳健"}.get(kind or "", "")
         where = "方括号内" if table.below == "ci" else "括号内"
         text = f"{where}为{base + what if table.below == 'se' else what}"
+        if kind and kind not in ("cluster", "robust", "unadjusted") and table.below == "se":
+            text += f"（{kind}）"
         if table.below != "se" and base:
             text += f"（基于{base}标准误）"
         return text + ("（各列标准误类型见标准误行）" if mixed else "")
@@ -154,6 +156,8 @@ def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str
             return f"Standard errors clustered by {' and '.join(by)} in parentheses."
         if kind == "robust":
             return "Heteroskedasticity-robust standard errors in parentheses."
+        if kind and kind != "unadjusted":  # e.g. ML: "inverse information matrix (Elhorst 2014)"
+            return f"Standard errors in parentheses ({kind})."
         return "Standard errors in parentheses."
     what = {"t": "t statistics in parentheses", "p": "p-values in parentheses",
             "ci": f"{level} confidence intervals in brackets"}[table.below]
