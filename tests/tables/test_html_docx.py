@@ -14,7 +14,7 @@ from regiometrics.tables.grid import Row, TableGrid
 GRID = TableGrid(
     id="t9",
     title="Moran's I <by year> & matrix",
-    header=(Row(("", "Geographic", "", "Economic", ""), "header"),
+    header=(Row(("", "Geographic", "", "Economic", ""), "group"),
             Row(("Year", "ER", "DT", "ER", "DT"), "header")),
     sections=((Row(("2011", "0.213***", "0.198**", "0.301***", "0.05")),
                Row(("", "(2.91)", "(2.40)", "(3.75)", "(0.80)"))),

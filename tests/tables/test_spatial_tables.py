@@ -89,7 +89,8 @@ def test_spatial_effects_table10_layout():
     table = SpatialEffectsTableSpec(
         id="t10", type="spatial_effects", models=["geo", "eco"],
         group_labels={"geo": "Geographic distance matrix"},
-        row_labels={"entity_fe": "Province FE", "time_fe": "Year FE"}, rename={"DT": "Digital"})
+        row_labels={"entity_fe": "Province FE", "time_fe": "Year FE"}, rename={"DT": "Digital"},
+        rows=["entity_fe", "time_fe", "rho", "loglik", "nobs", "r2"])
     grid = spatial_effects_table(results, table)
     assert grid.header[0].cells == ("", "(1)", "(2)", "(3)", "(4)", "(5)", "(6)")
     assert grid.header[1].cells == ("", "Geographic distance matrix", "", "", "W = W_eco", "", "")
@@ -104,7 +105,7 @@ def test_spatial_effects_table10_layout():
     stats = [r.cells for r in grid.sections[2]]
     assert stats[0] == ("Spatial: rho", "0.234***", "", "", "0.234***", "", "")
     assert stats[1] == ("", "(0.085)", "", "", "(0.085)", "", "")
-    assert stats[2] == ("Log-likelihood", "512.250", "", "", "512.250", "", "")
+    assert stats[2] == ("Log likelihood", "512.250", "", "", "512.250", "", "")
     assert stats[3] == ("N", "270", "", "", "270", "", "")
     assert stats[4] == ("R²", "", "", "", "0.067", "", "")
     assert "simulation from the estimated asymptotic distribution (500 draws, seed 3)" \
@@ -114,13 +115,36 @@ def test_spatial_effects_table10_layout():
 def test_spatial_effects_mixed_models_and_notes():
     results = [_spatial("lag", "rho", lee_yu=True), _spatial("err", "lambda", method="delta")]
     table = SpatialEffectsTableSpec(id="t10", type="spatial_effects", models=["lag", "err"],
-                                    terms=["OPEN"], rows=["rho", "r2"])
+                                    terms=["OPEN"], rows=["rho"])
     grid = spatial_effects_table(results, table)
     assert [r.cells[0] for r in grid.sections[0]] == ["OPEN", ""]
-    assert [r.cells[0] for r in grid.sections[1]] == ["Spatial: rho / lambda", ""]  # no R² row
+    assert [r.cells[0] for r in grid.sections[1]] == ["Spatial: rho / lambda", ""]
     assert "the delta method" in grid.notes[0] and "simulation" in grid.notes[0]
     assert grid.notes[1] == "W = W_lag: Lee-Yu (2010) correction."
     latex = render_latex(grid)
     assert r"0.234$^{***}$" in latex and r"Spatial: rho / lambda" in latex
     assert "0.234\\*\\*\\*" in render_markdown(grid)
     assert math.isclose(float(grid.sections[1][0].cells[1].rstrip("*")), 0.234)
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    ({"rows": ["nobs", "r2"]}, r"tables\.t10\.rows: no model in this table reports 'r2'"),
+    ({"rows": ["nobs", "logilk"]}, r"tables\.t10\.rows: 'logilk' is not a row .*closest: loglik"),
+    ({"terms": ["DTT"]}, r"tables\.t10\.terms: 'DTT' is not a regressor with effects; closest: DT"),
+    ({"rename": {"OPNE": "x"}}, r"tables\.t10\.rename: 'OPNE' is not .*closest: OPEN"),
+])
+def test_spatial_effects_names_are_checked(keys, message):
+    table = SpatialEffectsTableSpec(id="t10", type="spatial_effects", models=["geo"], **keys)
+    with pytest.raises(SpecError, match=message):
+        spatial_effects_table([_spatial("geo", "rho")], table)
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    ({"variables": ["DTT"]}, r"tables\.t9\.variables: 'DTT' is not a variable of moran\.mi; closest: DT"),
+    ({"weights": ["Wgg"]}, r"tables\.t9\.weights: 'Wgg' is not a weights of moran\.mi; closest: Wg"),
+    ({"rename": {"Wx": "Geo"}}, r"tables\.t9\.rename: 'Wx' is not a variable or weights name"),
+])
+def test_moran_table_names_are_checked(keys, message):
+    table = MoranTableSpec(id="t9", type="moran", moran="mi", **keys)
+    with pytest.raises(SpecError, match=message):
+        moran_table(_moran_rows(), table, entry=ENTRY)

@@ -51,6 +51,7 @@ from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
 from regiometrics.tables import RENDERERS, TableGrid, descriptive_table, regression_table
+from regiometrics.tables.grid import with_layout
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -135,9 +136,11 @@ def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
     ctx.descriptives = {d.id: describe(ctx.panel, d) for d in spec.descriptives}
     grids: dict[str, tuple[TableGrid, list[str]]] = {}
     for table in spec.tables:
-        grids[table.id] = (TABLE_BUILDERS[table.type](table, ctx), list(table.formats))
+        grid = with_layout(TABLE_BUILDERS[table.type](table, ctx), table)
+        grids[table.id] = (grid, list(table.formats))
     for d in spec.descriptives:
-        grids[d.id] = (descriptive_table(ctx.descriptives[d.id], d), list(d.formats))
+        grids[d.id] = (with_layout(descriptive_table(ctx.descriptives[d.id], d), d),
+                       list(d.formats))
     figures = {f.id: FIGURE_BUILDERS[f.type](f, ctx) for f in spec.figures}
     sections = {
         s.section: s.to_json(ctx.artifacts[s.section]) for s in STAGES if s.to_json is not None

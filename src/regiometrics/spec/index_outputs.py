@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import FontSize, TypologyHeaderCell, WeightsHeaderCell
 from regiometrics.spec.table_base import TableKindBase
 
 
@@ -15,6 +16,9 @@ class IndexWeightsTableSpec(TableKindBase):
 
     ``percent`` prints weights x 100 (the paper's convention); ``rename`` maps indicator
     and dimension names to labels. With per-year weights there is one weight column per year.
+    ``header`` renames header cells (``dimension``, ``indicator``, ``direction``, ``weight``,
+    ``dimension_weight``); ``weight_columns: false`` leaves out the weights (the indicator
+    system alone), ``dimension_weight: false`` the dimension-weight column.
     """
 
     type: Literal["index_weights"]
@@ -23,6 +27,9 @@ class IndexWeightsTableSpec(TableKindBase):
     decimals: int = Field(default=3, ge=0, le=8)
     direction: bool = True
     rename: dict[str, str] = Field(default_factory=dict)
+    header: dict[WeightsHeaderCell, str] = Field(default_factory=dict)
+    weight_columns: bool = True
+    dimension_weight: bool = True
 
 
 class IndexValuesTableSpec(TableKindBase):
@@ -45,6 +52,8 @@ class TypologyTableSpec(TableKindBase):
     one year; without it each entity's mean over the years is ranked. ``bands`` are rank
     ranges (``[[1, 10], [11, 21], [22, 31]]``; default: near-equal thirds), ``bands_labels``
     one label per band, best first; ``type_names`` maps ``"high/low"`` to a type's name.
+    ``header`` renames the header cells (``type``, ``entities``, ``explanation``). The
+    entity and explanation columns wrap within the text width (LaTeX ``tabularx``).
     """
 
     type: Literal["typology"]
@@ -56,6 +65,8 @@ class TypologyTableSpec(TableKindBase):
     type_names: dict[str, str] = Field(default_factory=dict)
     rename: dict[str, str] = Field(default_factory=dict)
     empty_types: bool = False
+    header: dict[TypologyHeaderCell, str] = Field(default_factory=dict)
+    font_size: FontSize | None = "small"
 
     @field_validator("bands")
     @classmethod

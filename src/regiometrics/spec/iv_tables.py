@@ -13,8 +13,7 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from regiometrics.spec.literals import IndicatorRow
-from regiometrics.spec.table_base import TableKindBase
+from regiometrics.spec.table_base import CoefficientTableBase
 
 #: First-stage statistics a ``first_stage`` table may list (``nobs`` is the sample size).
 FirstStageStat = Literal[
@@ -24,14 +23,14 @@ FirstStageStat = Literal[
 FIRST_STAGE_STATS: tuple[str, ...] = get_args(FirstStageStat)
 
 
-class FirstStageTableSpec(TableKindBase):
+class FirstStageTableSpec(CoefficientTableBase):
     """A first-stage table of IV models.
 
     ``models`` are ``type: iv`` model ids; ``endogenous`` restricts the columns to these
     endogenous regressors (default: all of each model). ``show_controls`` adds the
     coefficient rows of the included exogenous regressors (by default only the excluded
     instruments are shown and a Controls YES/NO row says whether there were any).
-    ``rename``, ``stats``, ``stat_labels``, ``indicators`` and the rest work as in a
+    ``rename``, ``stats``, ``stat_labels``, ``indicators``, layout and headers work as in a
     regression table; ``stats`` takes the names in :data:`FIRST_STAGE_STATS`.
     """
 
@@ -39,12 +38,5 @@ class FirstStageTableSpec(TableKindBase):
     models: list[str]
     endogenous: list[str] | None = None
     show_controls: bool = False
-    rename: dict[str, str] = Field(default_factory=dict)
-    indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
-    )
-    indicator_labels: dict[str, str] = Field(default_factory=dict)
-    stats: list[FirstStageStat] = Field(default_factory=lambda: ["nobs", "first_stage_f", "partial_r2"])
-    stat_labels: dict[str, str] = Field(default_factory=dict)
-    decimals: int = Field(default=3, ge=0, le=8)
-    stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
+    stats: list[FirstStageStat] | None = Field(  # type: ignore[assignment]
+        default_factory=lambda: ["nobs", "first_stage_f", "partial_r2"])

@@ -26,6 +26,24 @@ MoranAlternative = Literal["greater", "less", "two-sided"]
 MoranInference = Literal["norm", "rand", "perm"]
 MoranBelow = Literal["z", "p", "none"]
 EffectsMethod = Literal["simulation", "delta"]
+#: Table layout (issue 12): rules, language of automatic text, notes, fit, size, what sits
+#: under a coefficient, row-block order, the constant and the standard-error row.
+TableStyle = Literal["booktabs", "three_line"]
+TableLanguage = Literal["en", "zh"]
+NotesMode = Literal["append", "replace"]
+NotesStyle = Literal["minipage", "threeparttable"]
+FitMode = Literal["shrink", "none"]
+FontSize = Literal["normalsize", "small", "footnotesize", "scriptsize", "tiny"]
+BelowStat = Literal["se", "t", "p", "ci"]
+TableSection = Literal["coefficients", "constant", "indicators", "stats", "extra"]
+ConstantMode = Literal["auto", "show", "hide"]
+SeRowMode = Literal["auto", "always", "never"]
+SubgroupTestRow = Literal["equality_p", "permutation_p"]
+TheilLayout = Literal["grouped", "beside"]
+#: Header cells that a table's ``header`` may rename, per table kind.
+WeightsHeaderCell = Literal["dimension", "indicator", "direction", "weight", "dimension_weight"]
+TypologyHeaderCell = Literal["type", "entities", "explanation"]
+DescriptiveHeaderCell = Literal["group", "variable", "n", "mean", "sd", "min", "max"]
 
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
 VCOV_TYPES: tuple[str, ...] = get_args(VcovType)

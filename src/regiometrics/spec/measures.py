@@ -22,6 +22,7 @@ from pydantic import Field, field_validator, model_validator
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase, tagged_union
+from regiometrics.spec.literals import TheilLayout
 from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
@@ -273,10 +274,12 @@ else:
 
 class TheilTableSpec(TableKindBase):
     """002's Table 5 layout from a grouped ``theil`` measure: one row per year with the overall
-    Theil, each group's Theil, within, between and their contribution (%)."""
+    Theil, each group's Theil, within, between and their contribution (%); ``layout:
+    beside`` puts each part beside its contribution rate, as 002 Table 5 prints it."""
 
     type: Literal["theil"]
     measure: str
+    layout: TheilLayout = "grouped"
     decimals: int = Field(default=4, ge=0, le=8)
     percent_decimals: int = Field(default=2, ge=0, le=8)
     years: list[Any] | None = None

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from regiometrics.spec.base import SpecBase
+from regiometrics.spec.literals import SubgroupTestRow
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 
 MediationMode = Literal["parallel", "joint"]
@@ -145,6 +146,8 @@ class MediationTableSpec(CoefficientTableBase):
     Columns: the total-effect equation (if ``total_column``), then per mediator the mediator
     equation and the outcome equation; rows: coefficients, indicator rows, statistics, the
     indirect effect a*b and its bootstrap interval (and the Sobel p-value if ``sobel``).
+    ``ci_label`` and ``indirect_label`` name those rows (``{level}`` is replaced by the
+    bootstrap level in percent, e.g. ``"Bootstrap {level}% CI"``).
     """
 
     type: Literal["mediation"]
@@ -153,6 +156,8 @@ class MediationTableSpec(CoefficientTableBase):
     indirect_row: bool = True
     sobel: bool = False
     ci_decimals: int = Field(default=4, ge=0, le=10)
+    ci_label: str | None = None
+    indirect_label: str | None = None
 
 
 class SubgroupTableSpec(CoefficientTableBase):
@@ -160,11 +165,18 @@ class SubgroupTableSpec(CoefficientTableBase):
 
     Each model contributes one column per group; a row gives the p-value of the test of
     equal coefficients (interaction Wald, F form) and, when run, the permutation p-value.
+    ``group_order`` lists a model's groups in the order to print (``[East, Central, West]``,
+    ``[high, low]``; default: as estimated); ``test_rows`` chooses the extra rows
+    (``equality_p``, ``permutation_p``; default: those that were run), ``test_labels``
+    their labels. Column titles default to the (``group_labels``-renamed) group names.
     """
 
     type: Literal["subgroups"]
     models: list[str]
     group_labels: dict[str, str] = Field(default_factory=dict)
+    group_order: list[str] | None = None
+    test_rows: list[SubgroupTestRow] | None = None
+    test_labels: dict[str, str] = Field(default_factory=dict)
 
 
 class MarginalEffectsTableSpec(TableKindBase):

@@ -27,12 +27,12 @@ from regiometrics.spec.iv import check_iv_model
 from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.literals import (
     ClusterCorrection,
+    DescriptiveHeaderCell,
     EffectName,
     HausmanMethod,
     IndexMethod,
     IVEstimator,
     ModelType,
-    TableFormat,
     VcovType,
 )
 from regiometrics.spec.measures import (
@@ -50,7 +50,7 @@ from regiometrics.spec.spatial import (
     SpatialEffectsTableSpec,
     check_spatial_model_keys,
 )
-from regiometrics.spec.table_base import CoefficientTableBase
+from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 from regiometrics.spec.tobit import check_tobit_model_keys
 
 
@@ -250,22 +250,23 @@ class TableSpec(CoefficientTableBase):
     type: Literal["regression"] = "regression"
     models: list[str]
     order: list[str] | None = None
-    depvar_row: bool = True
     constant_last: bool = True
     pvalues_below: bool = True
 
 
-class DescriptiveSpec(SpecBase):
-    """A descriptive-statistics table (N, mean, SD, min, max), optionally grouped by type."""
+class DescriptiveSpec(TableKindBase):
+    """A descriptive-statistics table (N, mean, SD, min, max), optionally grouped by type.
 
-    id: str
+    Takes every table's layout keys (``style``, ``language``, ``notes`` ...); ``header``
+    renames the header cells (``group``, ``variable``, ``n``, ``mean``, ``sd``, ``min``,
+    ``max``).
+    """
+
     variables: list[str] | None = None
     groups: dict[str, list[str]] | None = None
-    title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
     decimals: int = Field(default=3, ge=0, le=8)
     rename: dict[str, str] = Field(default_factory=dict)
-    label: str | None = None
+    header: dict[DescriptiveHeaderCell, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_source(self) -> DescriptiveSpec:

@@ -236,7 +236,8 @@ class SpatialEffectsTableSpec(TableKindBase):
     ``terms`` chooses and orders regressors (default all); ``group_labels`` maps a model id to
     its column-group title (default the model's label, else its weights name); ``rows`` are the
     rows under the effects: ``entity_fe``, ``time_fe``, ``rho`` (rho or lambda with its SE),
-    ``loglik``, ``nobs``, ``r2`` and any other statistic name of the models' ``stats``.
+    ``loglik``, ``nobs`` and any other statistic name of the models' ``stats`` (a row no
+    model reports is refused). ``yes_no`` gives the words of the fixed-effect rows.
     """
 
     type: Literal["spatial_effects"]
@@ -245,9 +246,10 @@ class SpatialEffectsTableSpec(TableKindBase):
     rename: dict[str, str] = Field(default_factory=dict)
     group_labels: dict[str, str] = Field(default_factory=dict)
     rows: list[str] = Field(
-        default_factory=lambda: ["entity_fe", "time_fe", "rho", "loglik", "nobs", "r2"]
+        default_factory=lambda: ["entity_fe", "time_fe", "rho", "loglik", "nobs"]
     )
     row_labels: dict[str, str] = Field(default_factory=dict)
+    yes_no: list[str] | None = Field(default=None, min_length=2, max_length=2)
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
 

@@ -7,12 +7,20 @@ from regiometrics.results import Descriptives
 from regiometrics.spec.models import DescriptiveSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
+from regiometrics.tables.text import final_notes
+
+_EN = {"group": "Types of variables", "variable": "Variables", "n": "N", "mean": "Mean",
+       "sd": "SD", "min": "Min", "max": "Max"}
+_ZH = {"group": "变量类型", "variable": "变量", "n": "观测值", "mean": "均值", "sd": "标准差",
+       "min": "最小值", "max": "最大值"}
 
 
 def descriptive_table(desc: Descriptives, spec: DescriptiveSpec) -> TableGrid:
     """Grid with one row per variable; the group label shown on a group's first row."""
     grouped = any(r.group for r in desc.rows)
-    head = (("Types of variables",) if grouped else ()) + ("Variables", "N", "Mean", "SD", "Min", "Max")
+    words = {**(_ZH if spec.language == "zh" else _EN), **spec.header}
+    keys = (("group",) if grouped else ()) + ("variable", "n", "mean", "sd", "min", "max")
+    head = tuple(words[k] for k in keys)
     rows = []
     previous = None
     for r in desc.rows:
@@ -30,4 +38,5 @@ def descriptive_table(desc: Descriptives, spec: DescriptiveSpec) -> TableGrid:
         sections=(tuple(rows),),
         align="l" * stub + "c" * 5,
         stub_columns=stub,
+        notes=final_notes(spec, []),
     )

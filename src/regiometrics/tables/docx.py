@@ -1,5 +1,6 @@
-"""Word (.docx) renderer: a three-line table (thick top and bottom rules, a thin rule under
-the header and between sections), caption above and notes below, via python-docx.
+"""Word (.docx) renderer: thick top and bottom rules, a thin rule under the header and
+(``style: booktabs``) between sections; ``style: three_line`` draws only the three full
+rules. Caption above and notes below, via python-docx.
 
 The file is written with fixed zip timestamps and document dates, so the same grid gives
 the same bytes.
@@ -92,7 +93,7 @@ def render_docx(grid: TableGrid) -> bytes:
     for k, section in enumerate(grid.sections):
         for r, row in enumerate(section):
             cells = _row_cells(table, index, row, width)
-            if k > 0 and r == 0:
+            if k > 0 and r == 0 and grid.layout.style != "three_line":
                 for cell in cells:
                     _border(cell, "top", _THIN)
             index += 1

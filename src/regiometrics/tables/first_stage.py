@@ -15,6 +15,7 @@ from dataclasses import replace
 from regiometrics.results import Result
 from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.models import TableSpec
+from regiometrics.spec.table_base import CoefficientTableBase
 from regiometrics.tables.grid import TableGrid
 from regiometrics.tables.regression import regression_table
 
@@ -28,6 +29,12 @@ FIRST_STAGE_NOTE = (
     "First stage: each endogenous regressor on the excluded instruments and the included "
     "exogenous regressors. F: test of the excluded instruments (ivreg2); partial R²: of the "
     "excluded instruments."
+)
+
+
+FIRST_STAGE_NOTE_ZH = (
+    "第一阶段：各内生解释变量对排除的工具变量及包含的外生解释变量回归；F为排除的工具变量的联合"
+    "检验（ivreg2）；偏R²为排除的工具变量的偏R²。"
 )
 
 
@@ -52,13 +59,14 @@ def first_stage_table(
     for r in columns:
         instruments += [t for t in r.info.get("instruments", []) if t not in instruments]
     keep = None if table.show_controls else instruments
-    spec = TableSpec(
-        id=table.id, models=[r.model_id for r in columns], title=table.title,
-        formats=table.formats, keep=keep, order=instruments, rename=table.rename,
-        indicators=table.indicators, indicator_labels=table.indicator_labels,
-        stats=list(table.stats), stat_labels={**DEFAULT_FIRST_STAGE_LABELS, **table.stat_labels},
-        notes=[FIRST_STAGE_NOTE, *table.notes], decimals=table.decimals, stars=table.stars,
-        depvar_row=True, constant_last=True, label=table.label,
-    )
+    labels_by_stat = {**DEFAULT_FIRST_STAGE_LABELS, **table.stat_labels} \
+        if table.language == "en" else dict(table.stat_labels)  # zh: text.STAT_LABELS
+    shared = {k: getattr(table, k) for k in CoefficientTableBase.model_fields}
+    spec = TableSpec.model_validate({
+        **shared, "models": [r.model_id for r in columns], "keep": keep, "order": instruments,
+        "stat_labels": labels_by_stat, "notes": [
+            FIRST_STAGE_NOTE_ZH if table.language == "zh" else FIRST_STAGE_NOTE, *table.notes]
+        if table.notes_mode == "append" else list(table.notes),
+    })
     labelled = [replace(r, info={**r.info, "label": lab}) for r, lab in zip(columns, labels)]
     return regression_table(labelled, spec)

@@ -1,5 +1,7 @@
 """HTML renderer: a ``<table>`` fragment with a caption, a header, one ``<tbody>`` per section
-and the notes in a ``<tfoot>``, styled as a three-line table by a small inline stylesheet."""
+and the notes in a ``<tfoot>``, styled by a small inline stylesheet: thick top and bottom
+rules, a thin rule under the header and (``style: booktabs``) between sections; ``style:
+three_line`` draws only the three full rules."""
 
 from __future__ import annotations
 
@@ -43,7 +45,8 @@ def render_html(grid: TableGrid) -> str:
         lines.append(_group_cells(row, width) if is_group_row(grid, i) else _cells(row, width, "th"))
     lines.append("</thead>")
     for k, section in enumerate(grid.sections):
-        rule = ' style="border-top:1px solid black"' if k > 0 else ""
+        ruled = k > 0 and grid.layout.style != "three_line"
+        rule = ' style="border-top:1px solid black"' if ruled else ""
         lines.append(f"<tbody{rule}>")
         lines += [_cells(row, width, "td") for row in section]
         lines.append("</tbody>")

@@ -18,6 +18,7 @@ from regiometrics.spec.index_outputs import (
 )
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
+from regiometrics.tables.text import final_notes
 
 
 def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> TableGrid:
@@ -43,10 +44,16 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
     has_dims = weights["dimension"].notna().any()
     first = weights.drop_duplicates("indicator")
     unit = " (%)" if spec.percent else ""
-    head: tuple[str, ...] = (("Dimension",) if has_dims else ()) + ("Indicator",)
-    head += ("Direction",) if spec.direction else ()
-    if pooled:
-        head += (f"Weight{unit}",) + ((f"Dimension weight{unit}",) if has_dims else ())
+    cell = {"dimension": "Dimension", "indicator": "Indicator", "direction": "Direction",
+            "weight": f"Weight{unit}", "dimension_weight": f"Dimension weight{unit}",
+            **spec.header}
+    show_dim_weight = has_dims and spec.dimension_weight
+    head: tuple[str, ...] = ((cell["dimension"],) if has_dims else ()) + (cell["indicator"],)
+    head += (cell["direction"],) if spec.direction else ()
+    if not spec.weight_columns:
+        pass
+    elif pooled:
+        head += (cell["weight"],) + ((cell["dimension_weight"],) if show_dim_weight else ())
     else:
         head += tuple(str(t) for t in times)
     rows = []
@@ -60,23 +67,26 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
         previous = dim
         cells = lead + (spec.rename.get(r["indicator"], r["indicator"]),)
         cells += (str(r["direction"]),) if spec.direction else ()
-        if pooled:
+        if not spec.weight_columns:
+            pass
+        elif pooled:
             cells += (fmt(scale * r["weight"], spec.decimals),)
-            if has_dims:
+            if show_dim_weight:
                 cells += (fmt(scale * r["dimension_weight"], spec.decimals) if is_first else "",)
         else:
             own = weights[weights["indicator"] == r["indicator"]]
             per_year = dict(zip(own["time"], own["weight"], strict=True))
             cells += tuple(fmt(scale * per_year[t], spec.decimals) for t in times)
         rows.append(Row(cells, "body"))
-    stub = len(head) - (len(times) if not pooled else 1 + int(has_dims))
+    stub = (len(head) if not spec.weight_columns
+            else len(head) - (len(times) if not pooled else 1 + int(show_dim_weight)))
     return TableGrid(
         id=spec.id,
         title=spec.title,
         label=spec.label or f"tab:{spec.id}",
         header=(Row(head, "header"),),
         sections=(tuple(rows),),
-        notes=tuple(spec.notes),
+        notes=final_notes(spec, []),
         align="l" * stub + "c" * (len(head) - stub),
         stub_columns=stub,
     )
@@ -108,7 +118,7 @@ def index_values_table(
         label=spec.label or f"tab:{spec.id}",
         header=(head,),
         sections=sections,
-        notes=tuple(spec.notes),
+        notes=final_notes(spec, []),
         align="l" + "c" * len(years),
     )
 
@@ -135,10 +145,12 @@ def typology_table(table: pd.DataFrame, spec: TypologyTableSpec) -> TableGrid:
         id=spec.id,
         title=spec.title,
         label=spec.label or f"tab:{spec.id}",
-        header=(Row(("Type", "Entities", "Explanation"), "header"),),
+        header=(Row(tuple({"type": "Type", "entities": "Entities", "explanation": "Explanation",
+                           **spec.header}[k] for k in ("type", "entities", "explanation")),
+                    "header"),),
         sections=(tuple(rows),),
-        notes=tuple(spec.notes),
-        align="lll",
+        notes=final_notes(spec, []),
+        align="lXX",
         stub_columns=1,
     )
 

@@ -11,6 +11,7 @@ from regiometrics.results import Result
 from regiometrics.spec.mechanisms import MarginalEffectsTableSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, stars
+from regiometrics.tables.text import final_notes, stars_note
 
 
 def marginal_effects_table(result: Result, table: MarginalEffectsTableSpec) -> TableGrid:
@@ -18,22 +19,27 @@ def marginal_effects_table(result: Result, table: MarginalEffectsTableSpec) -> T
     meta = result.info["marginal"]
     d = table.decimals
     level = f"{meta['level'] * 100:g}% CI"
-    header = (Row(("", meta["moderator"], f"Marginal effect of {meta['treatment']}",
-                   "Std. error", level), "header"),)
+    zh = table.language == "zh"
+    header = (Row(("", meta["moderator"],
+                   f"{meta['treatment']}的边际效应" if zh else
+                   f"Marginal effect of {meta['treatment']}",
+                   "标准误" if zh else "Std. error",
+                   f"{meta['level'] * 100:g}%置信区间" if zh else level), "header"),)
     rows = []
     for key, e in result.effects["marginal"].items():
         rows.append(Row((key, fmt(meta["at"][key], d),
                          fmt(e.estimate, d) + stars(e.pvalue, table.stars),
                          f"({fmt(e.std_error, d)})", f"[{fmt(e.ci_low, d)}, {fmt(e.ci_high, d)}]"),
                         "coef"))
-    levels = sorted(table.stars)
+    formula = (f"b({meta['treatment']}) + b({meta['interaction']}) × {meta['moderator']}")
     notes = [
-        f"Marginal effect of {meta['treatment']} = b({meta['treatment']}) + "
-        f"b({meta['interaction']}) × {meta['moderator']}"
-        + (" (mean-centred variables)" if meta["centered"] else "")
-        + "; delta-method standard errors from the model's covariance matrix.",
-        ", ".join(f"{'*' * (len(levels) - i)} p<{t:.2f}" for i, t in enumerate(levels)) + ".",
-        *table.notes,
+        (f"{meta['treatment']}的边际效应 = {formula}"
+         + ("（变量已中心化）" if meta["centered"] else "")
+         + "；标准误由模型协方差矩阵按Delta方法计算") if zh else
+        (f"Marginal effect of {meta['treatment']} = {formula}"
+         + (" (mean-centred variables)" if meta["centered"] else "")
+         + "; delta-method standard errors from the model's covariance matrix."),
+        stars_note(table.stars, table.language),
     ]
     return TableGrid(id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
-                     header=header, sections=(tuple(rows),), notes=tuple(notes))
+                     header=header, sections=(tuple(rows),), notes=final_notes(table, notes))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from regiometrics.tables.grid import Row, TableGrid
+from regiometrics.tables.grid import Row, TableGrid, group_spans
 
 
 def _escape(text: str) -> str:
@@ -10,7 +10,9 @@ def _escape(text: str) -> str:
 
 
 def _line(row: Row, width: int) -> str:
-    cells = [_escape(c) for c in row.cells] + [""] * (width - len(row.cells))
+    texts = row.cells if row.spans is None else tuple(
+        x for text, _, n in group_spans(row, width) for x in (text, *[""] * (n - 1)))
+    cells = [_escape(c) for c in texts] + [""] * (width - len(texts))
     return "| " + " | ".join(cells) + " |"
 
 
@@ -23,7 +25,7 @@ def render_markdown(grid: TableGrid) -> str:
     header = list(grid.header) or [Row(tuple("" for _ in range(width)))]
     out.append(_line(header[0], width))
     align = grid.align or ("l" * grid.stub_columns + "c" * (width - grid.stub_columns))
-    marks = {"l": ":---", "c": ":---:", "r": "---:"}
+    marks = {"l": ":---", "c": ":---:", "r": "---:", "X": ":---"}
     out.append("| " + " | ".join(marks[a] for a in align) + " |")
     for row in header[1:]:
         out.append(_line(row, width))

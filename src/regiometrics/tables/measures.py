@@ -18,6 +18,7 @@ import pandas as pd
 from regiometrics.spec.measures import DagumTableSpec, TheilTableSpec
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
+from regiometrics.tables.text import final_notes
 
 
 def _labels(rows: pd.DataFrame, prefix: str, *, pairs: bool = False) -> list[str]:
@@ -30,6 +31,22 @@ def _year(value: object) -> str:
     return "" if value is None else str(value)
 
 
+#: Chinese header cells and notes of the inequality tables (``language: zh``).
+_ZH = {
+    "Year": "年份", "Overall": "总体", "Theil index by group": "各区域泰尔指数",
+    "Within groups": "区域内", "Between groups": "区域间", "Theil index": "泰尔指数",
+    "Contribution (%)": "贡献率（%）", "Decomposition": "分解", "Within": "区域内",
+    "Between": "区域间", "Within-group Gini": "区域内基尼系数",
+    "Between-group Gini": "区域间基尼系数", "Net between": "区域间净差异",
+    "Transvariation": "超变密度",
+    "Within and between sum to the overall index; contribution = part / overall x 100.":
+        "区域内与区域间差异之和等于总体泰尔指数；贡献率 = 分项 / 总体 × 100",
+    "Dagum (1997) decomposition: overall = within + net between + transvariation; "
+    "contribution = part / overall x 100.":
+        "Dagum（1997）分解：总体 = 区域内 + 区域间净差异 + 超变密度；贡献率 = 分项 / 总体 × 100",
+}
+
+
 def _yearly_grid(
     spec: TheilTableSpec | DagumTableSpec,
     top: tuple[str, ...],
@@ -38,19 +55,23 @@ def _yearly_grid(
     default_note: str,
 ) -> TableGrid:
     """The grid shared by both layouts: group titles over column names, one row per year."""
+    if spec.language == "zh":
+        top, head = tuple(_ZH.get(c, c) for c in top), tuple(_ZH.get(c, c) for c in head)
+        default_note = _ZH[default_note]
     return TableGrid(
         id=spec.id,
         title=spec.title,
         label=spec.label or f"tab:{spec.id}",
-        header=(Row(top, "header"), Row(head, "header")),
+        header=(Row(top, "group"), Row(head, "header")),
         sections=(tuple(body),),
-        notes=tuple(spec.notes) or (default_note,),
+        notes=final_notes(spec, [default_note]),
         align="l" + "c" * (len(head) - 1),
     )
 
 
 def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
-    """Grid: ``Year | Overall | <group>... | Within | Between | Within (%) | Between (%)``.
+    """Grid: ``Year | Overall | <group>... | Within | Between | Within (%) | Between (%)``,
+    or with ``layout: beside`` (002 Table 5) ``... | Within | Within (%) | Between | Between (%)``.
 
     Parameters
     ----------
@@ -64,19 +85,26 @@ def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
     names = [spec.group_labels.get(g, g) for g in groups]
     d, p = spec.decimals, spec.percent_decimals
     n_groups = len(groups)
-    top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
-           "Decomposition", "", "Contribution (%)", "")
-    head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
+    beside = spec.layout == "beside"
+    if beside:  # 002 Table 5: each part beside its contribution rate
+        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
+               "Within groups", "", "Between groups", "")
+        head = ("Year", "Overall", *names, "Theil index", "Contribution (%)",
+                "Theil index", "Contribution (%)")
+    else:
+        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
+               "Decomposition", "", "Contribution (%)", "")
+        head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
     body = []
     for r in rows.to_dict(orient="records"):
+        parts = [fmt(r["within"], d), fmt(r["between"], d)]
+        shares = [fmt(100.0 * r["share_within"], p), fmt(100.0 * r["share_between"], p)]
+        tail = [parts[0], shares[0], parts[1], shares[1]] if beside else parts + shares
         body.append(Row((
             _year(r["time"]),
             fmt(r["total"], d),
             *(fmt(r[f"theil:{g}"], d) for g in groups),
-            fmt(r["within"], d),
-            fmt(r["between"], d),
-            fmt(100.0 * r["share_within"], p),
-            fmt(100.0 * r["share_between"], p),
+            *tail,
         )))
     return _yearly_grid(
         spec, top, head, body,

@@ -16,17 +16,17 @@ from dataclasses import replace
 from regiometrics.results import Result
 from regiometrics.spec.mechanisms import MediationTableSpec
 from regiometrics.spec.models import TableSpec
+from regiometrics.spec.table_base import CoefficientTableBase
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, regression_table
-
-_SHARED = ("keep", "drop", "rename", "indicators", "indicator_labels", "stats", "stat_labels",
-           "decimals", "stars")
+from regiometrics.tables.text import label
 
 
-def as_regression_spec(table: object, models: list[str]) -> TableSpec:
-    """A regression TableSpec with the shared layout options of a mechanism table."""
-    return TableSpec(id=table.id, models=models, title=table.title,  # type: ignore[attr-defined]
-                     **{k: getattr(table, k) for k in _SHARED})
+def as_regression_spec(table: object, models: list[str], **changes: object) -> TableSpec:
+    """A regression TableSpec with every shared option of a coefficient table (layout,
+    headers, notes ...) of a mechanism table, plus ``changes``."""
+    shared = {k: getattr(table, k) for k in CoefficientTableBase.model_fields}
+    return TableSpec.model_validate({**shared, "models": models, **changes})
 
 
 def _columns(result: Result, total: bool) -> tuple[list[str], dict[str, int]]:
@@ -56,28 +56,33 @@ def mediation_table(result: Result, table: MediationTableSpec) -> TableGrid:
     """The neutral grid of a Baron-Kenny mediation table from a ``type: mediation`` Result."""
     keys, where = _columns(result, table.total_column)
     comps = [result.components[k] for k in keys]
-    grid = regression_table(comps, as_regression_spec(table, [c.model_id for c in comps]))
     width = len(keys)
     boot = result.info["bootstrap"]
+    lang = table.language
     rows = []
 
-    def row(label: str, cells: dict[int, str]) -> Row:
-        return Row((label, *(cells.get(j, "") for j in range(width))), "body")
+    def row(text: str, cells: dict[int, str]) -> Row:
+        return Row((text, *(cells.get(j, "") for j in range(width))), "body")
 
+    level = f"{boot['level'] * 100:g}"
     indirect = {m: e for m, e in result.effects["indirect"].items() if m in where}
     if table.indirect_row:
-        rows.append(row("Indirect effect (a×b)",
+        rows.append(row((table.indirect_label or label(lang, "indirect")).format(level=level),
                         {where[m]: fmt(e.estimate, table.decimals) for m, e in indirect.items()}))
-    rows.append(row(f"{boot['level'] * 100:g}% bootstrap CI",
+    rows.append(row((table.ci_label or label(lang, "boot_ci")).format(level=level),
                     {where[m]: _interval(e.ci_low, e.ci_high, table.ci_decimals)
                      for m, e in indirect.items()}))
     if table.sobel:
-        rows.append(row("Sobel p-value", {where[m]: fmt(e.pvalue, table.decimals)
-                                          for m, e in result.effects["sobel"].items()}))
+        rows.append(row(label(lang, "sobel"), {where[m]: fmt(e.pvalue, table.decimals)
+                                               for m, e in result.effects["sobel"].items()}))
     kind = "percentile" if boot["ci"] == "percentile" else "bias-corrected"
     unit = "entities (clusters)" if boot["resample"] == "entity" else "entity-years"
-    note = (f"Indirect effect a×b with its {kind} bootstrap confidence interval from "
-            f"{boot['reps']} resamples of {unit}, seed {boot['seed']}.")
-    notes = [*grid.notes[:2], note, *grid.notes[2:], *table.notes]
-    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}",
-                   sections=(*grid.sections, tuple(rows)), notes=tuple(dict.fromkeys(notes)))
+    if lang == "zh":
+        note = (f"间接效应a×b的置信区间为{'百分位' if kind == 'percentile' else '偏差校正'}"
+                f"Bootstrap区间（{boot['reps']}次重抽样，种子{boot['seed']}）")
+    else:
+        note = (f"Indirect effect a×b with its {kind} bootstrap confidence interval from "
+                f"{boot['reps']} resamples of {unit}, seed {boot['seed']}.")
+    grid = regression_table(comps, as_regression_spec(table, [c.model_id for c in comps]),
+                            extra=rows, extra_notes=[note])
+    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}")

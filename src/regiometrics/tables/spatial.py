@@ -15,8 +15,10 @@ import pandas as pd
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.spatial import MoranSpec, MoranTableSpec, SpatialEffectsTableSpec
+from regiometrics.tables.checks import check_names, variables_of
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt, stars
+from regiometrics.tables.text import final_notes, label, stars_note, stat_label
 
 _INFERENCE_TEXT = {
     "norm": "the normality assumption",
@@ -29,15 +31,9 @@ _ALTERNATIVE_TEXT = {
     "two-sided": "two-sided",
 }
 _EFFECT_KINDS = ("direct", "indirect", "total")
-_EFFECT_LABELS = {"direct": "Direct effect", "indirect": "Indirect effect",
-                  "total": "Total effect"}
+_EFFECT_KEYS = {"direct": "direct", "indirect": "indirect_effect", "total": "total"}
 _ROW_LABELS = {"entity_fe": "Entity FE", "time_fe": "Time FE", "loglik": "Log-likelihood",
                "nobs": "N", "r2": "R²", "sigma2": "Error variance"}
-
-
-def _stars_note(thresholds: Sequence[float]) -> str:
-    levels = sorted(thresholds)
-    return ", ".join(f"{'*' * (len(levels) - i)} p<{t:.2f}" for i, t in enumerate(levels)) + "."
 
 
 def _ordered(values: Sequence[object], chosen: Sequence[object] | None) -> list:
@@ -65,6 +61,12 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
             f"tables.{table.id}.inference: 'perm' needs permutations, but moran.{entry.id} has "
             "permutations: 0; use inference 'rand' or 'norm'"
         )
+    for key, column in (("variables", "variable"), ("weights", "weights")):
+        have = [str(v) for v in dict.fromkeys(rows[column])]
+        check_names(table.id, key, [str(v) for v in getattr(table, key) or []], have,
+                    f"a {column} of moran.{entry.id}")
+    check_names(table.id, "rename", table.rename, [str(v) for v in dict.fromkeys(
+        [*rows["variable"], *rows["weights"]])], f"a variable or weights name of moran.{entry.id}")
     variables = _ordered(rows["variable"], table.variables)
     weights = _ordered(rows["weights"], table.weights)
     times = _ordered(rows["time"], table.times)
@@ -100,13 +102,12 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
     notes = [
         (f"Global Moran's I; {what[table.below]}significance from p-values under {inference}, "
          f"{_ALTERNATIVE_TEXT[entry.alternative]}."),
-        _stars_note(table.stars),
-        *table.notes,
+        stars_note(table.stars, table.language),
     ]
     return TableGrid(
         id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
-        header=(Row(tuple(header1), "header"), Row(tuple(header2), "header")),
-        sections=(tuple(body),), notes=tuple(notes),
+        header=(Row(tuple(header1), "group"), Row(tuple(header2), "header")),
+        sections=(tuple(body),), notes=final_notes(table, notes),
     )
 
 
@@ -117,7 +118,7 @@ def _group_label(result: Result, table: SpatialEffectsTableSpec) -> str:
     return str(label) if label else f"W = {result.info.get('weights', result.model_id)}"
 
 
-def _effects_note(results: Sequence[Result]) -> str:
+def _effects_note(results: Sequence[Result], language: str = "en") -> str:
     parts = set()
     for r in results:
         method = r.info.get("effects_method")
@@ -127,6 +128,8 @@ def _effects_note(results: Sequence[Result]) -> str:
         elif method == "delta":
             parts.add("the delta method")
     how = "; ".join(sorted(parts)) or "the models"
+    if language == "zh":
+        return f"直接、间接与总效应按LeSage和Pace（2009）分解；括号内为标准误（{how}）"
     return ("Direct, indirect and total effects of LeSage and Pace (2009); standard errors "
             f"in parentheses, by {how}.")
 
@@ -139,17 +142,27 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
     ``loglik``, ``nobs`` and other ``stats`` names (shown when at least one model has them).
     """
     k = len(_EFFECT_KINDS)
+    lang = table.language
     terms: list[str] = []
     for r in results:
         terms += [t for t in r.effects.get("direct", {}) if t not in terms]
+    check_names(table.id, "terms", table.terms or [], terms, "a regressor with effects")
+    check_names(table.id, "rename", table.rename, list(dict.fromkeys(
+        [*terms, *(p for r in results for p in r.params), *(r.dependent for r in results),
+         *(v for t in terms for v in variables_of(t))])),
+        "a term, variable or dependent variable of the table's models")
+    known = {"entity_fe", "time_fe", "rho", "nobs", *_ROW_LABELS, *table.row_labels,
+             *(s for r in results for s in r.stats)}
+    check_names(table.id, "rows", table.rows, sorted(known), "a row of a spatial effects table")
+    yes, no = table.yes_no or (label(lang, "yes"), label(lang, "no"))
     if table.terms is not None:
         terms = [t for t in table.terms if t in terms]
     header = (
         Row(("", *(f"({i + 1})" for i in range(k * len(results)))), "header"),
         Row(("", *(x for r in results for x in [_group_label(r, table)] + [""] * (k - 1))),
-            "header"),
-        Row(("Variables", *(_EFFECT_LABELS[e] for _ in results for e in _EFFECT_KINDS)),
-            "header"),
+            "group"),
+        Row((label(lang, "variables"),
+             *(label(lang, _EFFECT_KEYS[e]) for _ in results for e in _EFFECT_KINDS)), "header"),
     )
     coef_rows: list[Row] = []
     for term in terms:
@@ -165,16 +178,20 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
                 se = fmt(e.std_error, table.decimals)
                 ses.append(f"({se})" if se else "")
         coef_rows += [Row(tuple(coefs), "coef"), Row(tuple(ses), "se")]
-    labels = {**_ROW_LABELS, **table.row_labels}
+    labels = {**_ROW_LABELS, "entity_fe": label(lang, "entity_fe"),
+              "time_fe": label(lang, "time_fe"), "nobs": stat_label(lang, "nobs"),
+              "loglik": stat_label(lang, "loglik"), "sigma2": stat_label(lang, "sigma2"),
+              **table.row_labels}
     if "rho" not in table.row_labels:
         kinds = {"rho" if "rho" in r.params else "lambda" for r in results}
-        labels["rho"] = "Spatial: " + " / ".join(sorted(kinds, reverse=True))
+        labels["rho"] = ("空间系数：" if lang == "zh" else "Spatial: ") \
+            + " / ".join(sorted(kinds, reverse=True))
     ind_rows: list[Row] = []
     stat_rows: list[Row] = []
     for row in table.rows:
         if row in ("entity_fe", "time_fe"):
             which = "entity" if row == "entity_fe" else "time"
-            cells = [("YES" if which in r.info.get("effects", []) else "NO")
+            cells = [(yes if which in r.info.get("effects", []) else no)
                      for r in results for _ in range(k)]
             ind_rows.append(Row((labels[row], *cells), "indicator"))
         elif row == "rho":
@@ -188,21 +205,23 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
         else:
             values = [float(r.nobs) if row == "nobs" else r.stats.get(row) for r in results]
             if all(v is None for v in values):
-                continue
+                raise SpecError(f"tables.{table.id}.rows: no model in this table reports {row!r} "
+                                f"(statistics they report: "
+                                f"{', '.join(sorted({s for r in results for s in r.stats}))})")
             cells = []
             for v in values:
                 text = "" if v is None else (
                     str(round(v)) if row == "nobs" else fmt(v, table.decimals))
                 cells += [text] + [""] * (k - 1)
             stat_rows.append(Row((labels.get(row, row), *cells), "stat"))
-    notes = [_effects_note(results)]
+    notes = [_effects_note(results, lang)]
     for r in results:
         bias = r.info.get("bias_correction")
         if bias and bias != "none":
             notes.append(f"{_group_label(r, table)}: {bias}")
-    notes += [_stars_note(table.stars), *table.notes]
+    notes.append(stars_note(table.stars, table.language))
     sections = tuple(s for s in (tuple(coef_rows), tuple(ind_rows), tuple(stat_rows)) if s)
     return TableGrid(
         id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
-        header=header, sections=sections, notes=tuple(notes),
+        header=header, sections=sections, notes=final_notes(table, notes),
     )

@@ -12,36 +12,62 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.mechanisms import SubgroupTableSpec
+from regiometrics.tables.checks import closest
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.mediation import as_regression_spec
 from regiometrics.tables.regression import fmt, regression_table
+from regiometrics.tables.text import label
+
+
+def _groups(result: Result, table: SubgroupTableSpec) -> list[str]:
+    """The result's group names in the order to print: those named in ``group_order`` (by
+    name or label) first, as given, then the others as estimated."""
+    names = list(result.components)
+    if not table.group_order:
+        return names
+    by_label = {table.group_labels.get(n, n): n for n in names}
+    chosen = [n for g in table.group_order if (n := by_label.get(g, g)) in names]
+    return chosen + [n for n in names if n not in chosen]
+
+
+def _check_group_order(results: Sequence[Result], table: SubgroupTableSpec) -> None:
+    known = [x for r in results for n in r.components for x in (n, table.group_labels.get(n, n))]
+    for g in table.group_order or []:
+        if g not in known:
+            raise SpecError(f"tables.{table.id}.group_order: {g!r} is not a group of "
+                            f"{', '.join(r.model_id for r in results)}{closest(g, known)} "
+                            f"(groups: {', '.join(dict.fromkeys(known))})")
 
 
 def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> TableGrid:
     """The neutral grid of a subgroup table from subgroup Results (``by``/``split``/``periods``)."""
+    _check_group_order(results, table)
     comps: list[Result] = []
     names: list[str] = []
     starts: list[int] = []
     for r in results:
         starts.append(len(comps))
-        for name, comp in r.components.items():
-            comps.append(comp)
+        for name in _groups(r, table):
+            comps.append(r.components[name])
             names.append(table.group_labels.get(name, name))
-    grid = regression_table(comps, as_regression_spec(table, [c.model_id for c in comps]))
     width = len(comps)
-    header = (Row(("", *names), "header"),
-              Row(("", *(f"({j + 1})" for j in range(width))), "header"), *grid.header[1:])
-    rows, notes = [], []
-    for label, key in (("Equality test p-value", "equality_p"),
-                       ("Permutation p-value", "permutation_p")):
+    lang = table.language
+    rows = []
+    wanted = table.test_rows or ["equality_p", "permutation_p"]
+    for key in wanted:
         cells = [""] * width
         for r, start in zip(results, starts):
             if key in r.stats:
                 cells[start] = fmt(r.stats[key], table.decimals)
         if any(cells):
-            rows.append(Row((label, *cells), "stat"))
+            rows.append(Row((table.test_labels.get(key, label(lang, key)), *cells), "stat"))
+        elif table.test_rows is not None:
+            raise SpecError(f"tables.{table.id}.test_rows: no model in this table ran {key!r} "
+                            "(permutation_p needs permutations: N and a seed on the model)")
+    notes = []
     for r in results:
         eq = r.info.get("equality")
         if eq:
@@ -55,6 +81,7 @@ def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> Table
         sub = r.info.get("subgroups", {})
         if "rule" in sub:
             notes.append(f"{r.info.get('label', r.model_id)}: {sub['rule']} ({sub['level']} level).")
-    sections = (*grid.sections, tuple(rows)) if rows else grid.sections
-    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}", header=header,
-                   sections=sections, notes=(*grid.notes, *notes, *table.notes))
+    spec = as_regression_spec(table, [c.model_id for c in comps],
+                              column_titles=table.column_titles or names)
+    grid = regression_table(comps, spec, extra=rows, extra_notes=notes)
+    return replace(grid, id=table.id, label=table.label or f"tab:{table.id}")
