@@ -42,7 +42,7 @@ from tqdm.auto import tqdm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
-from regiometrics.engine.demean import demean
+from regiometrics.engine.demean import EntityBlocks, demean
 from regiometrics.engine.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
@@ -393,20 +393,8 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
     diffs = np.empty((reps, len(tested)))
     if fast:
         assert tim is not None
-        n_e, n_t, p = ent.max() + 1, tim.max() + 1, Z.shape[1]
-        grid = np.empty((n_e, n_t, p))
-        grid[ent, tim] = Z
-        e = grid - grid.mean(axis=1, keepdims=True)
-        gram = np.einsum("itp,itq->ipq", e, e).reshape(n_e, p * p)
-        blocks = e.reshape(n_e, n_t * p)
-        betas = []
-        for g in (0, 1):
-            s = (perms == g).astype(float)
-            mom = (s @ gram).reshape(-1, p, p)
-            if "time" in model.effects:
-                m = (s @ blocks).reshape(-1, n_t, p) / s.sum(axis=1)[:, None, None]
-                mom = mom - s.sum(axis=1)[:, None, None] * np.matmul(m.transpose(0, 2, 1), m)
-            betas.append(_solve(mom))
+        blocks = EntityBlocks(Z, ent, tim if "time" in model.effects else None)
+        betas = [_solve(blocks.moments((perms == g).astype(float))) for g in (0, 1)]
         diffs[:] = (betas[1] - betas[0])[:, idx]
     else:
         for b in tqdm(range(reps), disable=not progress, desc="permutations", unit="perm"):
