@@ -35,13 +35,6 @@ class OmittedVariableWarning(UserWarning):
     """A regressor was omitted for collinearity or lack of variation (as Stata notes)."""
 
 
-def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
-    """True when every level of ``fe`` (codes 0..G-1) lies within one cluster (O(n))."""
-    cluster_of = np.empty(int(fe.max()) + 1, dtype=cluster.dtype)
-    cluster_of[fe] = cluster
-    return bool(np.array_equal(cluster_of[fe], cluster))
-
-
 def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
     codes = []
     if "entity" in model.effects:
@@ -67,13 +60,8 @@ def _vcov(
         return vc.unadjusted(X, resid, df_k=k_full), n - k_full
     if spec.type == "robust":
         return vc.robust(X, resid, df_k=k_full, small=spec.correction != "none"), n - k_full
-    k_cluster = k_full
-    if spec.correction == "fixest":
-        for codes in fe_codes:
-            if any(_nested(codes, cl) for cl in design.clusters):
-                k_cluster -= int(codes.max())
-    elif spec.correction == "stata_xtreg":
-        k_cluster = X.shape[1]
+    k_cluster = vc.cluster_df_k(spec.correction, k_full=k_full, n_coef=X.shape[1],
+                                fe_codes=fe_codes, clusters=design.clusters)
     result = vc.cluster(
         X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none"
     )

@@ -288,13 +288,9 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
         cols = cluster_columns(model, panel)
         frame = panel.frame.iloc[pooled.rows]
         clusters = [pd.factorize(frame[c])[0] for c in cols]
-        k_cl = k_full
-        if spec.correction == "stata_xtreg":
-            k_cl = k * n_g + n_g
-        elif spec.correction == "fixest" and model.effects:
-            for c, size in zip(codes, sizes):
-                if any(_nested(c, cl) for cl in clusters):
-                    k_cl -= size - n_g
+        # without effects the codes are the group intercepts: nothing beyond them is absorbed
+        k_cl = vc.cluster_df_k(spec.correction, k_full=k_full, n_coef=k * n_g + n_g,
+                               fe_codes=codes, clusters=clusters, kept=n_g)
         res = vc.cluster(X_t, resid, clusters, df_k=k_cl, small=spec.correction != "none")
         cov, df = res.matrix, min(res.n_clusters) - 1
     rows_r = []
@@ -336,11 +332,6 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
             "pooled_coefficients": {f"{t}@{name}": float(beta[g * k + terms.index(t)])
                                     for g, name in enumerate(groups.names) for t in terms}}
     return _Test(stats, effects, info)
-
-
-def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
-    pairs = np.unique(np.stack([fe, cluster], axis=1), axis=0)
-    return len(pairs) == len(np.unique(fe))
 
 
 def _solve(moments: np.ndarray) -> np.ndarray:
