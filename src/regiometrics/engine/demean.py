@@ -71,6 +71,22 @@ def is_balanced_grid(fe_codes: Sequence[np.ndarray]) -> bool:
     return bool(np.bincount(a * g_b + b, minlength=g_a * g_b).max() == 1)
 
 
+def _sorted_grid(fe_codes: Sequence[np.ndarray], sizes: list[int]) -> tuple[int, int] | None:
+    """Grid shape when two effects form a balanced grid stored row-major in either order."""
+    if len(fe_codes) != 2:
+        return None
+    a, b = fe_codes
+    n = a.shape[0]
+    if n != sizes[0] * sizes[1]:
+        return None
+    rows = np.arange(n)
+    if np.array_equal(a * sizes[1] + b, rows):
+        return sizes[0], sizes[1]
+    if np.array_equal(b * sizes[0] + a, rows):
+        return sizes[1], sizes[0]
+    return None
+
+
 def demean(
     values: np.ndarray,
     fe_codes: Sequence[np.ndarray],
@@ -78,6 +94,7 @@ def demean(
     weights: np.ndarray | None = None,
     tol: float = 1e-13,
     max_iter: int = 10_000,
+    overwrite: bool = False,
 ) -> np.ndarray:
     """Remove fixed effects from the columns of ``values`` (see the module docstring).
 
@@ -95,6 +112,8 @@ def demean(
         scale of each column (its largest absolute value, at least 1).
     max_iter
         Sweeps allowed before :class:`ConvergenceError`.
+    overwrite
+        Reuse ``values`` (a float64 array) for the result where possible instead of copying.
 
     Returns
     -------
@@ -102,9 +121,10 @@ def demean(
         (n, p) residuals of ``values`` on all fixed-effect dummies (a new array), or
         (B, n, p) for stacked weights.
     """
-    z = np.array(values, dtype=float, copy=True)
+    z = np.asarray(values, dtype=float) if overwrite else np.array(values, dtype=float)
     if z.ndim == 1:
         z = z[:, None]
+    z = np.ascontiguousarray(z)
     if weights is not None:
         return _demean_weighted(z, fe_codes, np.asarray(weights, dtype=float), tol, max_iter)
     if not fe_codes:
@@ -112,6 +132,12 @@ def demean(
     sizes = [int(c.max()) + 1 for c in fe_codes]
     if len(fe_codes) == 1:
         z -= group_means(z, fe_codes[0], sizes[0])[fe_codes[0]]
+        return z
+    grid = _sorted_grid(fe_codes, sizes)
+    if grid is not None:  # balanced and stored in grid order: means along array axes
+        cube = z.reshape(*grid, z.shape[1])
+        cube -= cube.mean(axis=1, keepdims=True)
+        cube -= cube.mean(axis=0, keepdims=True)
         return z
     if is_balanced_grid(fe_codes):
         a, b = fe_codes

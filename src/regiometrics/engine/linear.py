@@ -35,6 +35,36 @@ class OmittedVariableWarning(UserWarning):
     """A regressor was omitted for collinearity or lack of variation (as Stata notes)."""
 
 
+def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    r"""OLS coefficients, residuals and (when computed) the bread :math:`(X'X)^{-1}`.
+
+    Well-conditioned designs (the Cholesky factor :math:`L` of the unit-diagonal Gram
+    matrix :math:`D^{-1}X'XD^{-1}` has every :math:`L_{jj} > 10^{-2}`, i.e. no column is
+    within about 0.01 of the span of those before it) are solved from the normal
+    equations with one step of iterative refinement, :math:`b \leftarrow b +
+    (X'X)^{-1}X'(y - Xb)`: one pass over the data instead of an SVD. Any other design goes
+    to :func:`numpy.linalg.lstsq` (the bread is then ``None``: the sandwich inverts
+    :math:`X'X` itself).
+    """
+    gram = X.T @ X
+    d = np.sqrt(np.diag(gram))
+    if np.all(d > 0) and np.all(np.isfinite(gram)):
+        scaled = gram / np.outer(d, d)
+        try:
+            chol = np.linalg.cholesky(scaled)
+        except np.linalg.LinAlgError:
+            chol = None
+        if chol is not None and float(np.diag(chol).min()) > 1e-2:
+            inv_scaled = np.linalg.inv(scaled)
+            coef = inv_scaled @ ((X.T @ y) / d) / d
+            resid = y - X @ coef
+            coef = coef + inv_scaled @ ((X.T @ resid) / d) / d
+            resid = y - X @ coef
+            return coef, resid, inv_scaled / np.outer(d, d)
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    return coef, y - X @ coef, None
+
+
 def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
     codes = []
     if "entity" in model.effects:
@@ -52,18 +82,20 @@ def _vcov(
     design: Design,
     fe_codes: list[np.ndarray],
     k_full: int,
+    bread: np.ndarray | None = None,
 ) -> tuple[vc.VcovResult, int]:
     """Covariance under the model's vcov spec, and the df for t-based p-values."""
     n = X.shape[0]
     spec = model.vcov
     if spec.type == "unadjusted":
-        return vc.unadjusted(X, resid, df_k=k_full), n - k_full
+        return vc.unadjusted(X, resid, df_k=k_full, bread=bread), n - k_full
     if spec.type == "robust":
-        return vc.robust(X, resid, df_k=k_full, small=spec.correction != "none"), n - k_full
+        return (vc.robust(X, resid, df_k=k_full, small=spec.correction != "none", bread=bread),
+                n - k_full)
     k_cluster = vc.cluster_df_k(spec.correction, k_full=k_full, n_coef=X.shape[1],
                                 fe_codes=fe_codes, clusters=design.clusters)
     result = vc.cluster(
-        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none"
+        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread
     )
     return result, min(result.n_clusters) - 1
 
@@ -101,7 +133,7 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     n = design.nobs
     fe_codes = _fe_codes(model, design)
     if fe_codes:
-        Z = demean(np.column_stack([design.y, design.X]), fe_codes)
+        Z = demean(np.column_stack([design.y, design.X]), fe_codes, overwrite=True)
         y_t, X_t = Z[:, 0], Z[:, 1:]
         omitted = find_collinear(X_t, design.names, reference=design.X)
     else:
@@ -127,9 +159,8 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     else:
         X_aug = np.column_stack([X_t, np.ones(n)])
         y_aug = design.y
-    coef, *_ = np.linalg.lstsq(X_aug, y_aug, rcond=None)
-    resid = y_aug - X_aug @ coef
-    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full)
+    coef, resid, bread = least_squares(X_aug, y_aug)
+    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread)
     se = np.sqrt(np.diag(cov.matrix))
     tstat = coef / se
     pvals = 2 * sps.t.sf(np.abs(tstat), df_t)
