@@ -71,19 +71,37 @@ def is_balanced_grid(fe_codes: Sequence[np.ndarray]) -> bool:
     return bool(np.bincount(a * g_b + b, minlength=g_a * g_b).max() == 1)
 
 
-def _sorted_grid(fe_codes: Sequence[np.ndarray], sizes: list[int]) -> tuple[int, int] | None:
-    """Grid shape when two effects form a balanced grid stored row-major in either order."""
-    if len(fe_codes) != 2:
+def _sorted_grid(
+    fe_codes: Sequence[np.ndarray], sizes: list[int]
+) -> tuple[tuple[int, int], tuple[int, ...]] | None:
+    """Rows as a (A, B) grid, and the axes to average over, when the effects allow it.
+
+    Two effects: a balanced grid stored row-major in either order (both axes). One
+    effect: groups of equal size stored as consecutive blocks (axis 1) or interleaved in
+    a repeating cycle (axis 0). None otherwise.
+    """
+    n = fe_codes[0].shape[0]
+    if len(fe_codes) == 2:
+        a, b = fe_codes
+        if n != sizes[0] * sizes[1]:
+            return None
+        rows = np.arange(n)
+        if np.array_equal(a * sizes[1] + b, rows):
+            return (sizes[0], sizes[1]), (0, 1)
+        if np.array_equal(b * sizes[0] + a, rows):
+            return (sizes[1], sizes[0]), (0, 1)
         return None
-    a, b = fe_codes
-    n = a.shape[0]
-    if n != sizes[0] * sizes[1]:
+    if len(fe_codes) != 1:
         return None
-    rows = np.arange(n)
-    if np.array_equal(a * sizes[1] + b, rows):
-        return sizes[0], sizes[1]
-    if np.array_equal(b * sizes[0] + a, rows):
-        return sizes[1], sizes[0]
+    (c,), (g,) = fe_codes, sizes
+    if n % g:
+        return None
+    m = n // g
+    if c[0] == 0 and c[-1] == g - 1:
+        if np.array_equal(c, np.repeat(np.arange(g), m)):
+            return (g, m), (1,)
+        if np.array_equal(c, np.tile(np.arange(g), m)):
+            return (m, g), (0,)
     return None
 
 
@@ -130,14 +148,18 @@ def demean(
     if not fe_codes:
         return z
     sizes = [int(c.max()) + 1 for c in fe_codes]
-    if len(fe_codes) == 1:
-        z -= group_means(z, fe_codes[0], sizes[0])[fe_codes[0]]
-        return z
     grid = _sorted_grid(fe_codes, sizes)
     if grid is not None:  # balanced and stored in grid order: means along array axes
-        cube = z.reshape(*grid, z.shape[1])
-        cube -= cube.mean(axis=1, keepdims=True)
-        cube -= cube.mean(axis=0, keepdims=True)
+        shape, axes = grid
+        cube = z.reshape(*shape, z.shape[1])
+        if len(axes) == 1:
+            cube -= cube.mean(axis=axes[0], keepdims=True)
+        else:
+            cube[:] = (cube - cube.mean(axis=0, keepdims=True) - cube.mean(axis=1, keepdims=True)
+                       + cube.mean(axis=(0, 1), keepdims=True))
+        return z
+    if len(fe_codes) == 1:
+        z -= group_means(z, fe_codes[0], sizes[0])[fe_codes[0]]
         return z
     if is_balanced_grid(fe_codes):
         a, b = fe_codes
