@@ -152,11 +152,8 @@ def demean(
     if grid is not None:  # balanced and stored in grid order: means along array axes
         shape, axes = grid
         cube = z.reshape(*shape, z.shape[1])
-        if len(axes) == 1:
-            cube -= cube.mean(axis=axes[0], keepdims=True)
-        else:
-            cube[:] = (cube - cube.mean(axis=0, keepdims=True) - cube.mean(axis=1, keepdims=True)
-                       + cube.mean(axis=(0, 1), keepdims=True))
+        for axis in sorted(axes, reverse=True):  # inner axis first, in place
+            cube -= cube.mean(axis=axis, keepdims=True)
         return z
     if len(fe_codes) == 1:
         z -= group_means(z, fe_codes[0], sizes[0])[fe_codes[0]]

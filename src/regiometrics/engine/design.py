@@ -121,7 +121,9 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     time = (
         pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
     )
-    clusters = [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in cl_cols]
+    known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
+    clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
+                for c in cl_cols]
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
         X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),

@@ -143,8 +143,9 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
                    if j > 0]
     keep, notes = _omit(design.X, design.names, omitted, model.id)
     names = [design.names[j] for j in keep]
-    X_t = X_t[:, keep]
-    x_mean = design.X[:, keep].mean(axis=0)
+    if len(keep) < X_t.shape[1]:
+        X_t = X_t[:, keep]
+    x_mean = design.X.mean(axis=0)[keep]
     y_mean = float(design.y.mean())
     absorbed = sum(int(c.max()) for c in fe_codes)
     k_full = len(names) + 1 + absorbed
@@ -154,7 +155,10 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         )
     if fe_codes:
         # Augmented design [X~ + xbar, 1] on y~ + ybar: the within slopes and Stata's constant.
-        X_aug = np.column_stack([X_t + x_mean, np.ones(n)])
+        X_aug = np.empty((n, len(keep) + 1))
+        X_aug[:, :-1] = X_t
+        X_aug[:, :-1] += x_mean
+        X_aug[:, -1] = 1.0
         y_aug = y_t + y_mean
     else:
         X_aug = np.column_stack([X_t, np.ones(n)])

@@ -47,6 +47,8 @@ def nested_in_cluster(fe: np.ndarray, cluster: np.ndarray) -> bool:
 
     O(n): map each level to the cluster of its last row and compare with every row.
     """
+    if fe is cluster or np.array_equal(fe, cluster):
+        return True
     cluster_of = np.empty(int(fe.max()) + 1, dtype=np.asarray(cluster).dtype)
     cluster_of[fe] = cluster
     return bool(np.array_equal(cluster_of[fe], cluster))
