@@ -54,9 +54,6 @@ _SUBGROUP_KEYS = {"by": None, "split": None, "periods": None, "equality_terms": 
                   "permutations": None, "seed": None}
 
 
-def subgroup_requested(model: ModelSpec) -> bool:
-    """Whether the model asks for subgroup fits (``by``, ``split`` or ``periods``)."""
-    return model.by is not None or model.split is not None or model.periods is not None
 
 
 @dataclass(frozen=True)
