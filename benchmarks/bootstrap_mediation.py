@@ -202,9 +202,9 @@ def unbalanced_section(data: dict[str, np.ndarray], reps: int, seed: int,
         np.testing.assert_allclose(fast.path(m).indirect.draws, refit.path(m).indirect.draws,
                                    rtol=1e-10)
     out = [
-        f"Unbalanced vs balanced ({reps} draws, medians of {rounds} interleaved rounds; "
+        (f"Unbalanced vs balanced ({reps} draws, medians of {rounds} interleaved rounds; "
         f"one missing row = entity 0 in period 6, n = {int(keep.sum())}; method auto = "
-        f"{fast.method}; its indirect-effect draws equal the refit loop's to rtol 1e-10)",
+        f"{fast.method}; its indirect-effect draws equal the refit loop's to rtol 1e-10)"),
         f"{'path':<26}{'balanced':>7}{'one missing':>13}{'ratio':>8}",
     ]
     for path in ("kernel", "api"):

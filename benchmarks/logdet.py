@@ -70,11 +70,11 @@ def main() -> None:
         "Spatial log-determinant: set-up + 30 evaluations, row-standardised symmetric kNN(6) W",
         f"medians of {ROUNDS} interleaved rounds, one BLAS thread",
         "command: PYTHONPATH=src python benchmarks/logdet.py",
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}, numpy {np.__version__}",
+        (f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
+        f"{platform.python_version()}, numpy {np.__version__}"),
         "",
-        f"{'N':>6}{'eigen (general)':>17}{'eigen (now)':>13}{'splu':>9}"
-        f"{'general/now':>13}{'now/splu':>10}{'max |diff|':>12}",
+        (f"{'N':>6}{'eigen (general)':>17}{'eigen (now)':>13}{'splu':>9}"
+        f"{'general/now':>13}{'now/splu':>10}{'max |diff|':>12}"),
     ]
     for n in SIZES:
         W = knn_weights(n)

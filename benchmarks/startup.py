@@ -83,8 +83,8 @@ def main() -> None:
         "Whole-process time of `regiometrics run SPEC` vs importing numpy, pandas, scipy.stats",
         f"medians of {ROUNDS} interleaved rounds of separate processes, after one warm-up each",
         "command: PYTHONPATH=src python benchmarks/startup.py",
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}",
+        (f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
+        f"{platform.python_version()}"),
         "",
         f"{'process':<48}{'seconds':>9}{'ratio to base':>15}",
     ]

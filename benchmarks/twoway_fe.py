@@ -110,31 +110,32 @@ def main() -> None:
     model = ModelSpec(id="fe", type="fe", formula=FORMULA, effects=["entity", "time"],
                       vcov={"type": "cluster", "by": ["entity"]})
     lines = [
-        "Two-way FE, entity-clustered SEs (CRV1, fixest small-sample correction), "
-        "5 regressors, balanced panels",
-        "medians over interleaved rounds (each round times every contender once), "
-        "after one warm-up call each",
+        ("Two-way FE, entity-clustered SEs (CRV1, fixest small-sample correction), "
+        "5 regressors, balanced panels"),
+        ("medians over interleaved rounds (each round times every contender once), "
+        "after one warm-up call each"),
         "command: PYTHONPATH=src python benchmarks/twoway_fe.py",
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
+        (f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
         f"pyfixest {pf.__version__}, linearmodels {linearmodels.__version__}, "
-        f"BLAS threads {BLAS_THREADS}",
+        f"BLAS threads {BLAS_THREADS}"),
         "",
-        f"{'N x T':>14} {'rows':>9} {'rounds':>6} {'regiometrics':>13} {'pyfixest':>9} "
+        (f"{'N x T':>14} {'rows':>9} {'rounds':>6} {'regiometrics':>13} {'pyfixest':>9} "
         f"{'bare numpy':>11} {'linearmodels':>13} {'pyfixest/ours':>14} {'ours/numpy':>11} "
-        f"{'linearmodels/ours':>18} {'max rel diff (b, se)':>21}",
+        f"{'linearmodels/ours':>18} {'max rel diff (b, se)':>21}"),
     ]
     for n, t, rounds in SIZES:
         frame = simulate(n, t)
         panel = Panel(frame, "id", "t")
         contenders: dict[str, Callable[[], object]] = {
-            "ours": lambda: estimate(model, panel),
-            "pyfixest": lambda: pf.feols(FORMULA + " | id + t", data=frame, vcov={"CRV1": "id"}),
-            "numpy": lambda: bare_numpy(frame),
+            "ours": lambda panel=panel: estimate(model, panel),
+            "pyfixest": lambda frame=frame: pf.feols(FORMULA + " | id + t", data=frame,
+                                                     vcov={"CRV1": "id"}),
+            "numpy": lambda frame=frame: bare_numpy(frame),
         }
         if n * t < 100_000:
             indexed = frame.set_index(["id", "t"])
-            contenders["linearmodels"] = lambda: PanelOLS(
+            contenders["linearmodels"] = lambda indexed=indexed: PanelOLS(
                 indexed["y"], indexed[REGRESSORS], entity_effects=True, time_effects=True
             ).fit(cov_type="clustered", cluster_entity=True)
         med = interleaved(contenders, rounds)

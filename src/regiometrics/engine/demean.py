@@ -234,7 +234,7 @@ def _demean_weighted(
     max_iter: int,
 ) -> np.ndarray:
     """Weighted (and stacked) branch of :func:`demean`: ``B x n`` or ``n`` weights."""
-    n, p = z0.shape
+    p = z0.shape[1]
     stacked = weights.ndim == 2
     w = np.atleast_2d(weights)
     n_draws = w.shape[0]

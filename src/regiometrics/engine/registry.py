@@ -7,8 +7,8 @@ linearmodels and more).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
