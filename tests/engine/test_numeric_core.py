@@ -119,7 +119,7 @@ def test_cluster_k_rule() -> None:
     assert vc.nested_in_cluster(entity, region) and not vc.nested_in_cluster(time, region)
     assert vc.nested_absorbed([entity, time], [region]) == 5
     assert vc.nested_absorbed([entity, time], [region], kept=2) == 4
-    k = dict(k_full=3 + 5 + 3, n_coef=3, fe_codes=[entity, time], clusters=[region])
+    k = {"k_full": 3 + 5 + 3, "n_coef": 3, "fe_codes": [entity, time], "clusters": [region]}
     assert vc.cluster_df_k("fixest", **k) == 6
     assert vc.cluster_df_k("stata_xtreg", **k) == 3
     assert vc.cluster_df_k("none", **k) == 11
