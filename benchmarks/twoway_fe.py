@@ -8,8 +8,9 @@ done four ways, starting from the same pandas DataFrame:
   ``effects: [entity, time]`` and ``vcov: {type: cluster, by: entity}`` (design building,
   missing-value and collinearity checks, demeaning, CRV1 with the fixest correction, all
   fit statistics);
-* pyfixest ``feols("y ~ x1 + ... | id + t", vcov={"CRV1": "id"})`` (its numba demeaner is
-  compiled by a warm-up call before timing);
+* pyfixest ``feols("y ~ x1 + ... | id + t", vcov={"CRV1": "id"})`` (its compiled Rust
+  demeaner runs on its default thread pool, as shipped, unless ``BENCH_PEER_THREADS`` sets
+  ``RAYON_NUM_THREADS``; regiometrics is single-threaded numpy);
 * linearmodels ``PanelOLS(entity_effects=True, time_effects=True).fit(cov_type="clustered",
   cluster_entity=True)`` (at 283 x 18 only: it takes many seconds at 1.2M rows);
 * a bare numpy pass, the floor any implementation pays: the columns as arrays (entity and
@@ -30,8 +31,10 @@ from __future__ import annotations
 import os
 
 BLAS_THREADS = os.environ.get("BENCH_BLAS_THREADS", "1")
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = BLAS_THREADS
+if "BENCH_PEER_THREADS" in os.environ:  # default: pyfixest's own thread pool, as shipped
+    os.environ["RAYON_NUM_THREADS"] = os.environ["BENCH_PEER_THREADS"]
 import platform
 import statistics
 import time
@@ -46,7 +49,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.spec.models import ModelSpec
 
-SIZES = ((283, 18, 21), (120_000, 10, 9))  # N, T, rounds
+SIZES = ((283, 18, 41), (120_000, 10, 9))  # N, T, rounds
 K = 5
 OUT = Path(__file__).resolve().parent / "results" / "twoway_fe.txt"
 REGRESSORS = [f"x{j}" for j in range(1, K + 1)]
@@ -118,7 +121,8 @@ def main() -> None:
         (f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
         f"pyfixest {pf.__version__}, linearmodels {linearmodels.__version__}, "
-        f"BLAS threads {BLAS_THREADS}"),
+        f"BLAS threads {BLAS_THREADS}, pyfixest threads "
+        f"{os.environ.get('RAYON_NUM_THREADS', 'default')}"),
         "",
         (f"{'N x T':>14} {'rows':>9} {'rounds':>6} {'regiometrics':>13} {'pyfixest':>9} "
         f"{'bare numpy':>11} {'linearmodels':>13} {'pyfixest/ours':>14} {'ours/numpy':>11} "
