@@ -152,8 +152,14 @@ def demean(
     if grid is not None:  # balanced and stored in grid order: means along array axes
         shape, axes = grid
         cube = z.reshape(*shape, z.shape[1])
-        for axis in sorted(axes, reverse=True):  # inner axis first, in place
-            cube -= cube.mean(axis=axis, keepdims=True)
+        if len(axes) == 1:
+            cube -= cube.mean(axis=axes[0], keepdims=True)
+        else:  # z - mean over axis 0 - mean over axis 1 + grand mean, in place, that order
+            m0, m1 = cube.mean(axis=0, keepdims=True), cube.mean(axis=1, keepdims=True)
+            grand = cube.mean(axis=(0, 1), keepdims=True)
+            cube -= m0
+            cube -= m1
+            cube += grand
         return z
     if len(fe_codes) == 1:
         z -= group_means(z, fe_codes[0], sizes[0])[fe_codes[0]]
