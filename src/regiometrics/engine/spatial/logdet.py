@@ -32,7 +32,8 @@ from regiometrics.errors import SpecError
 
 LogdetMethod = Literal["auto", "eigen", "splu"]
 EIGEN_MAX_N = 1000
-#: From this N on, a row-standardised symmetric 0/1 W takes the symmetric eigensolver.
+#: From this N on, a row-standardised symmetric 0/1 W takes the symmetric eigensolver, and
+#: the exact ``G = A^{-1} W`` of the eigen path comes from a sparse LU of ``A``.
 SYMMETRIC_MIN_N = 300
 _MAX_ORDER = 200
 
@@ -116,8 +117,11 @@ class SpatialFilter:
         ``tr(G'G) = E||G z||^2`` from Rademacher probes (see :func:`build_traces`).
         """
         if self.method == "eigen":
-            a = np.eye(self.n) - rho * self.W.toarray()
-            g = sla.solve(a, self.W.toarray())  # A^{-1} W = W A^{-1}
+            if self.n >= SYMMETRIC_MIN_N:  # sparse LU, dense right-hand sides: ~3x faster
+                g = self.factorise(rho).solve(self.W.toarray())
+            else:
+                a = np.eye(self.n) - rho * self.W.toarray()
+                g = sla.solve(a, self.W.toarray())  # A^{-1} W = W A^{-1}
             return FilterProducts(
                 tr_g=float(np.trace(g)),
                 tr_gg=float(np.sum(g * g.T)),
