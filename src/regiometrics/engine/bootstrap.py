@@ -27,8 +27,11 @@ Three ways to get the cross-products of a draw (``method``):
     ``B`` draws cost two matmuls, not ``B`` refits.
 ``"iterated"`` (any panel, entity or row resampling)
     A resample is the original panel with frequency weights (entity counts ``c_i`` on
-    every row of entity ``i``, or row counts); weighted alternating projections
-    (entity means, time means, until the means vanish to ``tol``) give the demeaned
+    every row of entity ``i``, or row counts). Entity resampling of an unbalanced panel:
+    the same per-entity blocks, with each draw's time effects partialled out through a
+    ``T x T`` system (Frisch-Waugh-Lovell, :class:`~regiometrics.engine.demean.EntityBlocks`),
+    exact and free of row passes. Row resampling: weighted alternating projections
+    (:func:`~regiometrics.engine.demean.demean` with stacked weights) give the demeaned
     data of each draw (a small stack of draws per numpy call).
 ``"refit"`` (reference)
     The naive loop: build the resampled panel row by row (drawn entities relabelled
@@ -52,7 +55,8 @@ from numpy.typing import ArrayLike
 from scipy import stats as sps
 from tqdm.auto import tqdm
 
-from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+from regiometrics.engine.demean import EntityBlocks, demean
+from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.options import check_literal
 
 ResampleScheme = Literal["entity", "row"]
@@ -181,11 +185,11 @@ def twoway_demean(
 ) -> np.ndarray:
     r"""Remove entity and time effects from each column by alternating projections.
 
-    Repeats ``z <- z - mean_entity(z); z <- z - mean_time(z)`` (means weighted by
-    ``weights``) until every entity and time mean is below ``tol`` times the column's
-    range. The limit is the residual of the weighted least-squares projection on entity
-    and time dummies; for a balanced unweighted panel one sweep is exact
-    (``z_it - z_i. - z_.t + z_..``).
+    The project's one demeaning kernel (:func:`regiometrics.engine.demean.demean`) with
+    the entity and time codes: accelerated weighted alternating projections until a sweep
+    changes no value by more than ``tol`` times the column's scale. The limit is the
+    residual of the weighted least-squares projection on entity and time dummies; for a
+    balanced unweighted panel one pass is exact (``z_it - z_i. - z_.t + z_..``).
 
     Parameters
     ----------
@@ -209,39 +213,7 @@ def twoway_demean(
     ConvergenceError
         If the means have not vanished after ``max_iter`` sweeps.
     """
-    z0 = np.asarray(values, dtype=float)
-    if z0.ndim == 1:
-        z0 = z0[:, None]
-    n, p = z0.shape
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
-    stacked = w.ndim == 2
-    w = np.atleast_2d(w)
-    draw = np.arange(w.shape[0])[:, None]
-    z = np.repeat(z0[None], w.shape[0], axis=0)
-    wcol = w[:, :, None]
-    groups = []
-    for codes in (entity, time):
-        n_groups = int(codes.max()) + 1
-        flat = draw * n_groups + codes
-        tot = np.bincount(flat.ravel(), weights=w.ravel(), minlength=w.shape[0] * n_groups)
-        inv = np.divide(1.0, tot, out=np.zeros_like(tot), where=tot > 0)
-        groups.append(((flat[:, :, None] * p + np.arange(p)).ravel(), inv.reshape(-1, 1), flat))
-    scale = np.ptp(z0, axis=0)
-    limit = tol * np.where(scale > 0, scale, 1.0)
-    for _ in range(max_iter):
-        done = True
-        for index, inv, flat in groups:
-            sums = np.bincount(index, weights=(z * wcol).ravel(), minlength=inv.size * p)
-            means = sums.reshape(-1, p) * inv
-            z -= means[flat]
-            done &= bool((np.abs(means) <= limit).all())
-        if done:
-            return z if stacked else z[0]
-    raise ConvergenceError(
-        f"two-way demeaning did not converge in {max_iter} sweeps (tolerance {tol:g}); the "
-        "entity-time design may be weakly connected (few entities link groups of periods). "
-        "Raise max_iter or tol, or check which periods each entity is observed in."
-    )
+    return demean(values, [entity, time], weights=weights, tol=tol, max_iter=max_iter)
 
 
 @dataclass(frozen=True)
@@ -494,36 +466,34 @@ class _BlocksStep(_Step):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        data = self.data
-        n, t, p = data.n_entities, data.n_periods, data.values.shape[1]
-        grid = np.empty((n, t, p))
-        grid[data.entity, data.time] = self.demeaned
-        self.n = n
-        self.t = t
-        self.p = p
-        self.gram = np.einsum("itp,itq->ipq", grid, grid).reshape(n, p * p)
-        self.blocks = grid.reshape(n, t * p)
+        self.blocks = EntityBlocks(self.demeaned, self.data.entity, self.data.time)
 
     def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
-        c = _counts(chunk, self.n)
-        m = (c @ self.blocks).reshape(-1, self.t, self.p) / self.n
-        moments = (c @ self.gram).reshape(-1, self.p, self.p)
-        moments -= self.n * np.matmul(m.transpose(0, 2, 1), m)
-        return self.solve(moments)
+        return self.solve(self.blocks.moments(_counts(chunk, self.data.n_entities)))
 
 
 class _IteratedStep(_Step):
-    """Cross-products of draws by weighted alternating projections, draws stacked."""
+    """Cross-products of draws on any panel.
+
+    Entity resampling: exactly, from per-entity blocks with the time effects of each draw
+    solved from a ``T x T`` system (:class:`~regiometrics.engine.demean.EntityBlocks`).
+    Row resampling: weighted alternating projections of the rows, draws stacked.
+    """
 
     #: Upper bound on draws x rows x variables demeaned in one stack (memory).
     STACK_ELEMENTS = 100_000
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        if self.scheme == "entity":
+            self.blocks = EntityBlocks(self.demeaned, self.data.entity, self.data.time)
 
     def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
         d = self.data
         units = d.n_entities if self.scheme == "entity" else d.nobs
         counts = _counts(chunk, units)
         if self.scheme == "entity":
-            counts = counts[:, d.entity]
+            return self.solve(self.blocks.moments(counts))
         n, p = d.values.shape
         stack = max(1, self.STACK_ELEMENTS // (n * p))
         moments = np.empty((len(chunk), p, p))

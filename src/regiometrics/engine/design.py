@@ -121,7 +121,9 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     time = (
         pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
     )
-    clusters = [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in cl_cols]
+    known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
+    clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
+                for c in cl_cols]
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
         X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),
@@ -200,6 +202,24 @@ def sample_info(model: ModelSpec, design: Design | Any) -> dict[str, Any]:
     }
 
 
+def _clearly_full_rank(X: np.ndarray, tol: float, reference: np.ndarray | None) -> bool:
+    """True when no column of ``X`` comes near an omission threshold (see find_collinear)."""
+    if X.shape[1] == 0:
+        return False
+    gram = X.T @ X
+    sq = np.diag(gram).copy()
+    base = np.einsum("ij,ij->j", reference, reference) if reference is not None else sq
+    if not np.all(np.isfinite(gram)) or not np.all(sq > (1e3 * tol) ** 2 * base) or \
+            not np.all(sq > 0):
+        return False
+    d = np.sqrt(sq)
+    try:
+        chol = np.linalg.cholesky(gram / np.outer(d, d))
+    except np.linalg.LinAlgError:
+        return False
+    return bool(np.all(np.diag(chol) > 1e3 * 1e-7))
+
+
 def find_collinear(
     X: np.ndarray, names: list[str], *, tol: float = 1e-9, reference: np.ndarray | None = None
 ) -> list[tuple[int, str]]:
@@ -217,7 +237,18 @@ def find_collinear(
     Returns
     -------
     list of (column index, reason)
+
+    Notes
+    -----
+    A screen on the Gram matrix comes first: with :math:`C = D^{-1}X'XD^{-1}` (unit
+    diagonal) and its Cholesky factor :math:`L`, :math:`L_{jj}` is the norm of the residual
+    of column :math:`j` on the columns before it, relative to its own norm. When every
+    column keeps at least 1000 times the thresholds below (norm and residual), nothing is
+    omitted and the column-by-column least-squares checks are skipped: one pass over the
+    data instead of one solve per column.
     """
+    if _clearly_full_rank(X, tol, reference):
+        return []
     omitted: list[tuple[int, str]] = []
     kept: list[int] = []
     for j in range(X.shape[1]):

@@ -35,11 +35,34 @@ class OmittedVariableWarning(UserWarning):
     """A regressor was omitted for collinearity or lack of variation (as Stata notes)."""
 
 
-def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
-    """True when every level of ``fe`` (codes 0..G-1) lies within one cluster (O(n))."""
-    cluster_of = np.empty(int(fe.max()) + 1, dtype=cluster.dtype)
-    cluster_of[fe] = cluster
-    return bool(np.array_equal(cluster_of[fe], cluster))
+def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    r"""OLS coefficients, residuals and (when computed) the bread :math:`(X'X)^{-1}`.
+
+    Well-conditioned designs (the Cholesky factor :math:`L` of the unit-diagonal Gram
+    matrix :math:`D^{-1}X'XD^{-1}` has every :math:`L_{jj} > 10^{-2}`, i.e. no column is
+    within about 0.01 of the span of those before it) are solved from the normal
+    equations with one step of iterative refinement, :math:`b \leftarrow b +
+    (X'X)^{-1}X'(y - Xb)`: one pass over the data instead of an SVD. Any other design goes
+    to :func:`numpy.linalg.lstsq` (the bread is then ``None``: the sandwich inverts
+    :math:`X'X` itself).
+    """
+    gram = X.T @ X
+    d = np.sqrt(np.diag(gram))
+    if np.all(d > 0) and np.all(np.isfinite(gram)):
+        scaled = gram / np.outer(d, d)
+        try:
+            chol = np.linalg.cholesky(scaled)
+        except np.linalg.LinAlgError:
+            chol = None
+        if chol is not None and float(np.diag(chol).min()) > 1e-2:
+            inv_scaled = np.linalg.inv(scaled)
+            coef = inv_scaled @ ((X.T @ y) / d) / d
+            resid = y - X @ coef
+            coef = coef + inv_scaled @ ((X.T @ resid) / d) / d
+            resid = y - X @ coef
+            return coef, resid, inv_scaled / np.outer(d, d)
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    return coef, y - X @ coef, None
 
 
 def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
@@ -59,23 +82,20 @@ def _vcov(
     design: Design,
     fe_codes: list[np.ndarray],
     k_full: int,
+    bread: np.ndarray | None = None,
 ) -> tuple[vc.VcovResult, int]:
     """Covariance under the model's vcov spec, and the df for t-based p-values."""
     n = X.shape[0]
     spec = model.vcov
     if spec.type == "unadjusted":
-        return vc.unadjusted(X, resid, df_k=k_full), n - k_full
+        return vc.unadjusted(X, resid, df_k=k_full, bread=bread), n - k_full
     if spec.type == "robust":
-        return vc.robust(X, resid, df_k=k_full, small=spec.correction != "none"), n - k_full
-    k_cluster = k_full
-    if spec.correction == "fixest":
-        for codes in fe_codes:
-            if any(_nested(codes, cl) for cl in design.clusters):
-                k_cluster -= int(codes.max())
-    elif spec.correction == "stata_xtreg":
-        k_cluster = X.shape[1]
+        return (vc.robust(X, resid, df_k=k_full, small=spec.correction != "none", bread=bread),
+                n - k_full)
+    k_cluster = vc.cluster_df_k(spec.correction, k_full=k_full, n_coef=X.shape[1],
+                                fe_codes=fe_codes, clusters=design.clusters)
     result = vc.cluster(
-        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none"
+        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread
     )
     return result, min(result.n_clusters) - 1
 
@@ -113,7 +133,7 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     n = design.nobs
     fe_codes = _fe_codes(model, design)
     if fe_codes:
-        Z = demean(np.column_stack([design.y, design.X]), fe_codes)
+        Z = demean(np.column_stack([design.y, design.X]), fe_codes, overwrite=True)
         y_t, X_t = Z[:, 0], Z[:, 1:]
         omitted = find_collinear(X_t, design.names, reference=design.X)
     else:
@@ -123,8 +143,9 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
                    if j > 0]
     keep, notes = _omit(design.X, design.names, omitted, model.id)
     names = [design.names[j] for j in keep]
-    X_t = X_t[:, keep]
-    x_mean = design.X[:, keep].mean(axis=0)
+    if len(keep) < X_t.shape[1]:
+        X_t = X_t[:, keep]
+    x_mean = design.X.mean(axis=0)[keep]
     y_mean = float(design.y.mean())
     absorbed = sum(int(c.max()) for c in fe_codes)
     k_full = len(names) + 1 + absorbed
@@ -134,14 +155,16 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         )
     if fe_codes:
         # Augmented design [X~ + xbar, 1] on y~ + ybar: the within slopes and Stata's constant.
-        X_aug = np.column_stack([X_t + x_mean, np.ones(n)])
+        X_aug = np.empty((n, len(keep) + 1))
+        X_aug[:, :-1] = X_t
+        X_aug[:, :-1] += x_mean
+        X_aug[:, -1] = 1.0
         y_aug = y_t + y_mean
     else:
         X_aug = np.column_stack([X_t, np.ones(n)])
         y_aug = design.y
-    coef, *_ = np.linalg.lstsq(X_aug, y_aug, rcond=None)
-    resid = y_aug - X_aug @ coef
-    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full)
+    coef, resid, bread = least_squares(X_aug, y_aug)
+    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread)
     se = np.sqrt(np.diag(cov.matrix))
     tstat = coef / se
     pvals = 2 * sps.t.sf(np.abs(tstat), df_t)

@@ -18,10 +18,11 @@ from the minimum to the maximum.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
@@ -34,6 +35,11 @@ from regiometrics.spec.models import ModelSpec
 #: Moderator values used when the spec gives neither ``at`` nor ``range``.
 DEFAULT_AT = ("p10", "p50", "p90")
 
+
+
+def _minus(m: float) -> Callable[[pd.Series], pd.Series]:
+    """``col -> col - m`` (centring by a sample mean)."""
+    return lambda col: col - m
 
 def marginal_effects(
     result: Result, treatment: str, interaction: str, values: Sequence[float], *,
@@ -125,7 +131,7 @@ def fit_moderation(model: ModelSpec, panel: Panel) -> Result:
                     "(panel operators are not centred); add the column to the data"
                 )
             means[name] = float(panel.numeric(name).loc[design.rows].mean())
-            fitted_panel = fitted_panel.map_column(name, lambda col, m=means[name]: col - m)
+            fitted_panel = fitted_panel.map_column(name, _minus(means[name]))
     result = fit_linear(model, fitted_panel)
     at = moderator_values(model, observed.to_numpy(dtype=float))
     shift = means.get(mod, 0.0)

@@ -45,7 +45,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from linearmodels.panel import RandomEffects
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
@@ -156,6 +155,8 @@ def _components(model: ModelSpec, design: Design) -> Any:
     ``small_sample=True`` is plm's swar (Baltagi-Chang on unbalanced panels, Stata's
     ``xtreg, re sa``); ``False`` Stata's default ``xtreg, re`` components.
     """
+    from linearmodels.panel import RandomEffects  # heavy (formulaic, statsmodels): on use
+
     assert design.time is not None
     index = pd.MultiIndex.from_arrays([design.entity, design.time], names=["entity", "time"])
     exog = pd.DataFrame(design.X, index=index, columns=design.names)

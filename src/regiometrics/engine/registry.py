@@ -1,21 +1,18 @@
-"""One dispatch point from model type to estimator."""
+"""One dispatch point from model type to estimator.
+
+Estimator modules are imported on first use, so a run pays only for the model families it
+fits (the IV, spatial, Tobit and random-effects modules pull in scipy.optimize,
+linearmodels and more).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.hausman import hausman
-from regiometrics.engine.iv.model import fit_iv_model
-from regiometrics.engine.linear import fit_linear
-from regiometrics.engine.mediation_model import fit_mediation
-from regiometrics.engine.moderation import fit_moderation
-from regiometrics.engine.random_effects import fit_re
-from regiometrics.engine.spatial.model import fit_spatial_model
-from regiometrics.engine.subgroups import fit_subgroups, subgroup_requested
-from regiometrics.engine.tobit import fit_tobit
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -36,24 +33,33 @@ class EstimationContext:
 Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
 
 
-def _panel_only(fit: Callable[[ModelSpec, Panel], Result]) -> Estimator:
-    def estimator(model: ModelSpec, panel: Panel, context: EstimationContext) -> Result:
-        return fit(model, panel)
+def _lazy(module: str, name: str, *, context: bool = False) -> Estimator:
+    """An estimator that imports ``regiometrics.engine.<module>.<name>`` when first called."""
 
-    estimator.__doc__ = fit.__doc__
+    def estimator(model: ModelSpec, panel: Panel, ctx: EstimationContext) -> Result:
+        fit = getattr(importlib.import_module(f"regiometrics.engine.{module}"), name)
+        return fit(model, panel, ctx) if context else fit(model, panel)
+
+    estimator.__doc__ = f"``regiometrics.engine.{module}.{name}`` (imported on first use)."
     return estimator
 
 
 MODEL_REGISTRY: dict[str, Estimator] = {
-    "ols": _panel_only(fit_linear),
-    "fe": _panel_only(fit_linear),
-    "re": _panel_only(fit_re),
-    "iv": _panel_only(fit_iv_model),
+    "ols": _lazy("linear", "fit_linear"),
+    "fe": _lazy("linear", "fit_linear"),
+    "re": _lazy("random_effects", "fit_re"),
+    "iv": _lazy("iv.model", "fit_iv_model"),
 }
-MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"), fit_spatial_model))
-MODEL_REGISTRY["mediation"] = _panel_only(fit_mediation)
-MODEL_REGISTRY["moderation"] = _panel_only(fit_moderation)
-MODEL_REGISTRY["tobit"] = _panel_only(fit_tobit)
+MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"),
+                                    _lazy("spatial.model", "fit_spatial_model", context=True)))
+MODEL_REGISTRY["mediation"] = _lazy("mediation_model", "fit_mediation")
+MODEL_REGISTRY["moderation"] = _lazy("moderation", "fit_moderation")
+MODEL_REGISTRY["tobit"] = _lazy("tobit", "fit_tobit")
+
+
+def subgroup_requested(model: ModelSpec) -> bool:
+    """Whether the model asks for subgroup fits (``by``, ``split`` or ``periods``)."""
+    return model.by is not None or model.split is not None or model.periods is not None
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:
@@ -69,10 +75,14 @@ def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None =
     if model.moderator is not None:  # marginal effects for a linear model with a moderator
         estimator = MODEL_REGISTRY["moderation"]
     if subgroup_requested(model):
+        from regiometrics.engine.subgroups import fit_subgroups
+
         ctx = context or EstimationContext()
         return fit_subgroups(model, sample, lambda m, p: estimator(m, p, ctx))
     result = estimator(model, sample, context or EstimationContext())
     if model.hausman is not None:
+        from regiometrics.engine.hausman import hausman
+
         stats = dict(result.stats)
         stats.update(hausman(model, sample, method=model.hausman.method))
         result = replace(result, stats=stats)

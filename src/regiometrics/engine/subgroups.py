@@ -42,7 +42,7 @@ from tqdm.auto import tqdm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
-from regiometrics.engine.demean import demean
+from regiometrics.engine.demean import EntityBlocks, demean
 from regiometrics.engine.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
@@ -54,9 +54,6 @@ _SUBGROUP_KEYS = {"by": None, "split": None, "periods": None, "equality_terms": 
                   "permutations": None, "seed": None}
 
 
-def subgroup_requested(model: ModelSpec) -> bool:
-    """Whether the model asks for subgroup fits (``by``, ``split`` or ``periods``)."""
-    return model.by is not None or model.split is not None or model.periods is not None
 
 
 @dataclass(frozen=True)
@@ -288,13 +285,9 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
         cols = cluster_columns(model, panel)
         frame = panel.frame.iloc[pooled.rows]
         clusters = [pd.factorize(frame[c])[0] for c in cols]
-        k_cl = k_full
-        if spec.correction == "stata_xtreg":
-            k_cl = k * n_g + n_g
-        elif spec.correction == "fixest" and model.effects:
-            for c, size in zip(codes, sizes):
-                if any(_nested(c, cl) for cl in clusters):
-                    k_cl -= size - n_g
+        # without effects the codes are the group intercepts: nothing beyond them is absorbed
+        k_cl = vc.cluster_df_k(spec.correction, k_full=k_full, n_coef=k * n_g + n_g,
+                               fe_codes=codes, clusters=clusters, kept=n_g)
         res = vc.cluster(X_t, resid, clusters, df_k=k_cl, small=spec.correction != "none")
         cov, df = res.matrix, min(res.n_clusters) - 1
     rows_r = []
@@ -336,11 +329,6 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
             "pooled_coefficients": {f"{t}@{name}": float(beta[g * k + terms.index(t)])
                                     for g, name in enumerate(groups.names) for t in terms}}
     return _Test(stats, effects, info)
-
-
-def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
-    pairs = np.unique(np.stack([fe, cluster], axis=1), axis=0)
-    return len(pairs) == len(np.unique(fe))
 
 
 def _solve(moments: np.ndarray) -> np.ndarray:
@@ -393,20 +381,8 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
     diffs = np.empty((reps, len(tested)))
     if fast:
         assert tim is not None
-        n_e, n_t, p = ent.max() + 1, tim.max() + 1, Z.shape[1]
-        grid = np.empty((n_e, n_t, p))
-        grid[ent, tim] = Z
-        e = grid - grid.mean(axis=1, keepdims=True)
-        gram = np.einsum("itp,itq->ipq", e, e).reshape(n_e, p * p)
-        blocks = e.reshape(n_e, n_t * p)
-        betas = []
-        for g in (0, 1):
-            s = (perms == g).astype(float)
-            mom = (s @ gram).reshape(-1, p, p)
-            if "time" in model.effects:
-                m = (s @ blocks).reshape(-1, n_t, p) / s.sum(axis=1)[:, None, None]
-                mom = mom - s.sum(axis=1)[:, None, None] * np.matmul(m.transpose(0, 2, 1), m)
-            betas.append(_solve(mom))
+        blocks = EntityBlocks(Z, ent, tim if "time" in model.effects else None)
+        betas = [_solve(blocks.moments((perms == g).astype(float))) for g in (0, 1)]
         diffs[:] = (betas[1] - betas[0])[:, idx]
     else:
         for b in tqdm(range(reps), disable=not progress, desc="permutations", unit="perm"):

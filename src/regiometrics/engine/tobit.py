@@ -43,7 +43,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.demean import group_sums
+from regiometrics.engine import vcov as vc
 from regiometrics.engine.design import Design, build_design, find_collinear
 from regiometrics.engine.tobit_kernel import Censoring, TobitFit, fit_pooled_tobit, fit_re_tobit
 from regiometrics.errors import DataError, IdentificationError, SpecError
@@ -109,8 +109,7 @@ def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tupl
         cluster_of[design.entity] = codes
         codes = cluster_of
     G = int(codes.max()) + 1
-    sums = group_sums(fit.scores, codes, G)
-    return G / (G - 1) * bread @ (sums.T @ sums) @ bread, "cluster"
+    return G / (G - 1) * bread @ vc.cluster_meat(fit.scores, [codes]) @ bread, "cluster"
 
 
 def _check_vcov(model: ModelSpec, design: Design, random: bool) -> None:

@@ -1,7 +1,8 @@
-"""Covariance estimators for linear models, with named small-sample conventions.
+"""The one sandwich: covariance estimators with named small-sample conventions.
 
-For a linear model with (possibly within-transformed) design :math:`X` (n x p),
-residuals :math:`e` and bread :math:`B = (X'X)^{-1}`:
+Every estimator (OLS/FE, RE, IV, Tobit, subgroup tests, mediation paths, Hausman) builds its
+covariance from the pieces here. For a linear model with (possibly within-transformed)
+design :math:`X` (n x p), residuals :math:`e` and bread :math:`B = (X'X)^{-1}`:
 
 * unadjusted: :math:`V = s^2 B`, :math:`s^2 = e'e / (n - K)`;
 * robust (HC1): :math:`V = \\frac{n}{n-K} B \\left(\\sum_i x_i x_i' e_i^2\\right) B`;
@@ -11,13 +12,19 @@ residuals :math:`e` and bread :math:`B = (X'X)^{-1}`:
   :math:`V_{12}` clustered on the intersection; following fixest, every term uses
   :math:`G = \\min(G_1, G_2)`.
 
-``K`` is supplied by the caller, which is where the conventions differ: reghdfe and
-fixest count the regressors, the constant and the fixed effects *not nested* in the
-cluster variable; Stata's ``xtreg, fe`` counts only the regressors and the constant.
+The meat :math:`\\sum_g s_g s_g'` of any scores :math:`s_i` (linear, IV, likelihood) is
+:func:`cluster_meat`. ``K`` is where the conventions (``vcov.correction``) differ, and the
+one rule for it is :func:`cluster_df_k`:
+
+* ``fixest`` (reghdfe, fixest): the regressors, the constant and the absorbed fixed effects
+  *not nested* in a cluster variable (:func:`nested_absorbed`); t-tests on ``G - 1`` df;
+* ``stata_xtreg`` (``xtreg, fe``): the coefficients only (regressors and constant);
+* ``none``: no small-sample factor.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,26 +42,128 @@ class VcovResult:
     df_k: int = 0
 
 
-def _meat_cluster(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
+def nested_in_cluster(fe: np.ndarray, cluster: np.ndarray) -> bool:
+    """True when every level of ``fe`` (non-negative integer codes) lies within one cluster.
+
+    O(n): map each level to the cluster of its last row and compare with every row.
+    """
+    if fe is cluster or np.array_equal(fe, cluster):
+        return True
+    cluster_of = np.empty(int(fe.max()) + 1, dtype=np.asarray(cluster).dtype)
+    cluster_of[fe] = cluster
+    return bool(np.array_equal(cluster_of[fe], cluster))
+
+
+def nested_absorbed(
+    fe_codes: Sequence[np.ndarray], clusters: Sequence[np.ndarray], *, kept: int = 1
+) -> int:
+    """Absorbed parameters of the fixed effects nested in some cluster variable.
+
+    An effect with :math:`G_f` levels absorbs :math:`G_f - \\text{kept}` parameters beyond
+    those counted elsewhere (``kept = 1``: the constant; ``kept = n_groups`` for effects
+    interacted with ``n_groups`` group intercepts). These are the parameters the
+    ``fixest`` correction leaves out of ``K``.
+    """
+    total = 0
+    for codes in fe_codes:
+        if any(nested_in_cluster(codes, cl) for cl in clusters):
+            total += int(codes.max()) + 1 - kept
+    return total
+
+
+def cluster_df_k(
+    correction: str,
+    *,
+    k_full: int,
+    n_coef: int,
+    fe_codes: Sequence[np.ndarray],
+    clusters: Sequence[np.ndarray],
+    kept: int = 1,
+) -> int:
+    """The ``K`` of :math:`(n-1)/(n-K)` under clustering, by convention.
+
+    Parameters
+    ----------
+    correction
+        ``fixest``: ``k_full`` minus :func:`nested_absorbed`; ``stata_xtreg``: ``n_coef``;
+        ``none``: ``k_full`` (no factor is applied anyway).
+    k_full
+        Coefficients plus all absorbed parameters.
+    n_coef
+        The estimated coefficients (regressors and constant or group intercepts).
+    """
+    if correction == "fixest":
+        return k_full - nested_absorbed(fe_codes, clusters, kept=kept)
+    if correction == "stata_xtreg":
+        return n_coef
+    return k_full
+
+
+def cluster_meat(
+    scores: np.ndarray,
+    clusters: Sequence[np.ndarray],
+    *,
+    intersection: np.ndarray | None = None,
+) -> np.ndarray:
+    """:math:`\\sum_g s_g s_g'` with :math:`s_g` the scores summed within cluster ``g``.
+
+    Two cluster variables: :math:`S_1 + S_2 - S_{12}` (Cameron, Gelbach and Miller), with
+    :math:`S_{12}` on the intersection (computed unless given as codes).
+    """
+    if len(clusters) == 1:
+        return _one_meat(scores, clusters[0])
+    if len(clusters) != 2:
+        raise ValueError("one or two cluster dimensions are supported")
+    a, b = clusters
+    if intersection is None:
+        intersection = np.unique(a * (int(b.max()) + 1) + b, return_inverse=True)[1]
+    return _one_meat(scores, a) + _one_meat(scores, b) - _one_meat(scores, intersection)
+
+
+def _one_meat(scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
     sums = group_sums(scores, codes, int(codes.max()) + 1)
     return sums.T @ sums
 
 
-def unadjusted(X: np.ndarray, resid: np.ndarray, *, df_k: int) -> VcovResult:
+def sandwich(bread: np.ndarray, meat: np.ndarray, factor: float = 1.0) -> np.ndarray:
+    """:math:`c\\, B M B`, made exactly symmetric."""
+    out = factor * (bread @ meat @ bread)
+    return (out + out.T) / 2
+
+
+def cluster_factor(n: int, df_k: int, n_clusters: int, *, small: bool = True) -> float:
+    """CRV1 factor :math:`G/(G-1)\\cdot(n-1)/(n-K)`, or 1 without small-sample correction."""
+    g = n_clusters
+    return (g / (g - 1)) * ((n - 1) / (n - df_k)) if small else 1.0
+
+
+def _bread(X: np.ndarray, bread: np.ndarray | None) -> np.ndarray:
+    return np.linalg.inv(X.T @ X) if bread is None else bread
+
+
+def unadjusted(
+    X: np.ndarray, resid: np.ndarray, *, df_k: int, bread: np.ndarray | None = None
+) -> VcovResult:
     """Classical :math:`s^2 (X'X)^{-1}` with :math:`s^2 = e'e/(n-K)`."""
     n = X.shape[0]
-    bread = np.linalg.inv(X.T @ X)
     s2 = float(resid @ resid) / (n - df_k)
-    return VcovResult(s2 * bread, "unadjusted", df_k=df_k)
+    return VcovResult(s2 * _bread(X, bread), "unadjusted", df_k=df_k)
 
 
-def robust(X: np.ndarray, resid: np.ndarray, *, df_k: int, small: bool = True) -> VcovResult:
+def robust(
+    X: np.ndarray,
+    resid: np.ndarray,
+    *,
+    df_k: int,
+    small: bool = True,
+    bread: np.ndarray | None = None,
+) -> VcovResult:
     """Heteroskedasticity-robust HC1 (HC0 when ``small`` is false)."""
     n = X.shape[0]
-    bread = np.linalg.inv(X.T @ X)
+    b = _bread(X, bread)
     scores = X * resid[:, None]
     factor = n / (n - df_k) if small else 1.0
-    return VcovResult(factor * bread @ (scores.T @ scores) @ bread, "robust", df_k=df_k)
+    return VcovResult(factor * b @ (scores.T @ scores) @ b, "robust", df_k=df_k)
 
 
 def cluster(
@@ -64,6 +173,7 @@ def cluster(
     *,
     df_k: int,
     small: bool = True,
+    bread: np.ndarray | None = None,
 ) -> VcovResult:
     """One- or two-way cluster-robust covariance (CRV1).
 
@@ -72,22 +182,15 @@ def cluster(
     clusters
         One or two integer code arrays.
     df_k
-        The K of :math:`(n-1)/(n-K)`.
+        The K of :math:`(n-1)/(n-K)` (see :func:`cluster_df_k`).
     small
         Apply :math:`G/(G-1)\\cdot(n-1)/(n-K)`; otherwise no correction.
+    bread
+        :math:`(X'X)^{-1}` when the caller has it already.
     """
     n = X.shape[0]
-    bread = np.linalg.inv(X.T @ X)
-    scores = X * resid[:, None]
+    b = _bread(X, bread)
     sizes = tuple(int(c.max()) + 1 for c in clusters)
-    g = min(sizes)
-    factor = (g / (g - 1)) * ((n - 1) / (n - df_k)) if small else 1.0
-    if len(clusters) == 1:
-        meat = _meat_cluster(scores, clusters[0])
-    elif len(clusters) == 2:
-        a, b = clusters
-        both = np.unique(a * (int(b.max()) + 1) + b, return_inverse=True)[1]
-        meat = _meat_cluster(scores, a) + _meat_cluster(scores, b) - _meat_cluster(scores, both)
-    else:
-        raise ValueError("one or two cluster dimensions are supported")
-    return VcovResult(factor * bread @ meat @ bread, "cluster", n_clusters=sizes, df_k=df_k)
+    meat = cluster_meat(X * resid[:, None], clusters)
+    factor = cluster_factor(n, df_k, min(sizes), small=small)
+    return VcovResult(factor * b @ meat @ b, "cluster", n_clusters=sizes, df_k=df_k)

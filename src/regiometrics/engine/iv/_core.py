@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg as sla
 
-from regiometrics.engine.demean import group_sums
+from regiometrics.engine import vcov as vc
 
 VcovType = Literal["unadjusted", "robust", "cluster"]
 SmallSampleConvention = Literal["ivreg2", "fixest"]
@@ -126,13 +126,8 @@ def meat(h: np.ndarray, vcov: VcovType, clusters: Clusters | None) -> np.ndarray
         return h.T @ h
     assert clusters is not None
     if len(clusters.codes) == 1:
-        hg = group_sums(h, clusters.codes[0], clusters.counts[0])
-        return hg.T @ hg
-    out = np.zeros((h.shape[1], h.shape[1]))
-    for code, count, sign in zip(clusters.codes, clusters.counts, (1.0, 1.0, -1.0)):
-        hg = group_sums(h, code, count)
-        out += sign * (hg.T @ hg)
-    return out
+        return vc.cluster_meat(h, clusters.codes)
+    return vc.cluster_meat(h, clusters.codes[:2], intersection=clusters.codes[2])
 
 
 @dataclass(frozen=True)

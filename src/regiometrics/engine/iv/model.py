@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.data.panel import Panel
+from regiometrics.engine import vcov as vc
 from regiometrics.engine.demean import demean
 from regiometrics.engine.design import cluster_columns, drop_singletons, sample_info, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
@@ -124,12 +125,6 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     )
 
 
-def _nested(fe: np.ndarray, cluster: np.ndarray) -> bool:
-    """True when every level of ``fe`` lies within one cluster."""
-    pairs = np.unique(np.stack([fe, cluster], axis=1), axis=0)
-    return len(pairs) == len(np.unique(fe))
-
-
 def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     """Absorbed parameters (constant included) and those of effects nested in a cluster."""
     if not design.fe_codes:
@@ -137,9 +132,8 @@ def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     total = 1 + sum(int(c.max()) for c in design.fe_codes.values())
     nested = 0
     if vcov_type == "cluster" and design.clusters is not None:
-        for codes in design.fe_codes.values():
-            if any(_nested(codes, design.clusters[:, j]) for j in range(design.clusters.shape[1])):
-                nested += int(codes.max())
+        cols = [design.clusters[:, j] for j in range(design.clusters.shape[1])]
+        nested = vc.nested_absorbed(list(design.fe_codes.values()), cols)
     return total, nested
 
 

@@ -12,7 +12,9 @@ Two exact log-determinants, chosen by ``N``:
   ``tr(W^j)`` (Hutchinson estimator with Rademacher probes, as in LeSage and Pace 2009,
   ch. 4.3) and the series ``A^{-1} = sum_j rho^j W^j``; ``tr(W)`` and ``tr(W^2)`` are exact.
 
-``"auto"`` uses ``"eigen"`` up to ``EIGEN_MAX_N`` units and ``"splu"`` above.
+``"auto"`` uses ``"eigen"`` up to ``EIGEN_MAX_N`` units and ``"splu"`` above. From
+``SYMMETRIC_MIN_N`` units on, a ``W`` that row-standardises a symmetric 0/1 matrix gets its
+eigenvalues from the symmetric eigensolver (exact, about three times faster).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from regiometrics.errors import SpecError
 
 LogdetMethod = Literal["auto", "eigen", "splu"]
 EIGEN_MAX_N = 1000
+#: From this N on, a row-standardised symmetric 0/1 W takes the symmetric eigensolver, and
+#: the exact ``G = A^{-1} W`` of the eigen path comes from a sparse LU of ``A``.
+SYMMETRIC_MIN_N = 300
 _MAX_ORDER = 200
 
 
@@ -112,8 +117,11 @@ class SpatialFilter:
         ``tr(G'G) = E||G z||^2`` from Rademacher probes (see :func:`build_traces`).
         """
         if self.method == "eigen":
-            a = np.eye(self.n) - rho * self.W.toarray()
-            g = sla.solve(a, self.W.toarray())  # A^{-1} W = W A^{-1}
+            if self.n >= SYMMETRIC_MIN_N:  # sparse LU, dense right-hand sides: ~3x faster
+                g = self.factorise(rho).solve(self.W.toarray())
+            else:
+                a = np.eye(self.n) - rho * self.W.toarray()
+                g = sla.solve(a, self.W.toarray())  # A^{-1} W = W A^{-1}
             return FilterProducts(
                 tr_g=float(np.trace(g)),
                 tr_gg=float(np.sum(g * g.T)),
@@ -142,10 +150,37 @@ class FilterProducts:
         return np.asarray(self.W @ self.lu.solve(np.asarray(v, dtype=float)))  # type: ignore[attr-defined]
 
 
+def _symmetric_form(W: sp.csr_matrix) -> np.ndarray | None:
+    r"""Dense symmetric :math:`S = D^{1/2} W D^{-1/2}` when :math:`W = D^{-1} C` is a
+    row-standardised symmetric 0/1 matrix :math:`C` (contiguity, k-nearest-neighbour unions,
+    distance bands), else None.
+
+    :math:`S = D^{-1/2} C D^{-1/2}` is symmetric and similar to :math:`W`, so it has the same
+    (real) eigenvalues, which the symmetric eigensolver finds about three times faster than
+    the general one (measured in ``benchmarks/logdet.py``).
+    """
+    Wc = W.tocsr()
+    if Wc.nnz == 0:
+        return None
+    row_max = np.asarray(abs(Wc).max(axis=1).todense()).ravel()
+    if np.any(row_max <= 0):
+        return None
+    d = 1.0 / row_max  # row sums of C if C is 0/1
+    C = sp.diags(d) @ Wc
+    if abs(C - C.T).max() > 1e-12 or abs(C.data - 1.0).max() > 1e-12:
+        return None
+    half = np.sqrt(d)
+    return (sp.diags(half) @ Wc @ sp.diags(1.0 / half)).toarray()
+
+
 def make_filter(W: sp.csr_matrix, method: Literal["eigen", "splu"]) -> SpatialFilter:
     """Build a :class:`SpatialFilter`; ``"eigen"`` computes all eigenvalues of ``W`` once."""
     if method == "eigen":
-        ev = np.linalg.eigvals(W.toarray()).astype(complex)
+        sym = _symmetric_form(W) if W.shape[0] >= SYMMETRIC_MIN_N else None
+        if sym is not None:
+            ev = np.linalg.eigvalsh(sym).astype(complex)
+        else:
+            ev = np.linalg.eigvals(W.toarray()).astype(complex)
         real = ev.real[np.abs(ev.imag) < 1e-10]
         lo = 1.0 / real.min() if real.min() < 0 else -1.0
         hi = 1.0 / real.max()

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from regiometrics.engine.demean import demean as fe_demean
 from regiometrics.errors import DataError, IdentificationError
 
 FixedEffects = Literal["entity", "time", "twoways", "none"]
@@ -177,23 +178,17 @@ def demean(arr: np.ndarray, n_entities: int, n_periods: int, effects: FixedEffec
     """Within transformation of time-major stacked columns.
 
     ``entity``: ``z_it - zbar_i``; ``time``: ``z_it - zbar_t``; ``twoways``:
-    ``z_it - zbar_i - zbar_t + zbar``; ``none``: unchanged.
+    ``z_it - zbar_i - zbar_t + zbar``; ``none``: unchanged. Computed by the project's one
+    demeaning kernel (:func:`regiometrics.engine.demean.demean`, one exact pass here since
+    spatial panels are balanced).
     """
     a = np.asarray(arr, dtype=float)
-    shape = a.shape
-    z = a.reshape(n_periods, n_entities, -1)
-    if effects == "entity":
-        z = z - z.mean(axis=0, keepdims=True)
-    elif effects == "time":
-        z = z - z.mean(axis=1, keepdims=True)
-    elif effects == "twoways":
-        z = (
-            z
-            - z.mean(axis=0, keepdims=True)
-            - z.mean(axis=1, keepdims=True)
-            + z.mean(axis=(0, 1), keepdims=True)
-        )
-    return z.reshape(shape)
+    if effects == "none":
+        return a.copy()
+    rows = np.arange(n_entities * n_periods)
+    entity, time = rows % n_entities, rows // n_entities
+    codes = {"entity": [entity], "time": [time], "twoways": [entity, time]}[effects]
+    return fe_demean(a.reshape(a.shape[0], -1), codes).reshape(a.shape)
 
 
 def spatial_lag(arr: np.ndarray, W: sp.csr_matrix, n_entities: int, n_periods: int) -> np.ndarray:
