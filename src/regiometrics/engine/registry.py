@@ -8,6 +8,7 @@ from typing import Any
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.hausman import hausman
+from regiometrics.engine.inference.wild_model import attach_wild_bootstrap
 from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear import fit_linear
 from regiometrics.engine.mediation_model import fit_mediation
@@ -70,10 +71,11 @@ def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None =
         estimator = MODEL_REGISTRY["moderation"]
     if subgroup_requested(model):
         ctx = context or EstimationContext()
-        return fit_subgroups(model, sample, lambda m, p: estimator(m, p, ctx))
+        return fit_subgroups(
+            model, sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
     if model.hausman is not None:
         stats = dict(result.stats)
         stats.update(hausman(model, sample, method=model.hausman.method))
         result = replace(result, stats=stats)
-    return result
+    return attach_wild_bootstrap(model, sample, result)

@@ -1,10 +1,16 @@
 """Uniform, frozen estimation results and their JSON form."""
 
 from regiometrics.results.descriptives import DescriptiveRow, Descriptives
-from regiometrics.results.result import EffectEstimate, Result, TidyRow
+from regiometrics.results.result import (
+    EffectEstimate,
+    Result,
+    TidyRow,
+    WildBootstrap,
+    WildBootstrapTerm,
+)
 from regiometrics.results.serialize import jsonable, result_to_json
 
 __all__ = [
     "DescriptiveRow", "Descriptives", "EffectEstimate", "Result", "TidyRow", "jsonable",
-    "result_to_json",
+    "result_to_json", "WildBootstrap", "WildBootstrapTerm",
 ]

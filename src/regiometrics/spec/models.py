@@ -52,6 +52,7 @@ from regiometrics.spec.spatial import (
 )
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 from regiometrics.spec.tobit import check_tobit_model_keys
+from regiometrics.spec.wild_bootstrap import WILD_BOOTSTRAP_TYPES, WildBootstrapSpec
 
 
 class DataSpec(SpecBase):
@@ -150,6 +151,19 @@ class ModelSpec(SpecBase):
     left: float | None = 0.0
     right: float | None = None
     quadrature: int = 12
+    wild_bootstrap: WildBootstrapSpec | None = None
+
+    @model_validator(mode="after")
+    def _wild_bootstrap_fits_type(self) -> ModelSpec:
+        if self.wild_bootstrap is not None and self.type not in WILD_BOOTSTRAP_TYPES:
+            raise ValueError(
+                f"wild_bootstrap is available for types {', '.join(WILD_BOOTSTRAP_TYPES)}; "
+                f"not for {self.type!r}"
+            )
+        if self.wild_bootstrap is not None and self.type == "iv" and self.estimator not in (
+                None, "2sls"):
+            raise ValueError("wild_bootstrap of an iv model needs estimator: 2sls (WRE bootstrap)")
+        return self
 
     @model_validator(mode="after")
     def _tobit_keys_fit_type(self) -> ModelSpec:
@@ -234,6 +248,9 @@ class ModelSpec(SpecBase):
         columns += [c for c in (self.by, self.split.var if self.split else None) if c]
         if self.vcov.type == "cluster":
             columns += [c for c in self.vcov.by if c not in ("entity", "time")]
+        if self.wild_bootstrap is not None and self.wild_bootstrap.cluster not in (
+                "entity", "time"):
+            columns.append(self.wild_bootstrap.cluster)
         return list(dict.fromkeys(columns))
 
 
