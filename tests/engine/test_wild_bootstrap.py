@@ -25,6 +25,7 @@ from regiometrics.engine.inference.wild_bootstrap import (
 )
 from regiometrics.engine.demean import demean
 from regiometrics.spec import ModelSpec
+from tests.reference_data import load_fixture
 
 P_ATOL = 1e-12       # bootstrap p-values: identical fractions
 TSTAR_RTOL = 1e-8    # bootstrap t statistics, fast vs naive
@@ -282,3 +283,42 @@ def test_unrestricted_bootstrap_is_centred_at_estimate():
     se = res.std_errors["x"]
     assert (res.params["x"] - t.ci_low) / se == pytest.approx((t.ci_high - res.params["x"]) / se,
                                                               rel=1e-6)
+
+
+# --------------------------------------------------------------------------- wildboottest
+
+WILDBOOTTEST = load_fixture("wild_bootstrap", "wildboottest.json")
+
+
+@pytest.mark.parametrize("name", list(WILDBOOTTEST["cases"]))
+def test_same_draws_as_wildboottest_package(produc, name):
+    """wildboottest 0.3.2 (PyPI) on Produc with regiometrics' draws: tests/fixtures/
+    wild_bootstrap/make_wildboottest.py. Same t, same sorted t*, same p-values."""
+    case = WILDBOOTTEST["cases"][name]
+    regressors = ["lpcap", "lpc", "lemp", "unemp"]
+    y = produc.lgsp.to_numpy(float)
+    X = produc[regressors].to_numpy(float)
+    fe = [pd.factorize(produc.state, sort=True)[0]] if case["demean"] else []
+    if fe:
+        Z = demean(np.column_stack([y, X]), fe)
+        y, X = Z[:, 0], Z[:, 1:]
+    else:
+        X = np.column_stack([X, np.ones(len(y))])
+    codes = pd.factorize(produc[case["cluster"]], sort=True)[0]
+    G, n, k = int(codes.max()) + 1, len(y), X.shape[1]
+    kernel = LinearWildKernel(X, y, codes, fe_codes=fe, nested=True, j=0,
+                              small=G / (G - 1) * (n - 1) / (n - k))  # wildboottest's CRV1 ssc
+    draws = make_draws(case["weights"], G, case["draws"], case["seed"])
+    assert draws.enumerated == case["enumerated"] and draws.draws == case["n_draws"]
+    kernel.prepare(draws)
+    tstar = kernel.tstar(0.0)
+    assert kernel.t(0.0) == pytest.approx(case["t_stat"], rel=1e-10)
+    np.testing.assert_allclose(np.sort(tstar), case["t_boot_sorted"], rtol=TSTAR_RTOL, atol=1e-10)
+    t, theirs = kernel.t(0.0), np.array(case["t_boot_sorted"])
+    for kind, key in (("symmetric", "pvalue_symmetric"), ("equal_tail", "pvalue_equal_tail")):
+        ours = bootstrap_pvalue(t, tstar, kind)
+        # identical under one tie rule ...
+        assert abs(ours - bootstrap_pvalue(case["t_stat"], theirs, kind)) <= P_ATOL
+        # ... and wildboottest's own p (strict '<' in floating point) differs at most by the
+        # enumerated draws +-1, which reproduce +-t exactly and are ties in exact arithmetic
+        assert abs(ours - case[key]) <= 2 / case["n_draws"] + P_ATOL
