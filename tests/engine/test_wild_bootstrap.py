@@ -322,3 +322,29 @@ def test_same_draws_as_wildboottest_package(produc, name):
         # ... and wildboottest's own p (strict '<' in floating point) differs at most by the
         # enumerated draws +-1, which reproduce +-t exactly and are ties in exact arithmetic
         assert abs(ours - case[key]) <= 2 / case["n_draws"] + P_ATOL
+
+
+# --------------------------------------------------------------------------- fwildclusterboot
+
+FWC = load_fixture("wild_bootstrap", "fwildclusterboot_g5.json")
+
+
+def test_printed_fwildclusterboot_bootstrap_t_full_enumeration():
+    """fwildclusterboot (boottest's R port) t* printed for G = 5, all 32 sign vectors: the
+    fixture names the source and the data generator, regenerated here from its seed."""
+    state = np.random.RandomState(12312)
+    N = 10_000
+    X = state.normal(0, 1, N * 3).reshape((N, 3))
+    X[:, 0] = 1
+    beta = state.normal(0, 1, 3)
+    beta[1] = 0.005
+    Y = X @ beta + state.normal(0, 1, N)
+    clusters = state.choice(list(range(5)), N)
+    kernel = LinearWildKernel(X, Y, clusters, fe_codes=[], nested=True, j=1, small=1.0)
+    kernel.prepare(make_draws("rademacher", 5, 9999, 1))
+    np.testing.assert_allclose(np.sort(kernel.tstar(0.0)), np.sort(FWC["WCR11_t_boot"]),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(np.sort(kernel.tstar(kernel.estimate)),
+                               np.sort(FWC["WCU11_t_boot"]), rtol=1e-12, atol=1e-12)
+    # the identity draw reproduces the sample t (first printed value, up to its sign)
+    assert abs(kernel.t(0.0)) == pytest.approx(abs(FWC["WCR11_t_boot"][0]), rel=1e-12)
