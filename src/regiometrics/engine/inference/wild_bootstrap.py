@@ -75,6 +75,8 @@ DRAW_BLOCK = 1024
 TIE_RTOL = 1e-9
 #: Cluster columns demeaned at a time on the path for effects not nested in the clusters.
 _CLUSTER_CHUNK = 64
+#: Weight matrices up to this many entries are kept after the first pass (80 MB).
+_CACHE_ENTRIES = 10_000_000
 #: Show a progress bar when draws x clusters x instruments reaches this.
 _PROGRESS_WORK = 50_000_000
 
@@ -98,7 +100,21 @@ class WildDraws:
     enumerated: bool
 
     def blocks(self, *, progress: bool = False) -> Iterator[np.ndarray]:
-        """The weight matrix in column blocks (G x b), identical on every call."""
+        """The weight matrix in column blocks (G x b), identical on every call.
+
+        Matrices of up to ``_CACHE_ENTRIES`` weights are generated once and kept.
+        """
+        cached = self.__dict__.get("_cached")
+        if cached is None and self.n_clusters * self.draws <= _CACHE_ENTRIES:
+            cached = np.concatenate(list(self._generate(progress=False)), axis=1)
+            self.__dict__["_cached"] = cached  # a cache, not state: the value is fixed by the fields
+        if cached is not None:
+            for s in range(0, self.draws, DRAW_BLOCK):
+                yield cached[:, s:s + DRAW_BLOCK]
+            return
+        yield from self._generate(progress=progress)
+
+    def _generate(self, *, progress: bool) -> Iterator[np.ndarray]:
         G, B = self.n_clusters, self.draws
         starts = range(0, B, DRAW_BLOCK)
         it = tqdm(starts, desc="wild bootstrap", unit="block", disable=None if progress else True,
@@ -165,7 +181,7 @@ def invert_test(pvalue: Callable[[float], float], estimate: float, se: float,
     """Ends of ``{beta0 : pvalue(beta0) >= alpha}`` around ``estimate``.
 
     Brackets outwards in steps that double from ``2 se`` until ``pvalue < alpha`` (at most
-    60 doublings; an end not found is infinite), then bisects to ``1e-9 se``.
+    60 doublings; an end not found is infinite), then bisects to ``1e-7 se``.
     """
     if not (se > 0 and math.isfinite(se)):
         return math.nan, math.nan
@@ -181,7 +197,7 @@ def invert_test(pvalue: Callable[[float], float], estimate: float, se: float,
         if outer is None:
             ends.append(sign * math.inf)
             continue
-        while abs(outer - inner) > 1e-9 * se:
+        while abs(outer - inner) > 1e-7 * se:
             mid = 0.5 * (inner + outer)
             if pvalue(mid) < alpha:
                 outer = mid
