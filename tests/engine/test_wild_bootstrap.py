@@ -348,3 +348,16 @@ def test_printed_fwildclusterboot_bootstrap_t_full_enumeration():
                                np.sort(FWC["WCU11_t_boot"]), rtol=1e-12, atol=1e-12)
     # the identity draw reproduces the sample t (first printed value, up to its sign)
     assert abs(kernel.t(0.0)) == pytest.approx(abs(FWC["WCR11_t_boot"][0]), rel=1e-12)
+
+
+def test_subgroup_fits_each_run_their_own_bootstrap(produc):
+    df = produc.assign(half=(produc.region <= 4).map({True: "east", False: "west"}))
+    m = ModelSpec(id="sg", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
+                  effects=["entity", "time"], by="half",
+                  wild_bootstrap={"terms": ["lpcap"], "draws": 999})
+    res = estimate(m, Panel(df, "state", "year"))
+    for name, comp in res.components.items():
+        wb = comp.wild_bootstrap
+        assert wb is not None and wb.n_clusters == df.loc[df.half == name, "state"].nunique()
+        assert wb.terms["lpcap"].t_stat == pytest.approx(
+            comp.params["lpcap"] / comp.std_errors["lpcap"], rel=1e-10)
