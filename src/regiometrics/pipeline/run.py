@@ -26,6 +26,7 @@ from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.grids import grid_summary_grid, run_grid, spec_curve_chart
 from regiometrics.pipeline.index_outputs import (
     index_means_chart,
     typology_grid,
@@ -80,6 +81,7 @@ TABLE_BUILDERS.update(SPATIAL_TABLE_BUILDERS)
 TABLE_BUILDERS["mediation"] = mediation_grid
 TABLE_BUILDERS["subgroups"] = subgroup_grid
 TABLE_BUILDERS["marginal_effects"] = marginal_grid
+TABLE_BUILDERS["grid_summary"] = grid_summary_grid
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
 FIGURE_BUILDERS: dict[str, FigureBuilder] = {
     "index_means": index_means_chart,
@@ -87,6 +89,7 @@ FIGURE_BUILDERS: dict[str, FigureBuilder] = {
 }
 FIGURE_BUILDERS.update(SPATIAL_FIGURE_BUILDERS)
 FIGURE_BUILDERS["marginal_effects"] = marginal_figure
+FIGURE_BUILDERS["spec_curve"] = spec_curve_chart
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"
@@ -133,6 +136,9 @@ def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
     estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
     for model in spec.models:
         ctx.results[model.id] = estimate(model, ctx.panel, estimation)
+    if spec.grids:
+        ctx.artifacts["grids"] = {g.id: run_grid(g, spec, ctx.panel, estimation.weights)
+                                  for g in spec.grids}
     ctx.descriptives = {d.id: describe(ctx.panel, d) for d in spec.descriptives}
     grids: dict[str, tuple[TableGrid, list[str]]] = {}
     for table in spec.tables:
@@ -172,6 +178,8 @@ def results_document(run: StudyRun) -> dict[str, Any]:
         },
         **run.sections,
         "models": {k: result_to_json(v) for k, v in run.results.items()},
+        **({"grids": {k: g.records() for k, g in run.artifacts["grids"].items()}}
+           if run.artifacts.get("grids") else {}),
         "descriptives": {
             k: [jsonable(asdict(r)) for r in v.rows] for k, v in run.descriptives.items()
         },

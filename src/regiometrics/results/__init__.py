@@ -1,6 +1,7 @@
 """Uniform, frozen estimation results and their JSON form."""
 
 from regiometrics.results.descriptives import DescriptiveRow, Descriptives
+from regiometrics.results.grid import GridResult, GridRow
 from regiometrics.results.result import (
     EffectEstimate,
     Result,
@@ -11,6 +12,6 @@ from regiometrics.results.result import (
 from regiometrics.results.serialize import jsonable, result_to_json
 
 __all__ = [
-    "DescriptiveRow", "Descriptives", "EffectEstimate", "Result", "TidyRow", "jsonable",
+    "DescriptiveRow", "Descriptives", "GridResult", "GridRow", "EffectEstimate", "Result", "TidyRow", "jsonable",
     "result_to_json", "WildBootstrap", "WildBootstrapTerm",
 ]

@@ -17,6 +17,7 @@ from pydantic import (
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.formula import Formula, parse_formula
+from regiometrics.spec.grids import GridSpec, GridSummaryTableSpec, SpecCurveFigureSpec
 from regiometrics.spec.index_outputs import (
     IndexMeansFigureSpec,
     IndexValuesTableSpec,
@@ -338,6 +339,7 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
 TABLE_KINDS["mediation"] = _mechanisms.MediationTableSpec
 TABLE_KINDS["subgroups"] = _mechanisms.SubgroupTableSpec
 TABLE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsTableSpec
+TABLE_KINDS["grid_summary"] = GridSummaryTableSpec
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
 #: as ``<id>.pdf`` and ``<id>.png``.
@@ -347,6 +349,7 @@ FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "moran_scatter": MoranScatterFigureSpec,
 }
 FIGURE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsFigureSpec
+FIGURE_KINDS["spec_curve"] = SpecCurveFigureSpec
 
 
 AnyTableSpec = tagged_union(TABLE_KINDS, "regression")
@@ -367,6 +370,28 @@ class StudySpec(SpecBase):
     title: str | None = None
     weights: dict[str, AnyWeightsSpec] = Field(default_factory=dict)
     moran: list[MoranSpec] = Field(default_factory=list)
+    grids: list[GridSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _grid_references(self) -> StudySpec:
+        models = [m.id for m in self.models]
+        grid_ids = [g.id for g in self.grids]
+        for i, g in enumerate(self.grids):
+            if g.base not in models:
+                raise ValueError(f"grids.{g.id}.base: unknown model {g.base!r}; models "
+                                 f"defined: {', '.join(models) or 'none'}")
+        dupes = sorted({g for g in grid_ids if grid_ids.count(g) > 1})
+        if dupes:
+            raise ValueError(f"grids: duplicate grid ids {dupes}")
+        for kind, items in (("figures", self.figures), ("tables", self.tables)):
+            for item in items:
+                named = [item.grid] if getattr(item, "type", None) == "spec_curve" else \
+                    list(getattr(item, "grids", []) or [])
+                for gid in named:
+                    if gid not in grid_ids:
+                        raise ValueError(f"{kind}.{item.id}: unknown grid {gid!r}; grids "
+                                         f"defined: {', '.join(grid_ids) or 'none'}")
+        return self
 
     def table(self, table_id: str) -> SpecBase:
         for t in self.tables:
