@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scipy import stats as sps
-from tqdm import tqdm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import EstimationContext, estimate
 from regiometrics.errors import RegiometricsError, SpecError
+from regiometrics.pipeline.executor import Executor, InProcessExecutor
 from regiometrics.results import GridResult, GridRow, Result
 from regiometrics.spec.grids import GridSpec, grid_model_changes
 from regiometrics.spec.models import ModelSpec, StudySpec
@@ -66,14 +66,14 @@ def _row(grid: GridSpec, choices: dict[str, Any], term: str, result: Result,
                    df_resid=result.df_resid)
 
 
-def run_batch(grid: GridSpec, items: Sequence[tuple[dict[str, Any], str, ModelSpec]],
+def run_batch(items: Sequence[tuple[dict[str, Any], str, ModelSpec]], grid: GridSpec,
               panel: Panel, weights: Mapping[str, Any]) -> list[GridRow]:
-    """Fit a batch of a grid's specifications on ``panel`` (the work unit of an executor)."""
+    """Fit a batch of a grid's specifications on ``panel`` (the work unit of an executor;
+    ``grid``, ``panel`` and ``weights`` are the shared, scattered values)."""
     context = EstimationContext(weights=weights)
     rows = []
     for choices, term, model in items:
-        if model.wild_bootstrap is not None and model.wild_bootstrap.terms is not None \
-                and term not in model.wild_bootstrap.terms:
+        if model.wild_bootstrap is not None and model.wild_bootstrap.terms != [term]:
             model = model.replace(wild_bootstrap={**model.wild_bootstrap.model_dump(),
                                                   "terms": [term]})
         try:
@@ -85,16 +85,16 @@ def run_batch(grid: GridSpec, items: Sequence[tuple[dict[str, Any], str, ModelSp
 
 
 def run_grid(grid: GridSpec, spec: StudySpec, panel: Panel,
-             weights: Mapping[str, Any] | None = None) -> GridResult:
-    """Every specification of ``grid`` fitted in-process, rows in the grid's order."""
+             weights: Mapping[str, Any] | None = None, *,
+             executor: Executor | None = None) -> GridResult:
+    """Every specification of ``grid`` fitted by ``executor`` (default: in-process), rows in
+    the grid's order."""
     items = grid_models(grid, spec.model(grid.base))
-    rows: list[GridRow] = []
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
-    with tqdm(total=len(items), desc=f"grid {grid.id}", unit="spec",
-              disable=None if len(items) > BATCH else True, leave=False) as bar:
-        for batch in batches:
-            rows += run_batch(grid, batch, panel, weights or {})
-            bar.update(len(batch))
+    executor = executor or InProcessExecutor()
+    outputs = executor.map_batches(run_batch, batches, [grid, panel, dict(weights or {})],
+                                   desc=f"grid {grid.id}", total=len(items))
+    rows = [row for out in outputs for row in out]
     return GridResult(id=grid.id, base=grid.base, term=grid.term,
                       dimensions=tuple(grid.vary.dimensions()), rows=tuple(rows))
 

@@ -26,6 +26,7 @@ from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.executor import Executor, make_executor
 from regiometrics.pipeline.grids import grid_summary_grid, run_grid, spec_curve_chart
 from regiometrics.pipeline.index_outputs import (
     index_means_chart,
@@ -130,15 +131,20 @@ def prepare(spec: StudySpec, base_dir: Path) -> RunContext:
     return ctx
 
 
-def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
-    """Run the stages, fit every model and build every table and figure (no files written)."""
+def compute(spec: StudySpec, base_dir: Path, *, executor: Executor | None = None) -> StudyRun:
+    """Run the stages, fit every model and build every table and figure (no files written).
+
+    ``executor`` runs the specification grids (default: in-process; see
+    :mod:`regiometrics.pipeline.executor`).
+    """
     ctx = prepare(spec, base_dir)
     estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
     for model in spec.models:
         ctx.results[model.id] = estimate(model, ctx.panel, estimation)
     if spec.grids:
-        ctx.artifacts["grids"] = {g.id: run_grid(g, spec, ctx.panel, estimation.weights)
-                                  for g in spec.grids}
+        ctx.artifacts["grids"] = {
+            g.id: run_grid(g, spec, ctx.panel, estimation.weights, executor=executor)
+            for g in spec.grids}
     ctx.descriptives = {d.id: describe(ctx.panel, d) for d in spec.descriptives}
     grids: dict[str, tuple[TableGrid, list[str]]] = {}
     for table in spec.tables:
@@ -262,7 +268,8 @@ def with_manifest(
 
 
 def run_study(
-    spec_path: str | Path, out_dir: str | Path, *, command: Sequence[str] | None = None
+    spec_path: str | Path, out_dir: str | Path, *, command: Sequence[str] | None = None,
+    workers: int | None = None, scheduler: str | None = None,
 ) -> list[Path]:
     """Load, compute and write a study. Nothing is written if anything fails.
 
@@ -272,6 +279,9 @@ def run_study(
         The spec file and the output folder.
     command
         The command line that asked for the run, recorded in ``manifest.json``.
+    workers, scheduler
+        Run specification grids on a local Dask cluster of ``workers`` processes, or on the
+        Dask scheduler at ``scheduler`` (default: in-process). Results do not depend on it.
 
     Returns
     -------
@@ -282,14 +292,18 @@ def run_study(
     spec = load_spec(spec_path)
     out_dir = Path(out_dir)
     data_path = (spec_path.parent / spec.data.path).resolve()
+    executor = make_executor(workers=workers, scheduler=scheduler) if spec.grids else None
     try:
-        run = compute(spec, spec_path.parent)
+        run = compute(spec, spec_path.parent, executor=executor)
         files = rendered_files(run)
         files = with_manifest(files, spec, spec_name=str(spec_path),
                               spec_bytes=spec_path.read_bytes(), base_dir=spec_path.parent,
                               command=command)
     except RegiometricsError as exc:
         raise type(exc)(f"{spec_path}: {exc}") from None
+    finally:
+        if executor is not None:
+            executor.close()
     if any((out_dir / name).resolve() == data_path for name in files):
         raise SpecError(f"{spec_path}: an output would overwrite the input data {data_path}")
     return write_outputs(files, out_dir)
