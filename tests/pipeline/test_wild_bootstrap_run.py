@@ -70,3 +70,25 @@ def test_bad_wild_bootstrap_keys_exit_2(study, tmp_path, capsys, change, message
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (out / "results.json").exists()
+
+
+def test_subgroup_table_prints_each_groups_bootstrap(produc):
+    from regiometrics.data import Panel
+    from regiometrics.engine import estimate
+    from regiometrics.spec import ModelSpec
+    from regiometrics.spec.mechanisms import SubgroupTableSpec
+    from regiometrics.tables import render_markdown
+    from regiometrics.tables.subgroups import subgroup_table
+
+    df = produc.assign(half=(produc.region <= 4).map({True: "east", False: "west"}))
+    model = ModelSpec(id="sg", type="fe", formula="lgsp ~ lpcap + lpc", effects=["entity"],
+                      vcov={"type": "cluster", "by": "region"}, by="half",
+                      wild_bootstrap={"cluster": "region", "terms": ["lpcap"], "draws": 999})
+    res = estimate(model, Panel(df, "state", "year"))
+    table = SubgroupTableSpec(id="t", type="subgroups", models=["sg"], wild_bootstrap_row="ci")
+    md = render_markdown(subgroup_table([res], table))
+    for comp in res.components.values():
+        t = comp.wild_bootstrap.terms["lpcap"]
+        assert f"[{t.ci_low:.3f}, {t.ci_high:.3f}]" in md
+        assert comp.wild_bootstrap.enumerated  # 4 and 5 regions: all sign vectors
+    assert "Wild cluster bootstrap confidence intervals in brackets" in md

@@ -29,7 +29,6 @@ from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.literals import (
     ClusterCorrection,
     DescriptiveHeaderCell,
-    WildBootstrapRow,
     EffectName,
     HausmanMethod,
     IndexMethod,
@@ -263,9 +262,7 @@ class TableSpec(CoefficientTableBase):
     maps term -> label; ``indicators`` chooses YES/NO rows; ``stats`` the statistic rows.
     With ``pvalues_below`` (the default) a statistic ``X_p`` listed right after ``X`` is
     printed in parentheses under it, unlabelled unless ``stat_labels`` names it (003 Table 5:
-    the Kleibergen-Paap LM statistic with its p-value under it). ``wild_bootstrap_row``:
-    ``pvalue`` or ``ci`` prints, in brackets on a row under each coefficient's standard error,
-    the wild cluster bootstrap p-value or interval of the models that ran one for that term.
+    the Kleibergen-Paap LM statistic with its p-value under it).
     """
 
     type: Literal["regression"] = "regression"
@@ -273,7 +270,6 @@ class TableSpec(CoefficientTableBase):
     order: list[str] | None = None
     constant_last: bool = True
     pvalues_below: bool = True
-    wild_bootstrap_row: WildBootstrapRow | None = None
 
 
 class DescriptiveSpec(TableKindBase):
