@@ -361,3 +361,16 @@ def test_subgroup_fits_each_run_their_own_bootstrap(produc):
         assert wb is not None and wb.n_clusters == df.loc[df.half == name, "state"].nunique()
         assert wb.terms["lpcap"].t_stat == pytest.approx(
             comp.params["lpcap"] / comp.std_errors["lpcap"], rel=1e-10)
+
+
+def test_iv_refuses_exogenous_terms_and_other_estimators():
+    df = _panel(G=8)
+    panel = Panel(df, "prov", "year")
+    m = ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=["entity"],
+                  wild_bootstrap={"terms": ["w"]})
+    with pytest.raises(Exception, match=r"models.iv.wild_bootstrap.terms: the WRE bootstrap "
+                                        r"tests the endogenous regressor 'x'"):
+        estimate(m, panel)
+    with pytest.raises(Exception, match="needs estimator: 2sls"):
+        ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", estimator="liml",
+                  wild_bootstrap={})

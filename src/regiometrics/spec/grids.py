@@ -16,8 +16,10 @@ sets), ``effects`` (fixed-effect structures; ``[]`` turns an ``fe`` base into po
 effects turn an ``ols`` base into ``fe``), ``filter`` (samples; ``null`` is the full sample),
 ``formula`` (whole formulas), ``weights`` (spatial W matrices by name) and ``index`` (columns,
 e.g. index constructions from the ``indices`` block, that replace ``term`` in the formula; the
-row then reports that column's coefficient). The grid is the Cartesian product, in the order
-the dimensions are listed, the last varying fastest (Simonsohn, Simmons and Nelson 2020).
+row then reports that column's coefficient). The grid is the Cartesian product over the
+dimensions in the fixed order formula, index, controls, effects, filter, weights, the last
+varying fastest, each in the order its alternatives are listed (Simonsohn, Simmons and
+Nelson 2020).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ clusters are the model's clusters; the factor cancels from the bootstrap p-value
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -83,7 +84,11 @@ def _terms(model: ModelSpec, available: list[str], default: list[str]) -> list[s
     return terms
 
 
-def _linear_tests(model: ModelSpec, panel: Panel, result: Result):
+KernelFactory = Callable[[str], "LinearWildKernel | IVWildKernel"]
+
+
+def _linear_tests(model: ModelSpec, panel: Panel,
+                  result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = build_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.rows)
     fe_codes = []
@@ -113,7 +118,8 @@ def _linear_tests(model: ModelSpec, panel: Panel, result: Result):
     return column, G, tested, kernel
 
 
-def _iv_tests(model: ModelSpec, panel: Panel, result: Result):
+def _iv_tests(model: ModelSpec, panel: Panel,
+              result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = iv_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.y.index)
     endog = list(design.endog.columns)
@@ -122,12 +128,12 @@ def _iv_tests(model: ModelSpec, panel: Panel, result: Result):
     if len(endog) != 1:
         raise SpecError(f"{where}: the WRE bootstrap takes one endogenous regressor; the model "
                         f"has {len(endog)} ({', '.join(endog)})")
-    tested = _terms(model, endog, endog)
     if model.wild_bootstrap and model.wild_bootstrap.terms:
         bad = [t for t in model.wild_bootstrap.terms if t in exog]
         if bad:
             raise SpecError(f"{where}.terms: the WRE bootstrap tests the endogenous regressor "
                             f"{endog[0]!r}; {bad} are exogenous")
+    tested = _terms(model, endog, endog)
     fe_codes = list(design.fe_codes.values())
     y1 = design.y.to_numpy(dtype=float)
     y2 = design.endog.to_numpy(dtype=float)[:, 0]
