@@ -29,12 +29,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from wild_bootstrap import simulate  # noqa: E402
+from wild_bootstrap import simulate
 
-from regiometrics.data import Panel  # noqa: E402
-from regiometrics.pipeline.executor import DaskExecutor  # noqa: E402
-from regiometrics.pipeline.grids import run_grid  # noqa: E402
-from regiometrics.spec.models import StudySpec  # noqa: E402
+from regiometrics.data import Panel
+from regiometrics.pipeline.executor import DaskExecutor
+from regiometrics.pipeline.grids import run_grid
+from regiometrics.spec.models import StudySpec
 
 OUT = Path(__file__).with_name("results") / "grid_dask.txt"
 CONTROLS = ["c1", "c2", "c3", "c4"]

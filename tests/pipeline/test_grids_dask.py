@@ -12,13 +12,13 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from regiometrics.cli import main  # noqa: E402
-from regiometrics.data import Panel  # noqa: E402
-from regiometrics.pipeline.executor import DaskExecutor  # noqa: E402
-from regiometrics.pipeline.grids import run_grid  # noqa: E402
-from regiometrics.spec.models import StudySpec  # noqa: E402
-from tests.pipeline.test_grids import GRID  # noqa: E402
-from tests.pipeline.test_run import edit, study  # noqa: E402, F401  (fixture)
+from regiometrics.cli import main
+from regiometrics.data import Panel
+from regiometrics.pipeline.executor import DaskExecutor
+from regiometrics.pipeline.grids import run_grid
+from regiometrics.spec.models import StudySpec
+from tests.pipeline.test_grids import GRID
+from tests.pipeline.test_run import edit, study  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")

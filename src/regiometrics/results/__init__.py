@@ -12,6 +12,15 @@ from regiometrics.results.result import (
 from regiometrics.results.serialize import jsonable, result_to_json
 
 __all__ = [
-    "DescriptiveRow", "Descriptives", "GridResult", "GridRow", "EffectEstimate", "Result", "TidyRow", "jsonable",
-    "result_to_json", "WildBootstrap", "WildBootstrapTerm",
+    "DescriptiveRow",
+    "Descriptives",
+    "EffectEstimate",
+    "GridResult",
+    "GridRow",
+    "Result",
+    "TidyRow",
+    "WildBootstrap",
+    "WildBootstrapTerm",
+    "jsonable",
+    "result_to_json",
 ]

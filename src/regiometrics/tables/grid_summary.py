@@ -59,8 +59,10 @@ def grid_summary_table(grids: Sequence[GridResult], spec: GridSummaryTableSpec) 
             cells.append("" if v is None else str(int(v)) if key == "n" else fmt(v, d))
         rows.append(Row(tuple(cells), "body"))
     header = Row(("", *(f"{g.id}: {g.term}" for g in grids)), "header")
-    auto = [f"Each column summarises a specification grid: the base model {', '.join(sorted({g.base for g in grids}))} "
-            f"over every combination of {', '.join(dict.fromkeys(x for g in grids for x in g.dimensions))}."]
+    bases = ", ".join(sorted({g.base for g in grids}))
+    dims = ", ".join(dict.fromkeys(x for g in grids for x in g.dimensions))
+    auto = [f"Each column summarises a specification grid: the base model {bases} over every "
+            f"combination of {dims}."]
     return TableGrid(id=spec.id, title=spec.title, label=spec.label or f"tab:{spec.id}",
                      header=(header,), sections=(tuple(rows),), align="l" + "c" * len(grids),
                      notes=final_notes(spec, auto))
