@@ -7,6 +7,7 @@ import json
 import pytest
 
 from regiometrics.cli import main
+from tests.pipeline.test_run import ROOT
 from tests.pipeline.test_run import edit, study  # noqa: F401  (fixture)
 
 WILD = {"cluster": "region", "draws": 999, "terms": ["lpcap", "unemp"], "seed": 5}
@@ -91,3 +92,16 @@ def test_subgroup_table_prints_each_groups_bootstrap(produc):
         assert f"[{t.ci_low:.3f}, {t.ci_high:.3f}]" in md
         assert comp.wild_bootstrap.enumerated  # 4 and 5 regions: all sign vectors
     assert "Wild cluster bootstrap confidence intervals in brackets" in md
+
+
+def test_bundled_robustness_example_runs(tmp_path):
+    """specs/robustness.yaml: wild bootstrap with 9 clusters, a 24-specification grid."""
+    out = tmp_path / "out"
+    assert main(["run", str(ROOT / "specs" / "robustness.yaml"), "--out", str(out)]) == 0
+    doc = json.loads((out / "results.json").read_text())
+    wb = doc["models"]["fe_region"]["wild_bootstrap"]
+    assert wb["enumerated"] and wb["draws"] == 512 and set(wb) >= {"lpcap", "lpc"}
+    assert len(doc["grids"]["capital"]) == 24
+    assert all("wild_pvalue" in r for r in doc["grids"]["capital"])
+    assert (out / "capital_curve.pdf").exists() and (out / "capital_grid.tex").exists()
+    assert f"[{wb['lpcap']['pvalue']:.3f}]" in (out / "wild.md").read_text()
