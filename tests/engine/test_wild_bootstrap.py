@@ -374,3 +374,24 @@ def test_iv_refuses_exogenous_terms_and_other_estimators():
     with pytest.raises(Exception, match="needs estimator: 2sls"):
         ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", estimator="liml",
                   wild_bootstrap={})
+
+
+@pytest.mark.parametrize("pvalue", ["symmetric", "equal_tail"])
+def test_model_interval_inverts_the_naive_refit_test(pvalue):
+    """The reported interval's ends, checked with the naive refit p-value function (all 2^8
+    sign vectors): p >= alpha just inside each end, p < alpha just outside."""
+    df = _panel(G=8, T=6, seed=9)
+    res = estimate(_model(wild_bootstrap={"draws": 9999, "terms": ["x"], "pvalue": pvalue,
+                                          "level": 0.90}), Panel(df, "prov", "year"))
+    test = res.wild_bootstrap.terms["x"]
+    codes = pd.factorize(df.prov, sort=True)[0]
+    V = _signs(8)
+    ident = int(np.where((V == 1).all(axis=0))[0][0])
+
+    def naive_p(b0: float) -> float:
+        tstar = naive_ols_tstar(df, ["entity", "time"], ["x", "w"], "x", b0, codes, V, 1.0)
+        return bootstrap_pvalue(tstar[ident], tstar, pvalue)  # identity draw: the sample t
+    eps = 1e-5 * res.std_errors["x"]
+    assert naive_p(test.ci_low + eps) >= 0.10 > naive_p(test.ci_low - eps)
+    assert naive_p(test.ci_high - eps) >= 0.10 > naive_p(test.ci_high + eps)
+    assert test.pvalue == naive_p(0.0)
