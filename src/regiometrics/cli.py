@@ -38,7 +38,8 @@ def _run(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        written = run_study(args.spec, args.out, command=["regiometrics", *args.argv])
+        written = run_study(args.spec, args.out, command=["regiometrics", *args.argv],
+                            workers=args.workers, scheduler=args.scheduler)
     for message in _own_warnings(caught):
         print(f"note: {message}", file=sys.stderr)
     for path in written:
@@ -116,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="run a spec file and write results and tables")
     p_run.add_argument("spec")
     p_run.add_argument("--out", required=True, help="output folder")
+    p_run.add_argument("--workers", type=int, default=None,
+                       help="run specification grids on a local Dask cluster of N processes")
+    p_run.add_argument("--scheduler", default=None,
+                       help="run specification grids on the Dask scheduler at ADDRESS")
     p_run.set_defaults(func=_run)
     p_val = sub.add_parser("validate", help="check a spec file and its data")
     p_val.add_argument("spec")

@@ -62,6 +62,15 @@ def subgroup_requested(model: ModelSpec) -> bool:
     return model.by is not None or model.split is not None or model.periods is not None
 
 
+def attach_wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> Result:
+    """Add the wild cluster bootstrap when the model asks for one (module imported on use)."""
+    if getattr(model, "wild_bootstrap", None) is None:
+        return result
+    from regiometrics.engine.inference.wild_model import attach_wild_bootstrap as attach
+
+    return attach(model, panel, result)
+
+
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:
     """Fit ``model`` on ``panel`` (after the model's own filter) and attach requested tests."""
     try:
@@ -78,7 +87,8 @@ def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None =
         from regiometrics.engine.subgroups import fit_subgroups
 
         ctx = context or EstimationContext()
-        return fit_subgroups(model, sample, lambda m, p: estimator(m, p, ctx))
+        return fit_subgroups(
+            model, sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
     if model.hausman is not None:
         from regiometrics.engine.hausman import hausman
@@ -86,4 +96,4 @@ def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None =
         stats = dict(result.stats)
         stats.update(hausman(model, sample, method=model.hausman.method))
         result = replace(result, stats=stats)
-    return result
+    return attach_wild_bootstrap(model, sample, result)

@@ -26,6 +26,8 @@ from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.executor import Executor, make_executor
+from regiometrics.pipeline.grids import grid_summary_grid, run_grid, spec_curve_chart
 from regiometrics.pipeline.index_outputs import (
     index_means_chart,
     typology_grid,
@@ -80,6 +82,7 @@ TABLE_BUILDERS.update(SPATIAL_TABLE_BUILDERS)
 TABLE_BUILDERS["mediation"] = mediation_grid
 TABLE_BUILDERS["subgroups"] = subgroup_grid
 TABLE_BUILDERS["marginal_effects"] = marginal_grid
+TABLE_BUILDERS["grid_summary"] = grid_summary_grid
 #: Figure kind -> figure builder (keys match ``FIGURE_KINDS``).
 FIGURE_BUILDERS: dict[str, FigureBuilder] = {
     "index_means": index_means_chart,
@@ -87,6 +90,7 @@ FIGURE_BUILDERS: dict[str, FigureBuilder] = {
 }
 FIGURE_BUILDERS.update(SPATIAL_FIGURE_BUILDERS)
 FIGURE_BUILDERS["marginal_effects"] = marginal_figure
+FIGURE_BUILDERS["spec_curve"] = spec_curve_chart
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"
@@ -127,12 +131,20 @@ def prepare(spec: StudySpec, base_dir: Path) -> RunContext:
     return ctx
 
 
-def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
-    """Run the stages, fit every model and build every table and figure (no files written)."""
+def compute(spec: StudySpec, base_dir: Path, *, executor: Executor | None = None) -> StudyRun:
+    """Run the stages, fit every model and build every table and figure (no files written).
+
+    ``executor`` runs the specification grids (default: in-process; see
+    :mod:`regiometrics.pipeline.executor`).
+    """
     ctx = prepare(spec, base_dir)
     estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
     for model in spec.models:
         ctx.results[model.id] = estimate(model, ctx.panel, estimation)
+    if spec.grids:
+        ctx.artifacts["grids"] = {
+            g.id: run_grid(g, spec, ctx.panel, estimation.weights, executor=executor)
+            for g in spec.grids}
     ctx.descriptives = {d.id: describe(ctx.panel, d) for d in spec.descriptives}
     grids: dict[str, tuple[TableGrid, list[str]]] = {}
     for table in spec.tables:
@@ -172,6 +184,8 @@ def results_document(run: StudyRun) -> dict[str, Any]:
         },
         **run.sections,
         "models": {k: result_to_json(v) for k, v in run.results.items()},
+        **({"grids": {k: g.records() for k, g in run.artifacts["grids"].items()}}
+           if run.artifacts.get("grids") else {}),
         "descriptives": {
             k: [jsonable(asdict(r)) for r in v.rows] for k, v in run.descriptives.items()
         },
@@ -254,7 +268,8 @@ def with_manifest(
 
 
 def run_study(
-    spec_path: str | Path, out_dir: str | Path, *, command: Sequence[str] | None = None
+    spec_path: str | Path, out_dir: str | Path, *, command: Sequence[str] | None = None,
+    workers: int | None = None, scheduler: str | None = None,
 ) -> list[Path]:
     """Load, compute and write a study. Nothing is written if anything fails.
 
@@ -264,6 +279,9 @@ def run_study(
         The spec file and the output folder.
     command
         The command line that asked for the run, recorded in ``manifest.json``.
+    workers, scheduler
+        Run specification grids on a local Dask cluster of ``workers`` processes, or on the
+        Dask scheduler at ``scheduler`` (default: in-process). Results do not depend on it.
 
     Returns
     -------
@@ -274,14 +292,18 @@ def run_study(
     spec = load_spec(spec_path)
     out_dir = Path(out_dir)
     data_path = (spec_path.parent / spec.data.path).resolve()
+    executor = make_executor(workers=workers, scheduler=scheduler) if spec.grids else None
     try:
-        run = compute(spec, spec_path.parent)
+        run = compute(spec, spec_path.parent, executor=executor)
         files = rendered_files(run)
         files = with_manifest(files, spec, spec_name=str(spec_path),
                               spec_bytes=spec_path.read_bytes(), base_dir=spec_path.parent,
                               command=command)
     except RegiometricsError as exc:
         raise type(exc)(f"{spec_path}: {exc}") from None
+    finally:
+        if executor is not None:
+            executor.close()
     if any((out_dir / name).resolve() == data_path for name in files):
         raise SpecError(f"{spec_path}: an output would overwrite the input data {data_path}")
     return write_outputs(files, out_dir)

@@ -1,10 +1,26 @@
 """Uniform, frozen estimation results and their JSON form."""
 
 from regiometrics.results.descriptives import DescriptiveRow, Descriptives
-from regiometrics.results.result import EffectEstimate, Result, TidyRow
+from regiometrics.results.grid import GridResult, GridRow
+from regiometrics.results.result import (
+    EffectEstimate,
+    Result,
+    TidyRow,
+    WildBootstrap,
+    WildBootstrapTerm,
+)
 from regiometrics.results.serialize import jsonable, result_to_json
 
 __all__ = [
-    "DescriptiveRow", "Descriptives", "EffectEstimate", "Result", "TidyRow", "jsonable",
+    "DescriptiveRow",
+    "Descriptives",
+    "EffectEstimate",
+    "GridResult",
+    "GridRow",
+    "Result",
+    "TidyRow",
+    "WildBootstrap",
+    "WildBootstrapTerm",
+    "jsonable",
     "result_to_json",
 ]

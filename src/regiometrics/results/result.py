@@ -41,6 +41,53 @@ class EffectEstimate:
 
 
 @dataclass(frozen=True)
+class WildBootstrapTerm:
+    """Wild cluster bootstrap test of one coefficient (``H0: beta = 0``).
+
+    ``t_stat`` is the cluster-robust t statistic on the bootstrap clusters; ``pvalue`` the
+    bootstrap p-value; ``ci_low``/``ci_high`` the interval found by inverting the test.
+    """
+
+    t_stat: float
+    pvalue: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
+class WildBootstrap:
+    """Wild cluster bootstrap results of a model: per-term tests and the settings used.
+
+    ``method``: ``WCR`` (restricted, OLS/FE), ``WCU`` (unrestricted) or ``WRE`` (IV,
+    Davidson-MacKinnon 2010); ``draws``: replications used (``2**G`` when ``enumerated``);
+    ``draws_requested``: the spec's ``draws``.
+    """
+
+    terms: Mapping[str, WildBootstrapTerm]
+    method: str
+    cluster: str
+    n_clusters: int
+    draws: int
+    draws_requested: int
+    enumerated: bool
+    weights: str
+    seed: int
+    level: float
+    pvalue_type: str
+    impose_null: bool
+
+    def settings(self) -> dict[str, Any]:
+        """The settings as a plain mapping (the results.json keys beside the terms)."""
+        return {
+            "method": self.method, "cluster": self.cluster, "n_clusters": self.n_clusters,
+            "draws": self.draws, "draws_requested": self.draws_requested,
+            "enumerated": self.enumerated, "weights": self.weights, "seed": self.seed,
+            "level": self.level, "pvalue_type": self.pvalue_type,
+            "impose_null": self.impose_null,
+        }
+
+
+@dataclass(frozen=True)
 class Result:
     """Result of one model.
 
@@ -66,6 +113,8 @@ class Result:
         dropped terms, notes. Tables may read it for indicator rows and notes.
     components
         Sub-results of composite models (mediation equations, subgroup fits), by name.
+    wild_bootstrap
+        Wild cluster bootstrap tests (``wild_bootstrap:`` key of the model), or ``None``.
     """
 
     model_id: str
@@ -81,6 +130,7 @@ class Result:
     effects: Mapping[str, Mapping[str, EffectEstimate]] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
     components: Mapping[str, Result] = field(default_factory=dict)
+    wild_bootstrap: WildBootstrap | None = None
 
     @property
     def terms(self) -> list[str]:

@@ -38,7 +38,10 @@ def result_to_json(result: Result) -> dict[str, Any]:
     """The results.json record of one model.
 
     Keys: ``type``, ``dependent``, ``nobs``, ``params``, ``std_errors``, ``pvalues``,
-    ``stats``, ``df_resid``, ``info`` and, when present, ``effects`` and ``components``.
+    ``stats``, ``df_resid``, ``info`` and, when present, ``effects``, ``wild_bootstrap``
+    (``{term: {t_stat, pvalue, ci_low, ci_high}}`` with the settings beside the terms:
+    ``method``, ``cluster``, ``n_clusters``, ``draws``, ``draws_requested``, ``enumerated``,
+    ``weights``, ``seed``, ``level``, ``pvalue_type``, ``impose_null``) and ``components``.
     """
     out: dict[str, Any] = {
         "type": result.type,
@@ -55,6 +58,12 @@ def result_to_json(result: Result) -> dict[str, Any]:
         out["effects"] = {
             kind: {term: jsonable(asdict(e)) for term, e in terms.items()}
             for kind, terms in result.effects.items()
+        }
+    if result.wild_bootstrap is not None:
+        wb = result.wild_bootstrap
+        out["wild_bootstrap"] = {
+            **{term: jsonable(asdict(test)) for term, test in wb.terms.items()},
+            **jsonable(wb.settings()),
         }
     if result.components:
         out["components"] = {k: result_to_json(v) for k, v in result.components.items()}

@@ -39,6 +39,10 @@ TableSection = Literal["coefficients", "constant", "indicators", "stats", "extra
 ConstantMode = Literal["auto", "show", "hide"]
 SeRowMode = Literal["auto", "always", "never"]
 SubgroupTestRow = Literal["equality_p", "permutation_p"]
+#: Wild cluster bootstrap (issue 17): weight distribution, p-value kind, table row.
+WildWeights = Literal["rademacher", "webb", "mammen", "normal"]
+WildPvalue = Literal["symmetric", "equal_tail"]
+WildBootstrapRow = Literal["pvalue", "ci"]
 TheilLayout = Literal["grouped", "beside"]
 #: Header cells that a table's ``header`` may rename, per table kind.
 WeightsHeaderCell = Literal["dimension", "indicator", "direction", "weight", "dimension_weight"]

@@ -169,6 +169,8 @@ class SubgroupTableSpec(CoefficientTableBase):
     ``[high, low]``; default: as estimated); ``test_rows`` chooses the extra rows
     (``equality_p``, ``permutation_p``; default: those that were run), ``test_labels``
     their labels. Column titles default to the (``group_labels``-renamed) group names.
+    With ``wild_bootstrap_row`` each group's own wild cluster bootstrap (the model's
+    ``wild_bootstrap`` runs in every group) is printed in brackets.
     """
 
     type: Literal["subgroups"]

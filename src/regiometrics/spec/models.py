@@ -17,6 +17,7 @@ from pydantic import (
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.formula import Formula, parse_formula
+from regiometrics.spec.grids import GridSpec, GridSummaryTableSpec, SpecCurveFigureSpec
 from regiometrics.spec.index_outputs import (
     IndexMeansFigureSpec,
     IndexValuesTableSpec,
@@ -52,6 +53,7 @@ from regiometrics.spec.spatial import (
 )
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 from regiometrics.spec.tobit import check_tobit_model_keys
+from regiometrics.spec.wild_bootstrap import WILD_BOOTSTRAP_TYPES, WildBootstrapSpec
 
 
 class DataSpec(SpecBase):
@@ -150,6 +152,19 @@ class ModelSpec(SpecBase):
     left: float | None = 0.0
     right: float | None = None
     quadrature: int = 12
+    wild_bootstrap: WildBootstrapSpec | None = None
+
+    @model_validator(mode="after")
+    def _wild_bootstrap_fits_type(self) -> ModelSpec:
+        if self.wild_bootstrap is not None and self.type not in WILD_BOOTSTRAP_TYPES:
+            raise ValueError(
+                f"wild_bootstrap is available for types {', '.join(WILD_BOOTSTRAP_TYPES)}; "
+                f"not for {self.type!r}"
+            )
+        if self.wild_bootstrap is not None and self.type == "iv" and self.estimator not in (
+                None, "2sls"):
+            raise ValueError("wild_bootstrap of an iv model needs estimator: 2sls (WRE bootstrap)")
+        return self
 
     @model_validator(mode="after")
     def _tobit_keys_fit_type(self) -> ModelSpec:
@@ -234,6 +249,9 @@ class ModelSpec(SpecBase):
         columns += [c for c in (self.by, self.split.var if self.split else None) if c]
         if self.vcov.type == "cluster":
             columns += [c for c in self.vcov.by if c not in ("entity", "time")]
+        if self.wild_bootstrap is not None and self.wild_bootstrap.cluster not in (
+                "entity", "time"):
+            columns.append(self.wild_bootstrap.cluster)
         return list(dict.fromkeys(columns))
 
 
@@ -317,6 +335,7 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
 TABLE_KINDS["mediation"] = _mechanisms.MediationTableSpec
 TABLE_KINDS["subgroups"] = _mechanisms.SubgroupTableSpec
 TABLE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsTableSpec
+TABLE_KINDS["grid_summary"] = GridSummaryTableSpec
 
 #: Figure kinds by their ``type`` key (each with ``id`` and ``type``); figures are written
 #: as ``<id>.pdf`` and ``<id>.png``.
@@ -326,6 +345,7 @@ FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "moran_scatter": MoranScatterFigureSpec,
 }
 FIGURE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsFigureSpec
+FIGURE_KINDS["spec_curve"] = SpecCurveFigureSpec
 
 
 AnyTableSpec = tagged_union(TABLE_KINDS, "regression")
@@ -346,6 +366,28 @@ class StudySpec(SpecBase):
     title: str | None = None
     weights: dict[str, AnyWeightsSpec] = Field(default_factory=dict)
     moran: list[MoranSpec] = Field(default_factory=list)
+    grids: list[GridSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _grid_references(self) -> StudySpec:
+        models = [m.id for m in self.models]
+        grid_ids = [g.id for g in self.grids]
+        for i, g in enumerate(self.grids):
+            if g.base not in models:
+                raise ValueError(f"grids.{g.id}.base: unknown model {g.base!r}; models "
+                                 f"defined: {', '.join(models) or 'none'}")
+        dupes = sorted({g for g in grid_ids if grid_ids.count(g) > 1})
+        if dupes:
+            raise ValueError(f"grids: duplicate grid ids {dupes}")
+        for kind, items in (("figures", self.figures), ("tables", self.tables)):
+            for item in items:
+                named = [item.grid] if getattr(item, "type", None) == "spec_curve" else \
+                    list(getattr(item, "grids", []) or [])
+                for gid in named:
+                    if gid not in grid_ids:
+                        raise ValueError(f"{kind}.{item.id}: unknown grid {gid!r}; grids "
+                                         f"defined: {', '.join(grid_ids) or 'none'}")
+        return self
 
     def table(self, table_id: str) -> SpecBase:
         for t in self.tables:

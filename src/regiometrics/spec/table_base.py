@@ -27,6 +27,7 @@ from regiometrics.spec.literals import (
     TableLanguage,
     TableSection,
     TableStyle,
+    WildBootstrapRow,
 )
 
 
@@ -80,7 +81,9 @@ class CoefficientTableBase(TableKindBase):
     row blocks (``coefficients``, ``constant``, ``indicators``, ``stats``, ``extra``).
     ``constant``: ``auto`` (shown, but not for some fixed-effects columns and not for others),
     ``show``, ``hide``. ``se_row``: a per-column standard-error row (``auto``: when the
-    columns' estimators differ).
+    columns' estimators differ). ``wild_bootstrap_row``: ``pvalue`` or ``ci`` prints, in
+    brackets on a row under each coefficient's standard error, the wild cluster bootstrap
+    p-value or interval of the columns that ran one for that term.
     """
 
     keep: list[str] | None = None
@@ -105,6 +108,7 @@ class CoefficientTableBase(TableKindBase):
     sections: list[TableSection] | None = None
     constant: ConstantMode = "auto"
     se_row: SeRowMode = "auto"
+    wild_bootstrap_row: WildBootstrapRow | None = None
 
     @field_validator("stars")
     @classmethod

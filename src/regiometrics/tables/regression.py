@@ -10,7 +10,9 @@ statistic rows (N, adjusted R²), and notes. Every row says what is true of the 
 * a statistic a model type does not have (adjusted R² of a Tobit) is named in a note, and a
   statistic no column has is refused;
 * columns clustered on fewer than 30 groups are named in a note that points to the wild
-  cluster bootstrap.
+  cluster bootstrap, and says which columns ran one;
+* ``wild_bootstrap_row: pvalue | ci`` adds, under a coefficient's standard error, its wild
+  cluster bootstrap p-value or interval in brackets (with a note saying how it was made).
 """
 
 from __future__ import annotations
@@ -201,8 +203,48 @@ def _coef_rows(results: Sequence[Result], table: TableSpec, terms: Sequence[str]
         if not any(coefs[1:]):
             continue  # every column's estimate hidden (the constant of absorbed FE columns)
         rows = [Row(tuple(coefs), "coef"), Row(tuple(below), "se")]
+        wild = _wild_row(results, table, term)
+        if wild is not None:
+            rows.append(wild)
         (const_out if term == CONSTANT else coefs_out).extend(rows)
     return coefs_out, const_out
+
+
+def _wild_row(results: Sequence[Result], table: TableSpec, term: str) -> Row | None:
+    """The bracketed wild-bootstrap p-value (or interval) row of ``term``, if any column has one."""
+    kind = getattr(table, "wild_bootstrap_row", None)
+    if kind is None:
+        return None
+    cells, d = [""], table.decimals
+    for r in results:
+        test = r.wild_bootstrap.terms.get(term) if r.wild_bootstrap is not None else None
+        if test is None:
+            cells.append("")
+        elif kind == "pvalue":
+            cells.append(f"[{fmt(test.pvalue, d)}]")
+        else:
+            low, high = fmt(test.ci_low, d), fmt(test.ci_high, d)
+            cells.append(f"[{low or '-inf'}, {high or 'inf'}]")
+    return Row(tuple(cells), "se") if any(cells[1:]) else None
+
+
+def _wild_note(results: Sequence[Result], table: TableSpec) -> str | None:
+    """What the bracketed wild-bootstrap row holds: method, weights, draws, clusters."""
+    kind = getattr(table, "wild_bootstrap_row", None)
+    runs = [(lab, r.wild_bootstrap) for lab, r in zip(column_labels(results), results)
+            if r.wild_bootstrap is not None]
+    if kind is None or not runs:
+        return None
+    what = {"pvalue": ("p-values", "p值"), "ci": ("confidence intervals", "置信区间")}[kind]
+    parts = []
+    for lab, wb in runs:
+        draws = f"all {wb.draws} sign vectors" if wb.enumerated else f"{wb.draws} draws"
+        level = f", {wb.level:.0%}" if kind == "ci" else ""
+        parts.append(f"{lab}: {wb.method}, {wb.weights}, {draws}, G = {wb.n_clusters}{level}")
+    if table.language == "zh":
+        return f"方括号内为野聚类自助法{what[1]}（" + "；".join(parts) + "）"
+    return (f"Wild cluster bootstrap {what[0]} in brackets (Roodman et al. 2019; "
+            + "; ".join(parts) + ").")
 
 
 def _constant_columns(results: Sequence[Result], table: TableSpec) -> tuple[set[int], str | None]:
@@ -319,7 +361,8 @@ def _stat_rows(results: Sequence[Result], table: TableSpec) -> tuple[list[Row], 
     return rows, notes
 
 
-def _few_clusters_note(results: Sequence[Result], language: str) -> str | None:
+def _few_clusters_note(results: Sequence[Result], language: str,
+                       shown: bool = False) -> str | None:
     labels = column_labels(results)
     few = [(labels[j], int(g)) for j, r in enumerate(results)
            if r.info.get("vcov") == "cluster" and (g := _n_clusters(r)) is not None
@@ -327,12 +370,24 @@ def _few_clusters_note(results: Sequence[Result], language: str) -> str | None:
     if not few:
         return None
     cols = "; ".join(f"{c}: G = {g}" for c, g in few)
+    few_labels = {c for c, _ in few}
+    booted = [labels[j] for j, r in enumerate(results)
+              if r.wild_bootstrap is not None and labels[j] in few_labels]
     if language == "zh":
-        return (f"聚类数少于{FEW_CLUSTERS}（{cols}）：聚类稳健标准误可能不可靠，"
+        text = (f"聚类数少于{FEW_CLUSTERS}（{cols}）：聚类稳健标准误可能不可靠，"
                 "宜用野聚类自助法（wild cluster bootstrap）检验")
-    return (f"Few clusters ({cols}): cluster-robust standard errors are unreliable with fewer "
+        if booted:
+            text += (f"；列{'、'.join(booted)}已做野聚类自助法检验"
+                     + ("（见方括号）" if shown else "（见results.json）"))
+        return text
+    text = (f"Few clusters ({cols}): cluster-robust standard errors are unreliable with fewer "
             f"than about {FEW_CLUSTERS} clusters; the wild cluster bootstrap (Cameron, Gelbach "
             "and Miller 2008) is the remedy.")
+    if booted:
+        where = "shown in brackets" if shown else "reported in results.json"
+        text += (f" Wild cluster bootstrap tests were run for column{'s' if len(booted) > 1 else ''}"
+                 f" {', '.join(booted)} ({where}).")
+    return text
 
 
 def _header(results: Sequence[Result], table: TableSpec) -> list[Row]:
@@ -408,7 +463,9 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
     auto = [_below_note(results, table, mixed), stars_note(table.stars, lang)]
     if lang == "zh" and auto[1]:
         auto = [auto[0] + "；" + auto[1]]
-    auto += [n for n in (constant_note, _few_clusters_note(results, lang)) if n]
+    shown = getattr(table, "wild_bootstrap_row", None) is not None
+    auto += [n for n in (constant_note, _few_clusters_note(results, lang, shown),
+                         _wild_note(results, table)) if n]
     auto += notes + stat_notes + list(extra_notes)
     for j, r in enumerate(results):
         auto += [f"{labels[j]}: {note}." for note in r.info.get("notes", [])]
