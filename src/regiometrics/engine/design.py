@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.data.panel import Panel
+from regiometrics.engine.absorb import absorbed_codes, effect_columns, group_codes
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.formula import Formula, Term
 from regiometrics.spec.models import ModelSpec
@@ -40,6 +41,10 @@ class Design:
         Rows deleted listwise for missing values.
     n_singletons
         Rows deleted as singletons of an absorbed fixed effect (``singletons: drop``).
+    fe_codes
+        One code array per absorbed effect, keyed by its text (``entity``, ``industry^time``).
+    weights
+        Analytic weights (``aweights``) normalised to sum to ``n`` (Stata), or None.
     """
 
     y: np.ndarray
@@ -53,6 +58,8 @@ class Design:
     cluster_names: list[str] = field(default_factory=list)
     n_dropped: int = 0
     n_singletons: int = 0
+    fe_codes: dict[str, np.ndarray] = field(default_factory=dict)
+    weights: np.ndarray | None = None
 
     @property
     def nobs(self) -> int:
@@ -86,6 +93,57 @@ def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
     return out
 
 
+def model_weights(model: ModelSpec, panel: Panel) -> pd.Series | None:
+    """The ``aweights`` column as float (missing stays missing), or None.
+
+    Raises
+    ------
+    DataError
+        Negative weights (naming the column and the first entity-years).
+    """
+    if model.aweights is None:
+        return None
+    where = f"models.{model.id}.aweights"
+    w = panel.numeric(model.aweights, where=where)
+    bad = w < 0
+    if bad.any():
+        keys = [panel.entity] + ([panel.time] if panel.time else [])
+        at = ", ".join(str(tuple(r)) for r in panel.frame.loc[bad[bad].index[:3], keys]
+                       .itertuples(index=False, name=None))
+        raise DataError(f"{where}: column {model.aweights!r} has {int(bad.sum())} negative "
+                        f"weights, e.g. at {at}; analytic weights must be >= 0")
+    return w
+
+
+def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[pd.Series, int,
+                                                                                 int, list[str]]:
+    """Rows complete in ``frame``, the cluster and effect columns and a positive weight; then
+    (``singletons: drop``) without singletons of the effects.
+
+    Returns
+    -------
+    complete, n_dropped (missing), n_singletons, cluster columns
+    """
+    cl_cols = cluster_columns(model, panel)
+    panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
+    fe_cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    complete = frame.notna().all(axis=1)
+    for col in dict.fromkeys([*cl_cols, *(c for cs in fe_cols.values() for c in cs)]):
+        complete &= panel.frame[col].notna()
+    w = model_weights(model, panel)
+    if w is not None:
+        complete &= w.notna() & (w > 0)
+    n_dropped = int((~complete).sum())
+    if not complete.any():
+        raise DataError(
+            f"models.{model.id}: no row has all of {', '.join(map(str, frame.columns))} "
+            "non-missing" + (f" and a positive weight in {model.aweights!r}" if w is not None
+                             else "")
+        )
+    n_singletons = drop_singletons(model, panel, complete, fe_cols)
+    return complete, n_dropped, n_singletons, cl_cols
+
+
 def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None) -> Design:
     """Evaluate a model's formula on a panel and delete incomplete rows.
 
@@ -98,23 +156,11 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     formula = formula or model.parsed
     where = f"models.{model.id}.formula"
     panel.require(formula.columns(), where=where)
-    if "time" in model.effects and panel.time is None:
-        raise SpecError(f"models.{model.id}.effects: time effects need data.time to be set")
     columns = {formula.dependent.text: panel.variable(formula.dependent, where=where)}
     for term in formula.terms:
         columns[term.name] = term_values(panel, term, where=where)
     frame = pd.DataFrame(columns)
-    cl_cols = cluster_columns(model, panel)
-    panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
-    complete = frame.notna().all(axis=1)
-    for col in cl_cols:
-        complete &= panel.frame[col].notna()
-    n_dropped = int((~complete).sum())
-    if not complete.any():
-        raise DataError(
-            f"models.{model.id}: no row has all of {', '.join(frame.columns)} non-missing"
-        )
-    n_singletons = drop_singletons(model, panel, complete)
+    complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
     used = frame.loc[complete]
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
@@ -124,6 +170,12 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
     clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
                 for c in cl_cols]
+    fe_codes = absorbed_codes(model.effects, panel, complete, where=f"models.{model.id}.effects")
+    w = model_weights(model, panel)
+    weights = None
+    if w is not None:
+        weights = w.loc[complete].to_numpy(dtype=float)
+        weights = weights * (len(weights) / weights.sum())
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
         X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),
@@ -136,18 +188,26 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         cluster_names=cl_cols,
         n_dropped=n_dropped,
         n_singletons=n_singletons,
+        fe_codes=fe_codes,
+        weights=weights,
     )
 
 
-def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series) -> int:
+def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
+                    fe_cols: dict[str, list[str]] | None = None) -> int:
     """With ``singletons: drop``, mark singleton rows of ``complete`` False (in place).
 
-    Returns the number of rows dropped; refuses a sample with nothing left.
+    Singletons are searched across every absorbed effect (interactions included),
+    iteratively. Returns the number of rows dropped; refuses a sample with nothing left.
     """
     if model.singletons != "drop" or not model.effects:
         return 0
-    keys = {"entity": panel.entity, "time": panel.time}
-    singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
+    if fe_cols is None:
+        fe_cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    sub = panel.frame.loc[complete]
+    groups = pd.DataFrame({name: group_codes(sub, cols) for name, cols in fe_cols.items()},
+                          index=sub.index)
+    singleton = singleton_rows(groups)
     complete.loc[singleton.index[singleton]] = False
     n_singletons = int(singleton.sum())
     if not complete.any():

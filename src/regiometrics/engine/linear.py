@@ -7,8 +7,16 @@ re-adding the sample means, :math:`\\hat\\alpha = \\bar y - \\bar x'\\hat\\beta`
 intercept when the fixed effects are normalised to average zero. Its standard error
 comes from the same sandwich on the augmented design :math:`[\\tilde X + \\bar x, 1]`.
 
-Degrees of freedom: :math:`K = k + 1 + \\sum_f (G_f - 1)` (regressors, constant,
-absorbed effects; two sets of effects are assumed connected). Under clustering with
+Degrees of freedom: :math:`K = k + 1 + \\sum_f (G_f - M_f)` (regressors, constant,
+absorbed effects less their redundant levels :math:`M_f`: reghdfe's rules, exact for the
+first two effects via connected components, one per effect beyond; see
+:mod:`regiometrics.engine.absorb`).
+
+Analytic weights (``aweights``, normalised to sum to :math:`n` as Stata does): the effects
+are swept out with weighted means and OLS runs on rows scaled by :math:`\\sqrt{w_i}`, so
+every sandwich below is the weighted one, :math:`(X'WX)^{-1} (\\sum_g X_g'W e_g e_g'W X_g)
+(X'WX)^{-1}`, with :math:`n` the number of rows in the small-sample factors (fixest, Stata).
+R-squared and RSS are weighted. Under clustering with
 the ``fixest`` correction the effects nested in the cluster variable are not
 counted, and t-tests use :math:`G - 1` degrees of freedom (reghdfe, fixest).
 """
@@ -22,6 +30,7 @@ from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
+from regiometrics.engine.absorb import absorbed_counts
 from regiometrics.engine.demean import demean
 from regiometrics.engine.design import Design, build_design, find_collinear, sample_info
 from regiometrics.errors import IdentificationError
@@ -66,13 +75,7 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
 
 def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
-    codes = []
-    if "entity" in model.effects:
-        codes.append(design.entity)
-    if "time" in model.effects:
-        assert design.time is not None
-        codes.append(design.time)
-    return codes
+    return list(design.fe_codes.values())
 
 
 def _vcov(
@@ -83,6 +86,7 @@ def _vcov(
     fe_codes: list[np.ndarray],
     k_full: int,
     bread: np.ndarray | None = None,
+    counts: list[int] | None = None,
 ) -> tuple[vc.VcovResult, int]:
     """Covariance under the model's vcov spec, and the df for t-based p-values."""
     n = X.shape[0]
@@ -93,7 +97,8 @@ def _vcov(
         return (vc.robust(X, resid, df_k=k_full, small=spec.correction != "none", bread=bread),
                 n - k_full)
     k_cluster = vc.cluster_df_k(spec.correction, k_full=k_full, n_coef=X.shape[1],
-                                fe_codes=fe_codes, clusters=design.clusters)
+                                fe_codes=fe_codes, clusters=design.clusters,
+                                counts=counts)
     result = vc.cluster(
         X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread
     )
@@ -132,8 +137,10 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     design = build_design(model, panel, formula)
     n = design.nobs
     fe_codes = _fe_codes(model, design)
+    w = design.weights
     if fe_codes:
-        Z = demean(np.column_stack([design.y, design.X]), fe_codes, overwrite=True)
+        Z = demean(np.column_stack([design.y, design.X]), fe_codes, overwrite=w is None,
+                   weights=w)
         y_t, X_t = Z[:, 0], Z[:, 1:]
         omitted = find_collinear(X_t, design.names, reference=design.X)
     else:
@@ -145,9 +152,10 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     names = [design.names[j] for j in keep]
     if len(keep) < X_t.shape[1]:
         X_t = X_t[:, keep]
-    x_mean = design.X.mean(axis=0)[keep]
-    y_mean = float(design.y.mean())
-    absorbed = sum(int(c.max()) for c in fe_codes)
+    x_mean = np.average(design.X, axis=0, weights=w)[keep]
+    y_mean = float(np.average(design.y, weights=w))
+    counts = absorbed_counts(fe_codes)
+    absorbed = sum(counts)
     k_full = len(names) + 1 + absorbed
     if n <= k_full:
         raise IdentificationError(
@@ -163,14 +171,19 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     else:
         X_aug = np.column_stack([X_t, np.ones(n)])
         y_aug = design.y
+    if w is not None:  # WLS as OLS on rows scaled by sqrt(w); residuals come back scaled
+        root = np.sqrt(w)
+        X_aug *= root[:, None]
+        y_aug = y_aug * root
     coef, resid, bread = least_squares(X_aug, y_aug)
-    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread)
+    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread, counts)
     se = np.sqrt(np.diag(cov.matrix))
     tstat = coef / se
     pvals = 2 * sps.t.sf(np.abs(tstat), df_t)
     terms = [*names, CONSTANT]
     rss = float(resid @ resid)
-    tss = float(((design.y - y_mean) ** 2).sum())
+    wts = np.ones(n) if w is None else w
+    tss = float((wts * (design.y - y_mean) ** 2).sum())
     r2 = 1 - rss / tss
     stats = {
         "r2": r2,
@@ -184,7 +197,7 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     if design.time is not None:
         stats["n_periods"] = float(int(design.time.max()) + 1)
     if fe_codes:
-        tss_w = float(((y_t - y_t.mean()) ** 2).sum())
+        tss_w = float((wts * (y_t - np.average(y_t, weights=wts)) ** 2).sum())
         r2_w = 1 - rss / tss_w
         stats["r2_within"] = r2_w
         stats["adj_r2_within"] = 1 - (1 - r2_w) * (n - 1 - absorbed) / (n - k_full)

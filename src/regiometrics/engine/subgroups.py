@@ -42,6 +42,7 @@ from tqdm.auto import tqdm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
+from regiometrics.engine.absorb import effect_columns, group_codes
 from regiometrics.engine.demean import EntityBlocks, demean
 from regiometrics.engine.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
@@ -240,11 +241,8 @@ def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
 
 def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarray):
     frame = panel.frame.iloc[rows]
-    dims = []
-    if "entity" in model.effects:
-        dims.append(frame[panel.entity].to_numpy())
-    if "time" in model.effects:
-        dims.append(frame[panel.time].to_numpy())
+    cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    dims = [group_codes(frame, c) for c in cols.values()]
     if not dims:
         return [group], [group]
     codes = [pd.factorize(pd.MultiIndex.from_arrays([group, d]))[0] for d in dims]

@@ -55,19 +55,24 @@ def nested_in_cluster(fe: np.ndarray, cluster: np.ndarray) -> bool:
 
 
 def nested_absorbed(
-    fe_codes: Sequence[np.ndarray], clusters: Sequence[np.ndarray], *, kept: int = 1
+    fe_codes: Sequence[np.ndarray],
+    clusters: Sequence[np.ndarray],
+    *,
+    kept: int = 1,
+    counts: Sequence[int] | None = None,
 ) -> int:
     """Absorbed parameters of the fixed effects nested in some cluster variable.
 
     An effect with :math:`G_f` levels absorbs :math:`G_f - \\text{kept}` parameters beyond
     those counted elsewhere (``kept = 1``: the constant; ``kept = n_groups`` for effects
-    interacted with ``n_groups`` group intercepts). These are the parameters the
-    ``fixest`` correction leaves out of ``K``.
+    interacted with ``n_groups`` group intercepts), or ``counts[f]`` when the caller has
+    counted redundant levels (connected components, :func:`regiometrics.engine.absorb.
+    absorbed_counts`). These are the parameters the ``fixest`` correction leaves out of ``K``.
     """
     total = 0
-    for codes in fe_codes:
+    for f, codes in enumerate(fe_codes):
         if any(nested_in_cluster(codes, cl) for cl in clusters):
-            total += int(codes.max()) + 1 - kept
+            total += int(codes.max()) + 1 - kept if counts is None else counts[f]
     return total
 
 
@@ -79,6 +84,7 @@ def cluster_df_k(
     fe_codes: Sequence[np.ndarray],
     clusters: Sequence[np.ndarray],
     kept: int = 1,
+    counts: Sequence[int] | None = None,
 ) -> int:
     """The ``K`` of :math:`(n-1)/(n-K)` under clustering, by convention.
 
@@ -93,7 +99,7 @@ def cluster_df_k(
         The estimated coefficients (regressors and constant or group intercepts).
     """
     if correction == "fixest":
-        return k_full - nested_absorbed(fe_codes, clusters, kept=kept)
+        return k_full - nested_absorbed(fe_codes, clusters, kept=kept, counts=counts)
     if correction == "stata_xtreg":
         return n_coef
     return k_full

@@ -31,7 +31,6 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from regiometrics.spec.base import SpecBase
-from regiometrics.spec.literals import EffectName
 from regiometrics.spec.table_base import TableKindBase
 
 #: The grid dimensions, in the order a row lists them.
@@ -42,7 +41,7 @@ class GridVary(SpecBase):
     """The alternatives of each varied key (see the module notes)."""
 
     controls: list[list[str]] | None = None
-    effects: list[list[EffectName]] | None = None
+    effects: list[list[str]] | None = None
     filter: list[str | None] | None = None
     formula: list[str] | None = None
     weights: list[str] | None = None

@@ -16,6 +16,7 @@ from pydantic import (
 
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.base import SpecBase, tagged_union
+from regiometrics.spec.effects import is_entity_time, parse_effects
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.grids import GridSpec, GridSummaryTableSpec, SpecCurveFigureSpec
 from regiometrics.spec.index_outputs import (
@@ -29,7 +30,6 @@ from regiometrics.spec.iv_tables import FirstStageTableSpec
 from regiometrics.spec.literals import (
     ClusterCorrection,
     DescriptiveHeaderCell,
-    EffectName,
     HausmanMethod,
     IndexMethod,
     IVEstimator,
@@ -103,6 +103,10 @@ class HausmanSpec(SpecBase):
     method: HausmanMethod = "classic"
 
 
+#: Model types whose effects may be any column or interaction (``industry^time``).
+ABSORBING_TYPES = ("fe", "iv", "moderation")
+
+
 class ModelSpec(SpecBase):
     """One model (one table column).
 
@@ -118,7 +122,7 @@ class ModelSpec(SpecBase):
     type: ModelType
     formula: str = None  # type: ignore[assignment]  # required except for type 'mediation'
     label: str | None = None
-    effects: list[EffectName] = Field(default_factory=list)
+    effects: list[str] = Field(default_factory=list)
     vcov: VcovSpec = Field(default_factory=VcovSpec)
     filter: str | None = None
     hausman: HausmanSpec | None = None
@@ -126,6 +130,7 @@ class ModelSpec(SpecBase):
     singletons: Literal["keep", "drop"] = "keep"
     estimator: IVEstimator | None = None
     weights: str | None = None
+    aweights: str | None = None
     lee_yu: bool = False
     effects_inference: EffectsInferenceSpec | None = None
     spatial_tests: bool = False
@@ -212,6 +217,18 @@ class ModelSpec(SpecBase):
             raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time]")
         if self.type == "re" and self.effects not in ([], ["entity"]):
             raise ValueError("type 're' supports entity random effects only: effects: [entity]")
+        parse_effects(self.effects, where="effects")
+        if not is_entity_time(self.effects) and self.type not in ABSORBING_TYPES:
+            raise ValueError(
+                f"type {self.type!r} takes effects entity and time only (got {self.effects}); "
+                f"other columns and interactions are absorbed by types "
+                f"{', '.join(ABSORBING_TYPES)}"
+            )
+        if self.aweights is not None and self.type not in ("ols", "fe", "iv"):
+            raise ValueError(f"aweights are available for types ols, fe and iv; not for "
+                             f"{self.type!r} (the key 'weights' names a spatial W)")
+        if self.aweights is not None and self.wild_bootstrap is not None:
+            raise ValueError("wild_bootstrap does not take aweights yet; drop one of them")
         return self
 
     @model_validator(mode="after")

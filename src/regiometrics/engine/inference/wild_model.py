@@ -91,12 +91,7 @@ def _linear_tests(model: ModelSpec, panel: Panel,
                   result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = build_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.rows)
-    fe_codes = []
-    if "entity" in model.effects:
-        fe_codes.append(design.entity)
-    if "time" in model.effects:
-        assert design.time is not None
-        fe_codes.append(design.time)
+    fe_codes = list(design.fe_codes.values())
     names = [t for t in result.params if t != CONSTANT and t in design.names]
     X = design.X[:, [design.names.index(t) for t in names]]
     y = design.y

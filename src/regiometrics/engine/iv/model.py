@@ -32,10 +32,11 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
+from regiometrics.engine.absorb import absorbed_codes, absorbed_counts
 from regiometrics.engine.demean import demean
-from regiometrics.engine.design import cluster_columns, drop_singletons, sample_info, term_values
+from regiometrics.engine.design import complete_rows, model_weights, sample_info, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
-from regiometrics.errors import DataError, IdentificationError, RegiometricsError, SpecError
+from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.formula import Term
 from regiometrics.spec.iv import ESTIMATOR_METHODS
@@ -64,6 +65,7 @@ class IVDesign:
     time: np.ndarray | None
     n_dropped: int
     n_singletons: int = 0
+    weights: np.ndarray | None = None
 
 
 def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
@@ -94,26 +96,17 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     exog = _frame(panel, formula.terms, where)
     endog = _frame(panel, formula.endogenous, where)
     inst = _frame(panel, formula.instruments, where)
-    cl_cols = cluster_columns(model, panel)
-    panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
-    complete = y.notna() & exog.notna().all(axis=1) & endog.notna().all(axis=1)
-    complete &= inst.notna().all(axis=1)
-    for col in cl_cols:
-        complete &= panel.frame[col].notna()
-    if not complete.any():
-        names = [y.name, *exog.columns, *endog.columns, *inst.columns]
-        raise DataError(f"models.{model.id}: no row has all of {', '.join(map(str, names))} non-missing")
-    n_dropped = int((~complete).sum())
-    n_singletons = drop_singletons(model, panel, complete)
+    frame = pd.concat([y, exog, endog, inst], axis=1)
+    complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
     time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
-    fe_codes: dict[str, np.ndarray] = {}
-    if "entity" in model.effects:
-        fe_codes["entity"] = entity
-    if "time" in model.effects:
-        assert time is not None
-        fe_codes["time"] = time
+    fe_codes = absorbed_codes(model.effects, panel, complete, where=f"models.{model.id}.effects")
+    w = model_weights(model, panel)
+    weights = None
+    if w is not None:
+        weights = w.loc[complete].to_numpy(dtype=float)
+        weights = weights * (len(weights) / weights.sum())
     clusters = None
     if cl_cols:
         clusters = np.column_stack(
@@ -121,7 +114,7 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     return IVDesign(
         y=y[complete], exog=exog[complete], endog=endog[complete], instruments=inst[complete],
         fe_codes=fe_codes, clusters=clusters, cluster_names=cl_cols, entity=entity,
-        time=time, n_dropped=n_dropped, n_singletons=n_singletons,
+        time=time, n_dropped=n_dropped, n_singletons=n_singletons, weights=weights,
     )
 
 
@@ -129,11 +122,13 @@ def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     """Absorbed parameters (constant included) and those of effects nested in a cluster."""
     if not design.fe_codes:
         return 0, 0
-    total = 1 + sum(int(c.max()) for c in design.fe_codes.values())
+    codes = list(design.fe_codes.values())
+    counts = absorbed_counts(codes)
+    total = 1 + sum(counts)
     nested = 0
     if vcov_type == "cluster" and design.clusters is not None:
         cols = [design.clusters[:, j] for j in range(design.clusters.shape[1])]
-        nested = vc.nested_absorbed(list(design.fe_codes.values()), cols)
+        nested = vc.nested_absorbed(codes, cols, counts=counts)
     return total, nested
 
 
@@ -158,7 +153,7 @@ def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
             raise IdentificationError(
                 f"models.{model.id}: {role} {name!r} has no variation left after the {effects} "
                 f"fixed effects (it is constant within "
-                f"{' and within '.join(within[e] for e in design.fe_codes)}); {hint}"
+                f"{' and within '.join(within.get(e, f'each {e}') for e in design.fe_codes)}); {hint}"
             )
 
 
@@ -193,11 +188,14 @@ def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
     y = design.y.to_numpy(dtype=float)
     if design.fe_codes:
         stacked = demean(np.column_stack([y, raw.to_numpy(dtype=float)]),
-                         list(design.fe_codes.values()))
+                         list(design.fe_codes.values()), weights=design.weights)
         y_t, values = stacked[:, 0], stacked[:, 1:]
         _check_variation(model, design, raw, values, panel)
     else:
         y_t, values = y, raw.to_numpy(dtype=float)
+    if design.weights is not None:  # weighted IV: every column scaled by sqrt(w)
+        root = np.sqrt(design.weights)
+        y_t, values = y_t * root, values * root[:, None]
     k1, k2 = exog.shape[1], design.endog.shape[1]
     total, nested = _absorbed(design, model.vcov.type)
     options = _vcov_options(model, total, nested)
@@ -226,7 +224,8 @@ def _fit_stats(res: IVResult, design: IVDesign, y: np.ndarray, y_t: np.ndarray,
                total: int) -> dict[str, float]:
     n = res.nobs
     k_full = res.df_model + total
-    tss = float(((y - y.mean()) ** 2).sum())
+    w = np.ones(n) if design.weights is None else design.weights
+    tss = float((w * (y - np.average(y, weights=w)) ** 2).sum())
     r2 = 1.0 - res.rss / tss
     stats = {
         "r2": r2,
@@ -238,7 +237,7 @@ def _fit_stats(res: IVResult, design: IVDesign, y: np.ndarray, y_t: np.ndarray,
     if design.time is not None:
         stats["n_periods"] = float(int(design.time.max()) + 1)
     if design.fe_codes:
-        tss_w = float(((y_t - y_t.mean()) ** 2).sum())
+        tss_w = float((y_t ** 2).sum())  # demeaned (and sqrt(w)-scaled): mean zero
         r2_w = 1.0 - res.rss / tss_w
         stats["r2_within"] = r2_w
         stats["adj_r2_within"] = 1.0 - (1.0 - r2_w) * (n - 1 - (total - 1)) / (n - k_full)

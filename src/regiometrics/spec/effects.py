@@ -1,0 +1,74 @@
+"""Absorbed fixed effects as fixest and reghdfe users write them.
+
+An entry of ``effects`` is one of
+
+* ``entity`` / ``time``: the panel's own entity and time columns;
+* any column name (``industry``): one dummy per distinct value;
+* an interaction ``industry^time`` (fixest's ``^``; reghdfe's ``industry#year``): one
+  dummy per observed combination of the columns (``entity`` and ``time`` may appear in it).
+
+``entity#time`` is accepted as reghdfe spelling of ``entity^time``. Names are column names
+(letters, digits, ``_``, non-ASCII letters) or backtick-quoted names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from regiometrics.errors import SpecError
+
+_PART = r"(?:`[^`]+`|[^\W\d][\w.]*)"
+_EFFECT_RE = re.compile(rf"^\s*{_PART}(?:\s*[\^#]\s*{_PART})*\s*$", re.UNICODE)
+_PART_RE = re.compile(_PART, re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One absorbed effect: the columns whose combinations are its groups.
+
+    Attributes
+    ----------
+    parts
+        The names as written (``entity``, ``time`` or columns), in order.
+    text
+        Normalised text (``industry^time``), the name reported in results.json.
+    """
+
+    parts: tuple[str, ...]
+    text: str
+
+
+def parse_effect(text: str, *, where: str = "effects") -> Effect:
+    """Parse ``industry^time`` style text into an :class:`Effect`.
+
+    Raises
+    ------
+    SpecError
+        When the text is not a name or names joined by ``^`` (or ``#``).
+    """
+    if not isinstance(text, str) or not _EFFECT_RE.match(text):
+        raise SpecError(
+            f"{where}: cannot read fixed effect {text!r}; write entity, time, a column name, or "
+            "columns joined by '^' for their interaction (e.g. \"industry^time\")"
+        )
+    parts = tuple(p.strip("`") for p in _PART_RE.findall(text))
+    if len(set(parts)) != len(parts):
+        raise SpecError(f"{where}: {text!r} names a column twice")
+    return Effect(parts=parts, text="^".join(parts))
+
+
+def parse_effects(items: list[str], *, where: str = "effects") -> list[Effect]:
+    """Parse every entry; duplicates are refused."""
+    out = [parse_effect(item, where=f"{where}[{i}]") for i, item in enumerate(items)]
+    texts = [e.text for e in out]
+    dup = sorted({t for t in texts if texts.count(t) > 1})
+    if dup:
+        raise SpecError(f"{where}: {', '.join(dup)} listed more than once")
+    return out
+
+
+def is_entity_time(items: list[str]) -> bool:
+    """True when the effects are a subset of ``[entity, time]`` (what RE, Tobit, spatial and
+    the mediation bootstrap support)."""
+    return set(items) <= {"entity", "time"}
