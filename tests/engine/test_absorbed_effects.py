@@ -1,0 +1,136 @@
+"""Multi-way absorbed effects, interactions and aweights against pyfixest (fixest conventions).
+
+Fixtures: tests/fixtures/effects/pyfixest.json, made once by make_fixtures.py beside it
+(pyfixest version recorded there). The dummy-variable checks use numpy lstsq in the test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regiometrics.data.panel import Panel
+from regiometrics.engine.absorb import absorbed_counts, n_components
+from regiometrics.engine.iv.model import fit_iv_model
+from regiometrics.engine.linear import fit_linear
+from regiometrics.errors import DataError, SpecError
+from regiometrics.spec.models import ModelSpec
+
+HERE = Path(__file__).parents[1] / "fixtures" / "effects"
+FIXTURE = json.loads((HERE / "pyfixest.json").read_text())["cases"]
+COEF_RTOL = 1e-8
+SE_RTOL = 1e-6
+
+# case: (type, our formula, effects, vcov, aweights)
+OURS = {
+    "fe3_cluster": ("fe", "y ~ x1 + x2", ["entity", "time", "industry^time"],
+                    {"type": "cluster", "by": "entity"}, None),
+    "fe3_w_cluster": ("fe", "y ~ x1 + x2", ["entity", "time", "industry^time"],
+                      {"type": "cluster", "by": "entity"}, "w"),
+    "fe3_w_iid": ("fe", "y ~ x1 + x2", ["entity", "time", "industry^time"],
+                  {"type": "unadjusted"}, "w"),
+    "fe3_w_hetero": ("fe", "y ~ x1 + x2", ["entity", "time", "industry^time"],
+                     {"type": "robust"}, "w"),
+    "fe_industry_year": ("fe", "y ~ x1 + x2", ["industry", "time"],
+                         {"type": "cluster", "by": "entity"}, None),
+    "fe2_w_twoway_cluster": ("fe", "y ~ x1 + x2", ["entity", "time"],
+                             {"type": "cluster", "by": ["industry", "time"]}, "w"),
+    "ols_w_hetero": ("ols", "y ~ x1 + x2", [], {"type": "robust"}, "w"),
+    "ols_w_cluster_region": ("ols", "y ~ x1 + x2", [], {"type": "cluster", "by": "region"}, "w"),
+    "iv_fe3_w_cluster": ("iv", "y ~ x1 + [x3 ~ z]", ["entity", "time", "industry^time"],
+                         {"type": "cluster", "by": "entity"}, "w"),
+}
+
+
+@pytest.fixture(scope="module")
+def panel() -> Panel:
+    return Panel(pd.read_csv(HERE / "panel.csv"), "id", "year", source="panel.csv")
+
+
+@pytest.mark.parametrize("case", sorted(OURS))
+def test_against_pyfixest(panel: Panel, case: str) -> None:
+    kind, formula, effects, vcov, aweights = OURS[case]
+    model = ModelSpec(id=case, type=kind, formula=formula, effects=effects, vcov=vcov,
+                      aweights=aweights)
+    result = fit_iv_model(model, panel) if kind == "iv" else fit_linear(model, panel)
+    ref = FIXTURE[case]
+    assert result.nobs == ref["nobs"]
+    for term, value in ref["params"].items():
+        ours = "_cons" if term == "Intercept" else term
+        np.testing.assert_allclose(result.params[ours], value, rtol=COEF_RTOL)
+        np.testing.assert_allclose(result.std_errors[ours], ref["std_errors"][term], rtol=SE_RTOL)
+
+
+def _dummies(codes: np.ndarray) -> np.ndarray:
+    return (codes[:, None] == np.arange(int(codes.max()) + 1)[None, :]).astype(float)
+
+
+def test_disconnected_effects_count_components_like_a_dummy_regression() -> None:
+    """Two mobility groups: the second effect loses two levels, not one. The exact count is
+    the rank of the dummy matrix [1, D_entity, D_industry]."""
+    rng = np.random.default_rng(3)
+    ent = np.repeat(np.arange(12), 5)
+    # industries 0-2 only for entities 0-5, 3-5 only for entities 6-11: two components
+    ind = np.where(ent < 6, rng.integers(0, 3, ent.size), rng.integers(3, 6, ent.size))
+    assert n_components(ent, ind) == 2
+    D = np.column_stack([np.ones(ent.size), _dummies(ent), _dummies(ind)])
+    assert 1 + sum(absorbed_counts([ent, ind])) == np.linalg.matrix_rank(D)
+    # the industry nested in entity: adds nothing
+    assert absorbed_counts([ind, ent])[1] == np.linalg.matrix_rank(D) - 1 - (ind.max())
+
+
+def test_unadjusted_fe_equals_dummy_regression_with_weights(panel: Panel) -> None:
+    """Weighted FE with industry x time effects = weighted LSDV (numpy lstsq), same SEs when
+    K is counted from the rank of the dummy design."""
+    model = ModelSpec(id="m", type="fe", formula="y ~ x1 + x2",
+                      effects=["entity", "industry^time"], vcov={"type": "unadjusted"},
+                      aweights="w")
+    res = fit_linear(model, panel)
+    f = panel.frame
+    it = pd.factorize(f["industry"] + f["year"].astype(str))[0]
+    ent = pd.factorize(f["id"])[0]
+    X = np.column_stack([f[["x1", "x2"]].to_numpy(), np.ones(len(f)), _dummies(ent)[:, 1:],
+                         _dummies(it)[:, 1:]])
+    w = f["w"].to_numpy()
+    w = w * len(w) / w.sum()
+    r = np.sqrt(w)
+    Xw, yw = X * r[:, None], f["y"].to_numpy() * r
+    beta, *_ = np.linalg.lstsq(Xw, yw, rcond=None)
+    rank = np.linalg.matrix_rank(Xw)
+    e = yw - Xw @ beta
+    s2 = e @ e / (len(f) - rank)
+    cov = s2 * np.linalg.pinv(Xw.T @ Xw)
+    np.testing.assert_allclose([res.params["x1"], res.params["x2"]], beta[:2], rtol=COEF_RTOL)
+    np.testing.assert_allclose([res.std_errors["x1"], res.std_errors["x2"]],
+                               np.sqrt(np.diag(cov))[:2], rtol=SE_RTOL)
+    assert res.stats["df_k"] == rank
+
+
+def test_singletons_dropped_across_all_effects(panel: Panel) -> None:
+    frame = panel.frame.copy()
+    frame.loc[0, "industry"] = "Z"  # alone in its industry (and industry^time)
+    p = Panel(frame, "id", "year")
+    model = ModelSpec(id="m", type="fe", formula="y ~ x1", effects=["entity", "industry^time"],
+                      singletons="drop")
+    res = fit_linear(model, p)
+    assert res.info["n_singletons"] >= 1
+    assert res.nobs == len(frame) - res.info["n_singletons"]
+
+
+def test_bad_effect_and_weights_errors(panel: Panel) -> None:
+    with pytest.raises(SpecError, match=r"effects\[1\]: cannot read fixed effect 'a b'"):
+        ModelSpec(id="m", type="fe", formula="y ~ x1", effects=["entity", "a b"])
+    with pytest.raises(Exception, match="takes effects entity and time only"):
+        ModelSpec(id="m", type="sar", formula="y ~ x1", effects=["entity", "industry"],
+                  weights="W")
+    model = ModelSpec(id="m1", type="fe", formula="y ~ x1", effects=["entity", "sector^time"])
+    with pytest.raises(DataError, match=r"models.m1.effects: unknown variable 'sector'"):
+        fit_linear(model, panel)
+    frame = panel.frame.assign(w=panel.frame["w"] - 2.0)
+    model = ModelSpec(id="m1", type="fe", formula="y ~ x1", effects=["entity"], aweights="w")
+    with pytest.raises(DataError, match=r"models.m1.aweights: column 'w' has \d+ negative"):
+        fit_linear(model, Panel(frame, "id", "year"))
