@@ -60,7 +60,7 @@ def parse_effect(text: str, *, where: str = "effects") -> Effect:
 
 def parse_effects(items: list[str], *, where: str = "effects") -> list[Effect]:
     """Parse every entry; duplicates are refused."""
-    out = [parse_effect(item, where=f"{where}[{i}]") for i, item in enumerate(items)]
+    out = [parse_effect(item, where=f"{where} {i + 1}") for i, item in enumerate(items)]
     texts = [e.text for e in out]
     dup = sorted({t for t in texts if texts.count(t) > 1})
     if dup:

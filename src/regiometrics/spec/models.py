@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from regiometrics.errors import SpecError
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.effects import is_entity_time, parse_effects
@@ -187,6 +188,15 @@ class ModelSpec(SpecBase):
             return {"method": v}
         return v
 
+    @field_validator("effects")
+    @classmethod
+    def _effects_parse(cls, v: list[str]) -> list[str]:
+        """Each entry parses (``industry^time``); kept in normalised form (``a^b``)."""
+        try:
+            return [e.text for e in parse_effects(v, where="entry")]
+        except SpecError as exc:
+            raise ValueError(str(exc)) from None
+
     @field_validator("formula")
     @classmethod
     def _formula_parses(cls, v: str) -> str:
@@ -217,7 +227,6 @@ class ModelSpec(SpecBase):
             raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time]")
         if self.type == "re" and self.effects not in ([], ["entity"]):
             raise ValueError("type 're' supports entity random effects only: effects: [entity]")
-        parse_effects(self.effects, where="effects")
         if not is_entity_time(self.effects) and self.type not in ABSORBING_TYPES:
             raise ValueError(
                 f"type {self.type!r} takes effects entity and time only (got {self.effects}); "
