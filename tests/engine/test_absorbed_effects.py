@@ -18,6 +18,7 @@ from regiometrics.engine.absorb import absorbed_counts, n_components
 from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear import fit_linear
 from regiometrics.errors import DataError, SpecError
+from regiometrics.spec.loader import spec_from_dict
 from regiometrics.spec.models import ModelSpec
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"
@@ -122,8 +123,12 @@ def test_singletons_dropped_across_all_effects(panel: Panel) -> None:
 
 
 def test_bad_effect_and_weights_errors(panel: Panel) -> None:
-    with pytest.raises(SpecError, match=r"effects\[1\]: cannot read fixed effect 'a b'"):
-        ModelSpec(id="m", type="fe", formula="y ~ x1", effects=["entity", "a b"])
+    raw = {"data": {"path": "panel.csv", "entity": "id", "time": "year"}, "tables": [],
+           "models": [{"id": "m1", "type": "fe", "formula": "y ~ x1",
+                       "effects": ["entity", "a b"]}]}
+    with pytest.raises(SpecError, match=r"^spec.yaml: models.m1.effects: entry 2: cannot read "
+                                        r"fixed effect 'a b'"):
+        spec_from_dict(raw, source="spec.yaml")
     with pytest.raises(Exception, match="takes effects entity and time only"):
         ModelSpec(id="m", type="sar", formula="y ~ x1", effects=["entity", "industry"],
                   weights="W")
@@ -134,3 +139,64 @@ def test_bad_effect_and_weights_errors(panel: Panel) -> None:
     model = ModelSpec(id="m1", type="fe", formula="y ~ x1", effects=["entity"], aweights="w")
     with pytest.raises(DataError, match=r"models.m1.aweights: column 'w' has \d+ negative"):
         fit_linear(model, Panel(frame, "id", "year"))
+
+
+def _lsdv(X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None):
+    """Weighted dummy-variable regression: coefficients, rank and unadjusted covariance."""
+    r = np.ones(len(y)) if w is None else np.sqrt(w * len(w) / w.sum())
+    Xw, yw = X * r[:, None], y * r
+    beta, *_ = np.linalg.lstsq(Xw, yw, rcond=None)
+    rank = np.linalg.matrix_rank(Xw)
+    e = yw - Xw @ beta
+    return beta, rank, e @ e / (len(y) - rank) * np.linalg.pinv(Xw.T @ Xw)
+
+
+def test_unit_trends_equal_dummy_regression(panel: Panel) -> None:
+    """``entity[time]`` (fixest id[t]): entity intercepts and entity slopes on the year; alone,
+    K is exact (the rank of the LSDV design), so the unadjusted SEs match too."""
+    f = panel.frame
+    model = ModelSpec(id="m", type="fe", formula="y ~ x1 + x2", effects=["entity[time]"],
+                      vcov={"type": "unadjusted"})
+    res = fit_linear(model, panel)
+    D = _dummies(pd.factorize(f["id"])[0])
+    t = (f["year"] - 2010).to_numpy(dtype=float)
+    X = np.column_stack([f[["x1", "x2"]].to_numpy(), D, D * t[:, None]])
+    beta, rank, cov = _lsdv(X, f["y"].to_numpy())
+    np.testing.assert_allclose([res.params["x1"], res.params["x2"]], beta[:2], rtol=COEF_RTOL)
+    np.testing.assert_allclose([res.std_errors["x1"], res.std_errors["x2"]],
+                               np.sqrt(np.diag(cov))[:2], rtol=SE_RTOL)
+    assert res.stats["df_k"] == rank
+    assert res.nobs == len(f)
+
+
+def test_weighted_trends_with_interacted_effects_equal_dummy_regression(panel: Panel) -> None:
+    """``[entity[time], industry^time]`` with aweights: coefficients equal the weighted LSDV
+    (K is conservative by documented rule, so only the coefficients are compared)."""
+    f = panel.frame
+    model = ModelSpec(id="m", type="fe", formula="y ~ x1 + x2",
+                      effects=["entity[time]", "industry^time"], aweights="w",
+                      vcov={"type": "unadjusted"})
+    res = fit_linear(model, panel)
+    D = _dummies(pd.factorize(f["id"])[0])
+    t = (f["year"] - 2010).to_numpy(dtype=float)
+    it = _dummies(pd.factorize(f["industry"] + f["year"].astype(str))[0])
+    X = np.column_stack([f[["x1", "x2"]].to_numpy(), D, D * t[:, None], it])
+    beta, rank, _ = _lsdv(X, f["y"].to_numpy(), f["w"].to_numpy())
+    np.testing.assert_allclose([res.params["x1"], res.params["x2"]], beta[:2], rtol=COEF_RTOL)
+    assert res.stats["df_k"] >= rank
+
+
+def test_iv_with_unit_trends_equals_2sls_on_dummies(panel: Panel) -> None:
+    """IV with ``entity[time]``: 2SLS on the LSDV design (dummies as exogenous regressors)."""
+    f = panel.frame
+    model = ModelSpec(id="m", type="iv", formula="y ~ x1 + [x3 ~ z]", effects=["entity[time]"],
+                      vcov={"type": "unadjusted"})
+    res = fit_iv_model(model, panel)
+    D = _dummies(pd.factorize(f["id"])[0])
+    t = (f["year"] - 2010).to_numpy(dtype=float)
+    W = np.column_stack([f["x1"].to_numpy(), D, D * t[:, None]])
+    Z = np.column_stack([f["z"].to_numpy(), W])
+    first, *_ = np.linalg.lstsq(Z, f["x3"].to_numpy(), rcond=None)
+    X_hat = np.column_stack([Z @ first, W])
+    beta, *_ = np.linalg.lstsq(X_hat, f["y"].to_numpy(), rcond=None)
+    np.testing.assert_allclose([res.params["x3"], res.params["x1"]], beta[:2], rtol=COEF_RTOL)

@@ -223,6 +223,11 @@ class Panel:
         wanted = pd.MultiIndex.from_arrays([self.frame[self.entity], self._time_index - k])
         return pd.Series(lookup.reindex(wanted).to_numpy(), index=self.frame.index)
 
+    def time_values(self) -> pd.Series:
+        """The time column as the operators read it: integer years, or ranks of the sorted
+        distinct values (zeros without a time column)."""
+        return self._time_index.copy()
+
     def codes(self, column: str) -> np.ndarray:
         """Integer codes (0..G-1) of a column, e.g. for clusters or fixed effects."""
         self.require([column])

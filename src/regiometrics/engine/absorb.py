@@ -19,6 +19,9 @@ redundant given the constant and the effects before it:
   (exact only for the first pair): redundancies among three or more effects beyond one
   level each are not searched for, so :math:`K` may be overstated and standard errors a
   little too large, never too small;
+* group-specific slopes (``entity[time]``) add one parameter per group in which the slope
+  variable varies, with no further redundancy searched for (exact alone; conservative by
+  one next to time effects, whose span contains the common trend);
 * under clustering with the ``fixest`` correction, an effect nested in a cluster variable
   adds nothing (:func:`regiometrics.engine.vcov.nested_absorbed`).
 """
@@ -37,8 +40,45 @@ from regiometrics.errors import SpecError
 from regiometrics.spec.effects import Effect, parse_effects
 
 
+def _column(part: str, panel: Panel, where: str) -> str:
+    if part == "entity":
+        return panel.entity
+    if part == "time":
+        if panel.time is None:
+            raise SpecError(f"{where}: time effects need data.time to be set (the "
+                            "data are a cross-section); use effects without time")
+        return panel.time
+    return part
+
+
+def slope_columns(effects: Sequence[str], panel: Panel, *, where: str) -> dict[str, str]:
+    """The slope column of each effect with group-specific slopes (``entity[time]``)."""
+    out = {}
+    for eff in parse_effects(list(effects), where=where):
+        if eff.slope is not None:
+            col = _column(eff.slope, panel, where)
+            panel.require([col], where=where)
+            out[eff.text] = col
+    return out
+
+
+def absorbed_slopes(effects: Sequence[str], panel: Panel, rows: pd.Series | np.ndarray | None,
+                    *, where: str) -> dict[str, np.ndarray]:
+    """Slope values (float) on ``rows`` for each effect with group-specific slopes; the time
+    column is read as the panel operators read it (integer years, or ranks)."""
+    out = {}
+    for name, col in slope_columns(effects, panel, where=where).items():
+        if col == panel.time:
+            values = panel.time_values().astype(float)
+        else:
+            values = panel.numeric(col, where=where)
+        values = values if rows is None else values.loc[rows]
+        out[name] = values.to_numpy(dtype=float)
+    return out
+
+
 def effect_columns(effects: Sequence[str], panel: Panel, *, where: str) -> dict[str, list[str]]:
-    """Each effect's text and the panel columns it reads (``entity``/``time`` mapped).
+    """Each effect's text and the panel columns its groups read (``entity``/``time`` mapped).
 
     Raises
     ------
@@ -48,17 +88,7 @@ def effect_columns(effects: Sequence[str], panel: Panel, *, where: str) -> dict[
     out: dict[str, list[str]] = {}
     parsed: list[Effect] = parse_effects(list(effects), where=where)
     for eff in parsed:
-        cols = []
-        for part in eff.parts:
-            if part == "entity":
-                cols.append(panel.entity)
-            elif part == "time":
-                if panel.time is None:
-                    raise SpecError(f"{where}: time effects need data.time to be set (the "
-                                    "data are a cross-section); use effects without time")
-                cols.append(panel.time)
-            else:
-                cols.append(part)
+        cols = [_column(part, panel, where) for part in eff.parts]
         panel.require(cols, where=where)
         out[eff.text] = cols
     return out
@@ -91,19 +121,36 @@ def n_components(a: np.ndarray, b: np.ndarray) -> int:
     return int(connected_components(graph, directed=False)[0])
 
 
-def absorbed_counts(fe_codes: Sequence[np.ndarray]) -> list[int]:
+def varying_groups(codes: np.ndarray, values: np.ndarray) -> int:
+    """Groups in which ``values`` is not constant (each adds one slope parameter)."""
+    size = int(codes.max()) + 1
+    lo = np.full(size, np.inf)
+    hi = np.full(size, -np.inf)
+    np.minimum.at(lo, codes, values)
+    np.maximum.at(hi, codes, values)
+    return int((hi > lo).sum())
+
+
+def absorbed_counts(fe_codes: Sequence[np.ndarray],
+                    slopes: Sequence[np.ndarray | None] | None = None) -> list[int]:
     """Parameters each effect adds beyond the constant (see the module docstring).
 
     Returns
     -------
     list of int
-        :math:`G_1 - 1`, :math:`G_2 - C`, :math:`G_f - 1` for :math:`f \\ge 3`.
+        :math:`G_1 - 1`, :math:`G_2 - C`, :math:`G_f - 1` for :math:`f \\ge 3`; an effect
+        with group-specific slopes adds one more per group in which its slope variable
+        varies (no further redundancy is searched for: exact when it is the only effect).
     """
     counts = []
-    for f, codes in enumerate(fe_codes):
+    slopes = list(slopes) if slopes is not None else [None] * len(fe_codes)
+    for f, (codes, v) in enumerate(zip(fe_codes, slopes)):
         size = int(codes.max()) + 1
         if f == 1:
-            counts.append(size - n_components(fe_codes[0], codes))
+            count = size - n_components(fe_codes[0], codes)
         else:
-            counts.append(size - 1)
+            count = size - 1
+        if v is not None:
+            count += varying_groups(codes, v)
+        counts.append(count)
     return counts

@@ -113,6 +113,7 @@ def demean(
     tol: float = 1e-13,
     max_iter: int = 10_000,
     overwrite: bool = False,
+    slopes: Sequence[np.ndarray | None] | None = None,
 ) -> np.ndarray:
     """Remove fixed effects from the columns of ``values`` (see the module docstring).
 
@@ -132,6 +133,14 @@ def demean(
         Sweeps allowed before :class:`ConvergenceError`.
     overwrite
         Reuse ``values`` (a float64 array) for the result where possible instead of copying.
+    slopes
+        Optional, one entry per effect: ``None`` for plain group intercepts, or an ``n``
+        array :math:`v` for group-specific intercepts *and* slopes on :math:`v` (fixest's
+        ``id[t]``: unit-specific linear trends when :math:`v` is time). That effect's step
+        of the sweep is the (weighted) within-group regression on :math:`[1, v]`:
+        :math:`x - \bar x_g - b_g (v - \bar v_g)`, :math:`b_g = \\sum_{i \\in g} w_i (v_i -
+        \bar v_g) x_i / \\sum_{i \\in g} w_i (v_i - \bar v_g)^2` (no slope where :math:`v`
+        is constant within the group).
 
     Returns
     -------
@@ -143,6 +152,9 @@ def demean(
     if z.ndim == 1:
         z = z[:, None]
     z = np.ascontiguousarray(z)
+    if slopes is not None and any(v is not None for v in slopes):
+        w = np.ones(z.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+        return _demean_weighted(z, fe_codes, w, tol, max_iter, slopes)
     if weights is not None:
         return _demean_weighted(z, fe_codes, np.asarray(weights, dtype=float), tol, max_iter)
     if not fe_codes:
@@ -238,8 +250,10 @@ def _demean_weighted(
     weights: np.ndarray,
     tol: float,
     max_iter: int,
+    slopes: Sequence[np.ndarray | None] | None = None,
 ) -> np.ndarray:
-    """Weighted (and stacked) branch of :func:`demean`: ``B x n`` or ``n`` weights."""
+    """Weighted (and stacked) branch of :func:`demean`: ``B x n`` or ``n`` weights; also
+    every call with group-specific slopes."""
     p = z0.shape[1]
     stacked = weights.ndim == 2
     w = np.atleast_2d(weights)
@@ -250,18 +264,35 @@ def _demean_weighted(
     draw = np.arange(n_draws)[:, None]
     wcol = w[:, :, None]
     groups = []
-    for codes in fe_codes:
+    slopes = list(slopes) if slopes is not None else [None] * len(fe_codes)
+    for codes, v in zip(fe_codes, slopes):
         n_groups = int(codes.max()) + 1
         flat = draw * n_groups + codes
-        tot = np.bincount(flat.ravel(), weights=w.ravel(), minlength=n_draws * n_groups)
+        size = n_draws * n_groups
+        tot = np.bincount(flat.ravel(), weights=w.ravel(), minlength=size)
         inv = np.divide(1.0, tot, out=np.zeros_like(tot), where=tot > 0)
-        groups.append(((flat[:, :, None] * p + np.arange(p)).ravel(), inv.reshape(-1, 1), flat))
+        slope = None
+        if v is not None:
+            v = np.broadcast_to(np.asarray(v, dtype=float), w.shape)
+            vbar = np.bincount(flat.ravel(), weights=(w * v).ravel(), minlength=size) * inv
+            vc = v - vbar[flat]
+            svv = np.bincount(flat.ravel(), weights=(w * vc * vc).ravel(), minlength=size)
+            svv0 = np.bincount(flat.ravel(), weights=(w * v * v).ravel(), minlength=size)
+            varies = svv > 1e-12 * np.maximum(svv0, 1e-300)
+            inv_s = np.divide(1.0, svv, out=np.zeros_like(svv), where=varies)
+            slope = (vc[:, :, None], (w * vc)[:, :, None], inv_s.reshape(-1, 1))
+        groups.append(((flat[:, :, None] * p + np.arange(p)).ravel(), inv.reshape(-1, 1), flat,
+                       slope))
 
     def sweep(x: np.ndarray) -> np.ndarray:
         x = x.copy()
-        for index, inv, flat in groups:
+        for index, inv, flat, slope in groups:
             sums = np.bincount(index, weights=(x * wcol).ravel(), minlength=inv.size * p)
             x -= (sums.reshape(-1, p) * inv)[flat]
+            if slope is not None:
+                vc, wvc, inv_s = slope
+                cross = np.bincount(index, weights=(x * wvc).ravel(), minlength=inv.size * p)
+                x -= (cross.reshape(-1, p) * inv_s)[flat] * vc
         return x
 
     def dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.absorb import absorbed_codes, effect_columns, group_codes
+from regiometrics.engine.absorb import (
+    absorbed_codes,
+    absorbed_slopes,
+    effect_columns,
+    group_codes,
+    slope_columns,
+)
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.formula import Formula, Term
 from regiometrics.spec.models import ModelSpec
@@ -45,6 +51,8 @@ class Design:
         One code array per absorbed effect, keyed by its text (``entity``, ``industry^time``).
     weights
         Analytic weights (``aweights``) normalised to sum to ``n`` (Stata), or None.
+    fe_slopes
+        For effects with group-specific slopes (``entity[time]``), the slope variable.
     """
 
     y: np.ndarray
@@ -60,6 +68,12 @@ class Design:
     n_singletons: int = 0
     fe_codes: dict[str, np.ndarray] = field(default_factory=dict)
     weights: np.ndarray | None = None
+    fe_slopes: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def slope_list(self) -> list[np.ndarray | None]:
+        """Per effect in ``fe_codes`` order: its slope values or None."""
+        return [self.fe_slopes.get(k) for k in self.fe_codes]
 
     @property
     def nobs(self) -> int:
@@ -128,7 +142,9 @@ def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[
     panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
     fe_cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
     complete = frame.notna().all(axis=1)
-    for col in dict.fromkeys([*cl_cols, *(c for cs in fe_cols.values() for c in cs)]):
+    slope_cols = slope_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    for col in dict.fromkeys([*cl_cols, *(c for cs in fe_cols.values() for c in cs),
+                              *slope_cols.values()]):
         complete &= panel.frame[col].notna()
     w = model_weights(model, panel)
     if w is not None:
@@ -171,6 +187,8 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
                 for c in cl_cols]
     fe_codes = absorbed_codes(model.effects, panel, complete, where=f"models.{model.id}.effects")
+    fe_slopes = absorbed_slopes(model.effects, panel, complete,
+                                where=f"models.{model.id}.effects")
     w = model_weights(model, panel)
     weights = None
     if w is not None:
@@ -190,6 +208,7 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         n_singletons=n_singletons,
         fe_codes=fe_codes,
         weights=weights,
+        fe_slopes=fe_slopes,
     )
 
 

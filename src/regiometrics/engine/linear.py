@@ -140,7 +140,7 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
     w = design.weights
     if fe_codes:
         Z = demean(np.column_stack([design.y, design.X]), fe_codes, overwrite=w is None,
-                   weights=w)
+                   weights=w, slopes=design.slope_list)
         y_t, X_t = Z[:, 0], Z[:, 1:]
         omitted = find_collinear(X_t, design.names, reference=design.X)
     else:
@@ -154,7 +154,7 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         X_t = X_t[:, keep]
     x_mean = np.average(design.X, axis=0, weights=w)[keep]
     y_mean = float(np.average(design.y, weights=w))
-    counts = absorbed_counts(fe_codes)
+    counts = absorbed_counts(fe_codes, design.slope_list)
     absorbed = sum(counts)
     k_full = len(names) + 1 + absorbed
     if n <= k_full:

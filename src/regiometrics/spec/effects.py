@@ -5,7 +5,10 @@ An entry of ``effects`` is one of
 * ``entity`` / ``time``: the panel's own entity and time columns;
 * any column name (``industry``): one dummy per distinct value;
 * an interaction ``industry^time`` (fixest's ``^``; reghdfe's ``industry#year``): one
-  dummy per observed combination of the columns (``entity`` and ``time`` may appear in it).
+  dummy per observed combination of the columns (``entity`` and ``time`` may appear in it);
+* group-specific slopes ``entity[time]`` (fixest's ``id[t]``; reghdfe's ``id##c.year``):
+  one intercept per group *and* one slope per group on the bracketed numeric column, i.e.
+  unit-specific linear trends when it is ``time``.
 
 ``entity#time`` is accepted as reghdfe spelling of ``entity^time``. Names are column names
 (letters, digits, ``_``, non-ASCII letters) or backtick-quoted names.
@@ -19,7 +22,10 @@ from dataclasses import dataclass
 from regiometrics.errors import SpecError
 
 _PART = r"(?:`[^`]+`|[^\W\d][\w.]*)"
-_EFFECT_RE = re.compile(rf"^\s*{_PART}(?:\s*[\^#]\s*{_PART})*\s*$", re.UNICODE)
+_EFFECT_RE = re.compile(
+    rf"^\s*(?P<groups>{_PART}(?:\s*[\^#]\s*{_PART})*)\s*(?:\[\s*(?P<slope>{_PART})\s*\])?\s*$",
+    re.UNICODE,
+)
 _PART_RE = re.compile(_PART, re.UNICODE)
 
 
@@ -32,11 +38,14 @@ class Effect:
     parts
         The names as written (``entity``, ``time`` or columns), in order.
     text
-        Normalised text (``industry^time``), the name reported in results.json.
+        Normalised text (``industry^time``, ``entity[time]``), as reported in results.json.
+    slope
+        The column of group-specific slopes (``time`` in ``entity[time]``), or None.
     """
 
     parts: tuple[str, ...]
     text: str
+    slope: str | None = None
 
 
 def parse_effect(text: str, *, where: str = "effects") -> Effect:
@@ -47,15 +56,19 @@ def parse_effect(text: str, *, where: str = "effects") -> Effect:
     SpecError
         When the text is not a name or names joined by ``^`` (or ``#``).
     """
-    if not isinstance(text, str) or not _EFFECT_RE.match(text):
+    m = _EFFECT_RE.match(text) if isinstance(text, str) else None
+    if m is None:
         raise SpecError(
-            f"{where}: cannot read fixed effect {text!r}; write entity, time, a column name, or "
-            "columns joined by '^' for their interaction (e.g. \"industry^time\")"
+            f"{where}: cannot read fixed effect {text!r}; write entity, time, a column name, "
+            "columns joined by '^' for their interaction (e.g. \"industry^time\"), or "
+            "group[column] for group-specific slopes (e.g. \"entity[time]\")"
         )
-    parts = tuple(p.strip("`") for p in _PART_RE.findall(text))
+    parts = tuple(p.strip("`") for p in _PART_RE.findall(m.group("groups")))
     if len(set(parts)) != len(parts):
         raise SpecError(f"{where}: {text!r} names a column twice")
-    return Effect(parts=parts, text="^".join(parts))
+    slope = m.group("slope").strip("`") if m.group("slope") else None
+    name = "^".join(parts) + (f"[{slope}]" if slope else "")
+    return Effect(parts=parts, text=name, slope=slope)
 
 
 def parse_effects(items: list[str], *, where: str = "effects") -> list[Effect]:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
-from regiometrics.engine.absorb import absorbed_codes, absorbed_counts
+from regiometrics.engine.absorb import absorbed_codes, absorbed_counts, absorbed_slopes
 from regiometrics.engine.demean import demean
 from regiometrics.engine.design import complete_rows, model_weights, sample_info, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
@@ -66,6 +66,11 @@ class IVDesign:
     n_dropped: int
     n_singletons: int = 0
     weights: np.ndarray | None = None
+    fe_slopes: dict[str, np.ndarray] | None = None
+
+    @property
+    def slope_list(self) -> list[np.ndarray | None]:
+        return [(self.fe_slopes or {}).get(k) for k in self.fe_codes]
 
 
 def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
@@ -102,6 +107,8 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
     time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
     fe_codes = absorbed_codes(model.effects, panel, complete, where=f"models.{model.id}.effects")
+    fe_slopes = absorbed_slopes(model.effects, panel, complete,
+                                where=f"models.{model.id}.effects")
     w = model_weights(model, panel)
     weights = None
     if w is not None:
@@ -115,6 +122,7 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
         y=y[complete], exog=exog[complete], endog=endog[complete], instruments=inst[complete],
         fe_codes=fe_codes, clusters=clusters, cluster_names=cl_cols, entity=entity,
         time=time, n_dropped=n_dropped, n_singletons=n_singletons, weights=weights,
+        fe_slopes=fe_slopes,
     )
 
 
@@ -123,7 +131,7 @@ def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     if not design.fe_codes:
         return 0, 0
     codes = list(design.fe_codes.values())
-    counts = absorbed_counts(codes)
+    counts = absorbed_counts(codes, design.slope_list)
     total = 1 + sum(counts)
     nested = 0
     if vcov_type == "cluster" and design.clusters is not None:
@@ -188,7 +196,8 @@ def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
     y = design.y.to_numpy(dtype=float)
     if design.fe_codes:
         stacked = demean(np.column_stack([y, raw.to_numpy(dtype=float)]),
-                         list(design.fe_codes.values()), weights=design.weights)
+                         list(design.fe_codes.values()), weights=design.weights,
+                         slopes=design.slope_list)
         y_t, values = stacked[:, 0], stacked[:, 1:]
         _check_variation(model, design, raw, values, panel)
     else:
