@@ -35,13 +35,20 @@ NotesStyle = Literal["minipage", "threeparttable"]
 FitMode = Literal["shrink", "none"]
 FontSize = Literal["normalsize", "small", "footnotesize", "scriptsize", "tiny"]
 BelowStat = Literal["se", "t", "p", "ci"]
-TableSection = Literal["coefficients", "constant", "indicators", "stats", "extra"]
+TableSection = Literal["coefficients", "constant", "indicators", "diagnostics", "stats", "extra"]
 ConstantMode = Literal["auto", "show", "hide"]
 SeRowMode = Literal["auto", "always", "never"]
 SubgroupTestRow = Literal["equality_p", "permutation_p"]
 TheilLayout = Literal["grouped", "beside"]
+TheilHeaderCell = Literal[
+    "year", "overall", "groups", "decomposition", "within", "between", "theil", "contribution"
+]
+ControlsRowMode = Literal["auto", "always"]
 #: Header cells that a table's ``header`` may rename, per table kind.
-WeightsHeaderCell = Literal["dimension", "indicator", "direction", "weight", "dimension_weight"]
+WeightsHeaderCell = Literal[
+    "target", "dimension", "subdimension", "indicator", "explanation", "direction", "weight",
+    "dimension_weight",
+]
 TypologyHeaderCell = Literal["type", "entities", "explanation"]
 DescriptiveHeaderCell = Literal["group", "variable", "n", "mean", "sd", "min", "max"]
 

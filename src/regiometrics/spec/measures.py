@@ -22,7 +22,7 @@ from pydantic import Field, field_validator, model_validator
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase, tagged_union
-from regiometrics.spec.literals import TheilLayout
+from regiometrics.spec.literals import TheilHeaderCell, TheilLayout
 from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
@@ -275,7 +275,11 @@ else:
 class TheilTableSpec(TableKindBase):
     """002's Table 5 layout from a grouped ``theil`` measure: one row per year with the overall
     Theil, each group's Theil, within, between and their contribution (%); ``layout:
-    beside`` puts each part beside its contribution rate, as 002 Table 5 prints it."""
+    beside`` puts each part beside its contribution rate, as 002 Table 5 prints it.
+    ``group_order`` orders the group columns (default: as the measure lists them);
+    ``header`` renames header cells (``year``, ``overall``, ``groups`` (the title over the
+    group columns), ``decomposition``, ``within``, ``between``, ``theil``,
+    ``contribution``)."""
 
     type: Literal["theil"]
     measure: str
@@ -284,6 +288,8 @@ class TheilTableSpec(TableKindBase):
     percent_decimals: int = Field(default=2, ge=0, le=8)
     years: list[Any] | None = None
     group_labels: dict[str, str] = Field(default_factory=dict)
+    group_order: list[str] | None = None
+    header: dict[TheilHeaderCell, str] = Field(default_factory=dict)
 
 
 class DagumTableSpec(TableKindBase):

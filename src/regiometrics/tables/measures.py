@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from regiometrics.spec.measures import DagumTableSpec, TheilTableSpec
+from regiometrics.tables.checks import check_names
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
 from regiometrics.tables.text import final_notes
@@ -82,19 +83,29 @@ def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
         The table spec (``decimals``, ``percent_decimals``, ``group_labels``, titles).
     """
     groups = _labels(rows, "theil")
+    if spec.group_order is not None:
+        check_names(spec.id, "group_order", spec.group_order, groups, "a group of the measure")
+        groups = [g for g in spec.group_order if g in groups] + [
+            g for g in groups if g not in spec.group_order]
     names = [spec.group_labels.get(g, g) for g in groups]
     d, p = spec.decimals, spec.percent_decimals
     n_groups = len(groups)
     beside = spec.layout == "beside"
+    cell = {"year": "Year", "overall": "Overall", "groups": "Theil index by group",
+            "decomposition": "Decomposition", "theil": "Theil index",
+            "contribution": "Contribution (%)",
+            "within": "Within groups" if beside else "Within",
+            "between": "Between groups" if beside else "Between", **spec.header}
     if beside:  # 002 Table 5: each part beside its contribution rate
-        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
-               "Within groups", "", "Between groups", "")
-        head = ("Year", "Overall", *names, "Theil index", "Contribution (%)",
-                "Theil index", "Contribution (%)")
+        top = ("", "", cell["groups"], *[""] * (n_groups - 1),
+               cell["within"], "", cell["between"], "")
+        head = (cell["year"], cell["overall"], *names, cell["theil"], cell["contribution"],
+                cell["theil"], cell["contribution"])
     else:
-        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
-               "Decomposition", "", "Contribution (%)", "")
-        head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
+        top = ("", "", cell["groups"], *[""] * (n_groups - 1),
+               cell["decomposition"], "", cell["contribution"], "")
+        head = (cell["year"], cell["overall"], *names, cell["within"], cell["between"],
+                cell["within"], cell["between"])
     body = []
     for r in rows.to_dict(orient="records"):
         parts = [fmt(r["within"], d), fmt(r["between"], d)]
