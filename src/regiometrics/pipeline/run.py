@@ -32,6 +32,7 @@ from regiometrics.pipeline.index_outputs import (
     values_grid,
     weights_grid,
 )
+from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.manifest import build_manifest, manifest_text, sha256_bytes
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: Pre-model stages in the order they run.
-STAGES: list[Stage] = [INDICES_STAGE]
+STAGES: list[Stage] = [AGGREGATE_STAGE, INDICES_STAGE]  # aggregation first: all else on units
 STAGES.append(MEASURES_STAGE)  # after indices: a measure may use an index column
 STAGES += SPATIAL_STAGES
 
@@ -145,6 +146,7 @@ def compute(spec: StudySpec, base_dir: Path) -> StudyRun:
     sections = {
         s.section: s.to_json(ctx.artifacts[s.section]) for s in STAGES if s.to_json is not None
     }
+    sections = {k: v for k, v in sections.items() if v is not None}  # e.g. no aggregation
     extra: dict[str, str | bytes] = {}
     for stage in STAGES:
         if stage.files is not None:

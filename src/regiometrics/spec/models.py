@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from regiometrics.spec import mechanisms as _mechanisms
+from regiometrics.spec.aggregate import AggregateSpec
 from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.index_outputs import (
@@ -336,6 +337,7 @@ class StudySpec(SpecBase):
     """A whole spec file: data, indices, models, tables, figures."""
 
     data: DataSpec
+    aggregate: AggregateSpec | None = None
     indices: dict[str, IndexSpec] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
     models: list[ModelSpec] = Field(default_factory=list)
