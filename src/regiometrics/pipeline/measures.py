@@ -44,6 +44,7 @@ from regiometrics.spec.measures import (
     GiniMeasure,
     HierarchyMeasure,
     ImbalanceMeasure,
+    ImbalanceTableSpec,
     KdeFigureSpec,
     LocationQuotientMeasure,
     MeasureBase,
@@ -55,7 +56,7 @@ from regiometrics.spec.measures import (
     VarietyMeasure,
 )
 from regiometrics.tables.grid import TableGrid
-from regiometrics.tables.measures import dagum_table, theil_table
+from regiometrics.tables.measures import dagum_table, imbalance_table, theil_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -329,7 +330,8 @@ MEASURES_STAGE = Stage(section="measures", run=build_measures, to_json=measures_
 # --------------------------------------------------------------------------- tables
 
 
-def _table_rows(table: TheilTableSpec | DagumTableSpec, ctx: RunContext) -> pd.DataFrame:
+def _table_rows(table: TheilTableSpec | DagumTableSpec | ImbalanceTableSpec,
+                ctx: RunContext) -> pd.DataFrame:
     art = ctx.artifact("measures", table.measure, where=f"tables.{table.id}.measure")
     rows = art.rows
     if table.years is None:
@@ -347,6 +349,11 @@ def _table_rows(table: TheilTableSpec | DagumTableSpec, ctx: RunContext) -> pd.D
 def theil_grid(table: TheilTableSpec, ctx: RunContext) -> TableGrid:
     """Grid of a ``type: theil`` table (002's Table 5 layout)."""
     return theil_table(_table_rows(table, ctx), table)
+
+
+def imbalance_grid(table: ImbalanceTableSpec, ctx: RunContext) -> TableGrid:
+    """Grid of a ``type: imbalance`` table (004's imbalance index and its change by year)."""
+    return imbalance_table(_table_rows(table, ctx), table)
 
 
 def dagum_grid(table: DagumTableSpec, ctx: RunContext) -> TableGrid:

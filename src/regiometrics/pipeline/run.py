@@ -33,10 +33,17 @@ from regiometrics.pipeline.index_outputs import (
     weights_grid,
 )
 from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
+from regiometrics.pipeline.charts import CHART_BUILDERS
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.manifest import build_manifest, manifest_text, sha256_bytes
-from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
+from regiometrics.pipeline.measures import (
+    MEASURES_STAGE,
+    dagum_grid,
+    imbalance_grid,
+    kde_builder,
+    theil_grid,
+)
 from regiometrics.pipeline.mechanisms import (
     marginal_figure,
     marginal_grid,
@@ -74,6 +81,7 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "index_values": values_grid,
     "typology": typology_grid,
     "theil": theil_grid,
+    "imbalance": imbalance_grid,
     "dagum": dagum_grid,
     "first_stage": first_stage_grid,
 }
@@ -88,6 +96,7 @@ FIGURE_BUILDERS: dict[str, FigureBuilder] = {
 }
 FIGURE_BUILDERS.update(SPATIAL_FIGURE_BUILDERS)
 FIGURE_BUILDERS["marginal_effects"] = marginal_figure
+FIGURE_BUILDERS.update(CHART_BUILDERS)
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"

@@ -44,6 +44,8 @@ TheilHeaderCell = Literal[
     "year", "overall", "groups", "decomposition", "within", "between", "theil", "contribution"
 ]
 ControlsRowMode = Literal["auto", "always"]
+NationalLine = Literal["sum", "mean", "weighted"]
+ImbalanceColumn = Literal["index", "change", "national"]
 #: Header cells that a table's ``header`` may rename, per table kind.
 WeightsHeaderCell = Literal[
     "target", "dimension", "subdimension", "indicator", "explanation", "direction", "weight",

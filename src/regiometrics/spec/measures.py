@@ -22,7 +22,7 @@ from pydantic import Field, field_validator, model_validator
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase, tagged_union
-from regiometrics.spec.literals import TheilHeaderCell, TheilLayout
+from regiometrics.spec.literals import ImbalanceColumn, TheilHeaderCell, TheilLayout
 from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
@@ -292,6 +292,19 @@ class TheilTableSpec(TableKindBase):
     header: dict[TheilHeaderCell, str] = Field(default_factory=dict)
 
 
+class ImbalanceTableSpec(TableKindBase):
+    """004's imbalance index by year from an ``imbalance`` measure: ``columns`` of
+    ``index`` (I_t), ``change`` (Delta I_t = I_t - I_(t-1), empty in the first year) and
+    ``national`` (FT_N before normalisation); ``header`` renames them (and ``year``)."""
+
+    type: Literal["imbalance"]
+    measure: str
+    columns: list[ImbalanceColumn] = Field(default_factory=lambda: ["index", "change"])
+    decimals: int = Field(default=4, ge=0, le=8)
+    years: list[Any] | None = None
+    header: dict[str, str] = Field(default_factory=dict)
+
+
 class DagumTableSpec(TableKindBase):
     """A Dagum Gini table from a ``dagum_gini`` measure: per year the overall Gini, the
     within-group Gini of each group, the between-group Gini of each pair (``pairs``) and the
@@ -326,7 +339,7 @@ class KdeFigureSpec(SpecBase):
 # --------------------------------------------------------------------------- references
 
 #: Table kind -> the measure type its ``measure`` key must name.
-_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini"}
+_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini", "imbalance": "imbalance"}
 
 
 def check_measure_references(spec: Any, source: str) -> None:

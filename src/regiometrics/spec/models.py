@@ -17,6 +17,7 @@ from pydantic import (
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.aggregate import AggregateSpec
 from regiometrics.spec.base import SpecBase, tagged_union
+from regiometrics.spec.charts import CHART_KINDS
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.index_outputs import (
     IndexMeansFigureSpec,
@@ -39,6 +40,7 @@ from regiometrics.spec.literals import (
 from regiometrics.spec.measures import (
     AnyMeasureSpec,
     DagumTableSpec,
+    ImbalanceTableSpec,
     KdeFigureSpec,
     TheilTableSpec,
 )
@@ -311,6 +313,7 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "typology": TypologyTableSpec,
     "theil": TheilTableSpec,
     "dagum": DagumTableSpec,
+    "imbalance": ImbalanceTableSpec,
     "first_stage": FirstStageTableSpec,
     "moran": MoranTableSpec,
     "spatial_effects": SpatialEffectsTableSpec,
@@ -327,6 +330,7 @@ FIGURE_KINDS: dict[str, type[SpecBase]] = {
     "moran_scatter": MoranScatterFigureSpec,
 }
 FIGURE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsFigureSpec
+FIGURE_KINDS.update(CHART_KINDS)
 
 
 AnyTableSpec = tagged_union(TABLE_KINDS, "regression")

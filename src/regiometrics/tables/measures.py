@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiometrics.spec.measures import DagumTableSpec, TheilTableSpec
+from regiometrics.spec.measures import DagumTableSpec, ImbalanceTableSpec, TheilTableSpec
 from regiometrics.tables.checks import check_names
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
@@ -158,4 +158,35 @@ def dagum_table(rows: pd.DataFrame, spec: DagumTableSpec) -> TableGrid:
         spec, top, head, body,
         "Dagum (1997) decomposition: overall = within + net between + transvariation; "
         "contribution = part / overall x 100.",
+    )
+
+
+def imbalance_table(rows: pd.DataFrame, spec: ImbalanceTableSpec) -> TableGrid:
+    """Grid: ``Year | I | ΔI`` (and the national level) from an imbalance measure's rows.
+
+    Parameters
+    ----------
+    rows
+        Rows of an ``imbalance`` measure (``time, index, change, national``), one per year,
+        in the order to print; ``change`` is empty in the first year.
+    """
+    names = {"year": "Year", "index": "Imbalance index I", "change": "Change ΔI",
+             "national": "National level", **spec.header}
+    if spec.language == "zh":
+        names = {"year": "年份", "index": "不平衡指数I", "change": "变动ΔI",
+                 "national": "全国水平", **spec.header}
+    body = [Row((_year(r["time"]), *(fmt(r[c], spec.decimals) for c in spec.columns)))
+            for r in rows.to_dict(orient="records")]
+    note = ("I_t = Σ_k δ_k abs(FT_k - FT_N), with δ_k the output share of entity k and FT_N "
+            "the national level; ΔI_t = I_t - I_(t-1).")
+    if spec.language == "zh":
+        note = "I_t = Σ_k δ_k abs(FT_k − FT_N)，δ_k为区域k的产出份额；ΔI_t = I_t − I_(t−1)"
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row((names["year"], *(names[c] for c in spec.columns)), "header"),),
+        sections=(tuple(body),),
+        notes=final_notes(spec, [note]),
+        align="l" + "c" * len(spec.columns),
     )
