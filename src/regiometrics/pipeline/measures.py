@@ -50,13 +50,19 @@ from regiometrics.spec.measures import (
     MeasureBase,
     MisallocationMeasure,
     ResilienceMeasure,
+    ResilienceTableSpec,
     SpecializationMeasure,
     TheilMeasure,
     TheilTableSpec,
     VarietyMeasure,
 )
 from regiometrics.tables.grid import TableGrid
-from regiometrics.tables.measures import dagum_table, imbalance_table, theil_table
+from regiometrics.tables.measures import (
+    dagum_table,
+    imbalance_table,
+    resilience_table,
+    theil_table,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -191,8 +197,30 @@ def _resilience(panel: Panel, m: ResilienceMeasure) -> MeasureArtifact:
             + ", ".join(f"{r.phase}: {r.start}-{r.end} {r.kind}"
                         for r in rows.drop_duplicates("phase").itertuples())
         )
+    if m.phase_panel is not None:
+        return MeasureArtifact(m, rows, _phase_panel(rows, m, panel.entity, time),
+                               (panel.entity, time))
     wide = rows.pivot(index=panel.entity, columns="phase", values=m.index).reset_index()
     return MeasureArtifact(m, rows, wide, (panel.entity,))
+
+
+def _phase_panel(rows: pd.DataFrame, m: ResilienceMeasure, entity: str,
+                 time: str) -> pd.DataFrame:
+    """Entity x phase values keyed by (entity, the phase's start or end year)."""
+    assert m.phase_panel is not None
+    at = m.phase_panel.at
+    years = rows.drop_duplicates("phase")[at]
+    if years.duplicated().any():
+        raise SpecError(f"{_where(m, 'phase_panel.at')}: two phases {at} in "
+                        f"{years[years.duplicated()].tolist()}; use the other end of the phases "
+                        "(at: start | end)")
+    return pd.DataFrame({
+        entity: rows[entity].to_numpy(),
+        time: rows[at].to_numpy(),
+        "_value": rows[m.index].to_numpy(float),
+        "_kind": rows["kind"].to_numpy(),
+        "_phase": [f"{a}-{b}" for a, b in zip(rows["start"], rows["end"], strict=True)],
+    })
 
 
 def _hierarchy(panel: Panel, m: HierarchyMeasure) -> MeasureArtifact:
@@ -276,6 +304,8 @@ def _add_columns(panel: Panel, art: MeasureArtifact) -> tuple[Panel, MeasureArti
     if not wanted:
         return panel, art
     key = "column" if isinstance(m, HierarchyMeasure | ExternalDependenceMeasure) else "columns"
+    if isinstance(m, ResilienceMeasure) and m.phase_panel is not None:
+        key = "phase_panel"
     frame = panel.frame
     for name in wanted.values():
         if name in frame.columns:
@@ -349,6 +379,12 @@ def _table_rows(table: TheilTableSpec | DagumTableSpec | ImbalanceTableSpec,
 def theil_grid(table: TheilTableSpec, ctx: RunContext) -> TableGrid:
     """Grid of a ``type: theil`` table (002's Table 5 layout)."""
     return theil_table(_table_rows(table, ctx), table)
+
+
+def resilience_grid(table: ResilienceTableSpec, ctx: RunContext) -> TableGrid:
+    """Grid of a ``type: resilience`` table (entities x phases with year-range headers)."""
+    art = ctx.artifact("measures", table.measure, where=f"tables.{table.id}.measure")
+    return resilience_table(art.rows, table, entity=ctx.panel.entity)
 
 
 def imbalance_grid(table: ImbalanceTableSpec, ctx: RunContext) -> TableGrid:

@@ -42,6 +42,7 @@ from regiometrics.pipeline.measures import (
     dagum_grid,
     imbalance_grid,
     kde_builder,
+    resilience_grid,
     theil_grid,
 )
 from regiometrics.pipeline.mechanisms import (
@@ -82,6 +83,7 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "typology": typology_grid,
     "theil": theil_grid,
     "imbalance": imbalance_grid,
+    "resilience": resilience_grid,
     "dagum": dagum_grid,
     "first_stage": first_stage_grid,
 }

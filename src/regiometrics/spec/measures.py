@@ -112,6 +112,20 @@ class ImbalanceMeasure(MeasureBase):
     columns: dict[str, str] = Field(default_factory=dict)
 
 
+class PhasePanelSpec(SpecBase):
+    """Resilience as a region x phase panel inside the region-year panel: on each entity's
+    row of a phase's ``at`` year (``start`` or ``end``) column ``value`` holds the phase's
+    index, ``kind`` its kind (``contraction``/``expansion``) and ``phase`` its years
+    (``2008-2009``); other rows are empty. A model with ``by: <kind column>`` then runs
+    separately for contraction and expansion phases, with regressors of the phase's
+    ``at`` year (000)."""
+
+    value: str
+    kind: str | None = None
+    phase: str | None = None
+    at: Literal["start", "end"] = "start"
+
+
 class ResilienceMeasure(MeasureBase):
     """Resistance and recovery of each entity against a reference path over phases.
 
@@ -120,7 +134,10 @@ class ResilienceMeasure(MeasureBase):
     ``phases``: ``[start, end]`` or ``[start, end, kind]`` lists; ``None`` detects them at
     the reference's turning points. ``columns`` maps a phase number to a new column holding
     each entity's ``index`` (``resilience``, the expected-change form, or Martin's
-    ``sensitivity``) in that phase, repeated over the entity's years.
+    ``sensitivity``) in that phase, repeated over the entity's years. ``phase_panel``
+    (instead of ``columns``) puts the index on the row of each phase's start (or end) year,
+    a region x phase panel that models of the same spec can use (:class:`PhasePanelSpec`).
+    Consecutive phases share their turning years (2008-2009 then 2009-2011).
     """
 
     type: Literal["resilience"]
@@ -129,6 +146,14 @@ class ResilienceMeasure(MeasureBase):
     phases: list[list[Any]] | None = None
     index: ResilienceIndexName = "resilience"
     columns: dict[int, str] = Field(default_factory=dict)
+    phase_panel: PhasePanelSpec | None = None
+
+    def added_columns(self) -> dict[str, str]:
+        if self.phase_panel is None:
+            return dict(self.columns)
+        p = self.phase_panel
+        return {k: v for k, v in (("_value", p.value), ("_kind", p.kind), ("_phase", p.phase))
+                if v is not None}
 
     @field_validator("phases")
     @classmethod
@@ -157,6 +182,13 @@ class ResilienceMeasure(MeasureBase):
         names = list(self.columns.values())
         if len(set(names)) != len(names):
             raise ValueError("columns: a new column name is given twice")
+        if self.columns and self.phase_panel is not None:
+            raise ValueError("give either columns (one column per phase, on every year) or "
+                             "phase_panel (the index on each phase's start year), not both")
+        if self.phase_panel is not None:
+            added = list(self.added_columns().values())
+            if len(set(added)) != len(added):
+                raise ValueError("phase_panel: a new column name is given twice")
         return self
 
 
@@ -292,6 +324,22 @@ class TheilTableSpec(TableKindBase):
     header: dict[TheilHeaderCell, str] = Field(default_factory=dict)
 
 
+class ResilienceTableSpec(TableKindBase):
+    """Resilience by entity x phase from a ``resilience`` measure: one column per phase under
+    its measure (Resistance over a contraction, Recovery over an expansion) and its years
+    (``2008-2009``). ``value``: ``resilience`` or ``sensitivity``; ``header`` renames
+    ``entity``, ``resistance``, ``recovery``; ``entities`` picks and orders the rows."""
+
+    type: Literal["resilience"]
+    measure: str
+    value: ResilienceIndexName = "resilience"
+    decimals: int = Field(default=3, ge=0, le=8)
+    entities: list[str] | None = None
+    rename: dict[str, str] = Field(default_factory=dict)
+    header: dict[str, str] = Field(default_factory=dict)
+    mean_row: bool = False
+
+
 class ImbalanceTableSpec(TableKindBase):
     """004's imbalance index by year from an ``imbalance`` measure: ``columns`` of
     ``index`` (I_t), ``change`` (Delta I_t = I_t - I_(t-1), empty in the first year) and
@@ -339,7 +387,8 @@ class KdeFigureSpec(SpecBase):
 # --------------------------------------------------------------------------- references
 
 #: Table kind -> the measure type its ``measure`` key must name.
-_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini", "imbalance": "imbalance"}
+_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini", "imbalance": "imbalance",
+                  "resilience": "resilience"}
 
 
 def check_measure_references(spec: Any, source: str) -> None:

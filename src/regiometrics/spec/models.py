@@ -42,6 +42,7 @@ from regiometrics.spec.measures import (
     DagumTableSpec,
     ImbalanceTableSpec,
     KdeFigureSpec,
+    ResilienceTableSpec,
     TheilTableSpec,
 )
 from regiometrics.spec.spatial import (
@@ -314,6 +315,7 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "theil": TheilTableSpec,
     "dagum": DagumTableSpec,
     "imbalance": ImbalanceTableSpec,
+    "resilience": ResilienceTableSpec,
     "first_stage": FirstStageTableSpec,
     "moran": MoranTableSpec,
     "spatial_effects": SpatialEffectsTableSpec,

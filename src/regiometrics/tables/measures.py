@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiometrics.spec.measures import DagumTableSpec, ImbalanceTableSpec, TheilTableSpec
+from regiometrics.spec.measures import (
+    DagumTableSpec,
+    ImbalanceTableSpec,
+    ResilienceTableSpec,
+    TheilTableSpec,
+)
 from regiometrics.tables.checks import check_names
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
@@ -189,4 +194,56 @@ def imbalance_table(rows: pd.DataFrame, spec: ImbalanceTableSpec) -> TableGrid:
         sections=(tuple(body),),
         notes=final_notes(spec, [note]),
         align="l" + "c" * len(spec.columns),
+    )
+
+
+def resilience_table(rows: pd.DataFrame, spec: ResilienceTableSpec, *,
+                     entity: str) -> TableGrid:
+    """Grid: entities x phases, a phase's measure (Resistance, Recovery) over its years.
+
+    Parameters
+    ----------
+    rows
+        Rows of a ``resilience`` measure (``<entity>, phase, kind, measure, start, end,
+        resilience, sensitivity``), one per entity and phase.
+    entity
+        The name of the entity column of ``rows``.
+    """
+    zh = spec.language == "zh"
+    words = {"entity": entity, "resistance": "抵御力" if zh else "Resistance",
+             "recovery": "恢复力" if zh else "Recovery", "mean": "均值" if zh else "Mean",
+             **spec.header}
+    phases = rows.drop_duplicates("phase").sort_values("phase")
+    wide = rows.pivot(index=entity, columns="phase", values=spec.value)
+    wide.index = [str(e) for e in wide.index]
+    if spec.entities is not None:
+        check_names(spec.id, "entities", spec.entities, list(wide.index),
+                    "an entity of the measure")
+        wide = wide.loc[list(spec.entities)]
+    top = ("", *(words[str(m)] for m in phases["measure"]))
+    head = (words["entity"], *(f"{a}-{b}" for a, b in zip(phases["start"], phases["end"],
+                                                          strict=True)))
+    body = [Row((spec.rename.get(str(e), str(e)),
+                 *(fmt(float(v), spec.decimals) for v in values)))
+            for e, values in wide.iterrows()]
+    sections = [tuple(body)]
+    if spec.mean_row:
+        sections.append((Row((words["mean"],
+                              *(fmt(float(v), spec.decimals) for v in wide.mean())),),))
+    what = "Martin's sensitivity index g_r / g_N" if spec.value == "sensitivity" else (
+        "resilience (ΔE_r - ΔE_r^exp) / abs(ΔE_r^exp), ΔE_r^exp the change the reference "
+        "growth implies")
+    note = (f"{what}; resistance over contraction phases, recovery over expansion phases of "
+            "the reference path; a phase's years share its turning points.")
+    if zh:
+        note = ("敏感性指数g_r / g_N" if spec.value == "sensitivity" else "韧性指数") + \
+            "；收缩期为抵御力，扩张期为恢复力"
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row(top, "group"), Row(head, "header")),
+        sections=tuple(sections),
+        notes=final_notes(spec, [note]),
+        align="l" + "c" * (len(head) - 1),
     )
