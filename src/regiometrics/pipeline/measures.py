@@ -171,23 +171,43 @@ def _imbalance(panel: Panel, m: ImbalanceMeasure) -> MeasureArtifact:
     return MeasureArtifact(m, rows, values, (time,))
 
 
+def _reference_path(frame: pd.DataFrame, values: pd.Series, m: ResilienceMeasure,
+                    time: str) -> pd.Series:
+    """The reference series (one value per period) held in column ``m.reference``."""
+    spread = values.groupby(frame[time]).agg(["min", "max"])
+    varying = spread.index[spread["max"] != spread["min"]].tolist()
+    if varying:
+        within = f" within each {m.reference_by!r}" if m.reference_by else ""
+        raise DataError(
+            f"{_where(m, 'reference')}: the reference series {m.reference!r} must have one "
+            f"value per {time}{within} (the same on every entity's row); it varies in "
+            f"{varying[:5]}"
+        )
+    return spread["min"]
+
+
 def _resilience(panel: Panel, m: ResilienceMeasure) -> MeasureArtifact:
     time = _need_time(panel, m)
-    _require(panel, m, variable=m.variable, reference=m.reference)
-    reference = None
-    if m.reference is not None:
-        ref = panel.numeric(m.reference, where=_where(m, "reference"))
-        spread = ref.groupby(panel.frame[time]).agg(["min", "max"])
-        varying = spread.index[spread["max"] != spread["min"]].tolist()
-        if varying:
-            raise DataError(
-                f"{_where(m, 'reference')}: the reference series {m.reference!r} must have one "
-                f"value per {time} (the same on every entity's row); it varies in {varying[:5]}"
-            )
-        reference = spread["min"]
+    _require(panel, m, variable=m.variable, reference=m.reference, reference_by=m.reference_by)
     phases = None if m.phases is None else [tuple(p) for p in m.phases]
-    rows = resilience(panel.frame, value=m.variable, entity=panel.entity, time=time,
-                      reference=reference, phases=phases)
+    frame = panel.frame
+    if m.reference_by is not None:
+        # one reference path per product (industry): each group against its own path
+        parts = []
+        for _, group in frame.groupby(m.reference_by, sort=True):
+            ref = _reference_path(group, pd.to_numeric(group[m.reference], errors="coerce"),
+                                  m, time)
+            parts.append(resilience(group, value=m.variable, entity=panel.entity, time=time,
+                                    reference=ref, phases=phases))
+        rows = pd.concat(parts, ignore_index=True).sort_values(
+            [panel.entity, "phase"], kind="stable").reset_index(drop=True)
+    else:
+        reference = None
+        if m.reference is not None:
+            reference = _reference_path(
+                frame, panel.numeric(m.reference, where=_where(m, "reference")), m, time)
+        rows = resilience(frame, value=m.variable, entity=panel.entity, time=time,
+                          reference=reference, phases=phases)
     n_phases = int(rows["phase"].max())
     missing = [k for k in m.columns if not 1 <= k <= n_phases]
     if missing:

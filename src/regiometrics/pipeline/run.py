@@ -26,6 +26,7 @@ from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.entities import composite_entity
 from regiometrics.pipeline.index_outputs import (
     index_means_chart,
     typology_grid,
@@ -126,7 +127,10 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     if not path.is_absolute():
         path = base_dir / path
     frame = read_table(path, sheet=spec.data.sheet)
-    panel = Panel(frame, spec.data.entity, spec.data.time, source=str(path))
+    entity = spec.data.entity
+    if isinstance(entity, list):
+        frame, entity = composite_entity(frame, entity, source=str(path))
+    panel = Panel(frame, entity, spec.data.time, source=str(path))
     return panel.filtered(spec.data.filter)
 
 

@@ -138,11 +138,15 @@ class ResilienceMeasure(MeasureBase):
     (instead of ``columns``) puts the index on the row of each phase's start (or end) year,
     a region x phase panel that models of the same spec can use (:class:`PhasePanelSpec`).
     Consecutive phases share their turning years (2008-2009 then 2009-2011).
+    ``reference_by`` (a column such as ``product``) gives each group its own reference path:
+    ``reference`` then holds one value per year within each group (the national exports of
+    the product, 001), and ``phases`` must be given.
     """
 
     type: Literal["resilience"]
     variable: str
     reference: str | None = None
+    reference_by: str | None = None
     phases: list[list[Any]] | None = None
     index: ResilienceIndexName = "resilience"
     columns: dict[int, str] = Field(default_factory=dict)
@@ -182,6 +186,9 @@ class ResilienceMeasure(MeasureBase):
         names = list(self.columns.values())
         if len(set(names)) != len(names):
             raise ValueError("columns: a new column name is given twice")
+        if self.reference_by is not None and (self.reference is None or self.phases is None):
+            raise ValueError("reference_by needs reference (the column of each group's path) "
+                             "and phases (the same phases for every group)")
         if self.columns and self.phase_panel is not None:
             raise ValueError("give either columns (one column per phase, on every year) or "
                              "phase_panel (the index on each phase's start year), not both")

@@ -62,11 +62,15 @@ class DataSpec(SpecBase):
     """Where the panel comes from.
 
     ``path`` is relative to the spec file. ``filter`` is a restricted boolean
-    expression over columns (comparisons, and/or/not, ``in`` lists).
+    expression over columns (comparisons, and/or/not, ``in`` lists). ``entity`` is one
+    column or several (``[region, product]``): an entity is then a combination of their
+    values, held in a new column named by joining the keys with ``_`` (values joined with
+    ``/``: ``Heihe/timber``); the key columns stay in the data for ``by``, filters and
+    reference paths.
     """
 
     path: str
-    entity: str
+    entity: str | list[str]
     time: str | None = None
     filter: str | None = None
     sheet: str | int | None = None
