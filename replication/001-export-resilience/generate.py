@@ -5,7 +5,7 @@ firms and of processing trade, and each province's related variety.
 
 ``generate(seed)`` returns ``{"data/panel.csv": frame}``. The numbers are invented: national
 exports of every product fall in 2009 and recover by 2011 (the financial crisis), each
-province-product follows its product's path with its own sensitivity, which related variety
+province-product follows its product's path with its own sensitivity, which relatedness
 and the rebate soften, so resistance and recovery vary across provinces and products. One
 ``numpy.random.Generator(PCG64(seed))`` draws everything in a fixed order.
 """
@@ -52,7 +52,8 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
             level = np.exp(rng.normal(3.0 + 2.0 * coast[i], 1.0))
             foreign = float(np.clip(0.2 + 0.5 * coast[i] + rng.normal(0, 0.1), 0.01, 0.95))
             processing = float(np.clip(0.1 + 0.4 * coast[i] + rng.normal(0, 0.1), 0.0, 0.9))
-            beta = 1.0 + rng.normal(0, 0.3) - 0.2 * (rv_base[i] - 1.6) - 0.03 * rebate[g]
+            related = rv_base[i] + rng.normal(0, 0.3)   # the product's relatedness here
+            beta = 1.0 + rng.normal(0, 0.3) - 0.2 * (related - 1.6) - 0.03 * rebate[g]
             value = level
             for k, y in enumerate(YEARS):
                 if k:
@@ -62,7 +63,7 @@ def generate(seed: int) -> dict[str, pd.DataFrame]:
                              rebate[g] if y in (2008, 2009) else 0.0,
                              round(float(np.clip(foreign + rng.normal(0, 0.01), 0, 1)), 4),
                              round(float(np.clip(processing + rng.normal(0, 0.01), 0, 1)), 4),
-                             rv[(p, y)]))
+                             round(float(related + rv[(p, y)] - rv_base[i]), 4)))
     columns = ["province", "product", "year", "exports", "national_exports", "rebate_change",
-               "foreign_share", "processing_share", "related_variety"]
+               "foreign_share", "processing_share", "relatedness"]
     return {"data/panel.csv": pd.DataFrame(rows, columns=columns)}

@@ -205,6 +205,10 @@ def fit_subgroups(
         years = ", ".join(map(str, groups.description["shared_years"]))
         info["notes"].append(f"no equality test: the periods share their turning years ({years}),"
                              " so the groups are not disjoint")
+    elif model.absorb:
+        info["notes"].append(f"no equality test: the fully interacted regression does not yet "
+                             f"carry group-specific effects of the absorbed columns "
+                             f"({', '.join(model.absorb)})")
     elif model.type in LINEAR_TYPES and not model.center:
         test = equality_test(model, panel, groups, comps, subs)
         stats.update(test.stats)

@@ -117,7 +117,9 @@ class ModelSpec(SpecBase):
     ``singletons: drop`` removes, iteratively, rows alone in a group of an absorbed fixed
     effect before estimation, as Stata's reghdfe does by default (fixest and xtreg keep
     them; the default ``keep`` matches those). Slopes are unchanged; N, K and so the
-    standard errors are not.
+    standard errors are not. ``absorb`` (``type: fe``) names further columns whose fixed
+    effects are swept out with ``effects`` (region and product effects of a region x product
+    panel, 001).
     """
 
     id: str
@@ -125,6 +127,7 @@ class ModelSpec(SpecBase):
     formula: str = None  # type: ignore[assignment]  # required except for type 'mediation'
     label: str | None = None
     effects: list[EffectName] = Field(default_factory=list)
+    absorb: list[str] = Field(default_factory=list)
     vcov: VcovSpec = Field(default_factory=VcovSpec)
     filter: str | None = None
     hausman: HausmanSpec | None = None
@@ -201,8 +204,14 @@ class ModelSpec(SpecBase):
                 f"type 'ols' is pooled OLS and takes no effects (got {self.effects}); "
                 "use type 'fe' for fixed effects"
             )
-        if self.type == "fe" and not self.effects:
-            raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time]")
+        if self.type == "fe" and not self.effects and not self.absorb:
+            raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time], or "
+                             "columns to absorb (absorb: [region, product])")
+        if self.absorb and self.type != "fe":
+            raise ValueError(f"absorb (fixed effects of further columns) is for type 'fe', "
+                             f"not {self.type!r}")
+        if len(set(self.absorb)) != len(self.absorb):
+            raise ValueError(f"absorb lists a column twice: {self.absorb}")
         if self.type == "re" and self.effects not in ([], ["entity"]):
             raise ValueError("type 're' supports entity random effects only: effects: [entity]")
         return self

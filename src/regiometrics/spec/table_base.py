@@ -94,7 +94,7 @@ class CoefficientTableBase(TableKindBase):
     drop: list[str] = Field(default_factory=list)
     rename: dict[str, str] = Field(default_factory=dict)
     indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
+        default_factory=lambda: ["controls", "entity_fe", "time_fe", "absorbed"]
     )
     indicator_labels: dict[str, str] = Field(default_factory=dict)
     controls: list[str] | None = None

@@ -112,7 +112,8 @@ def column_labels(results: Sequence[Result]) -> list[str]:
 
 
 def _absorbs(result: Result) -> bool:
-    return bool(result.info.get("effects")) and not result.info.get("random_effects") \
+    return bool(result.info.get("effects") or result.info.get("absorb")) \
+        and not result.info.get("random_effects") \
         and result.type in ("fe", "iv", "moderation", "ols")
 
 
@@ -417,6 +418,14 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
             row, partial = _controls_row(results, table, terms, words)  # type: ignore[arg-type]
             ind_rows += [row] if row else []
             notes += partial
+            continue
+        if which == "absorbed":  # one row per ``absorb:`` column of any model
+            columns = dict.fromkeys(c for r in results for c in r.info.get("absorb") or [])
+            for col in columns:
+                text = table.indicator_labels.get(
+                    col, f"{col}固定效应" if lang == "zh" else f"{col} FE")
+                ind_rows.append(Row((text, *(words[0] if col in (r.info.get("absorb") or [])
+                                             else words[1] for r in results)), "indicator"))
             continue
         text = table.indicator_labels.get(which, label(lang, which))
         ind_rows.append(Row((text, *(_fe_cell(r, which, *words) for r in results)), "indicator"))
