@@ -63,3 +63,16 @@ def test_absorb_is_for_fe_models_and_names_existing_columns():
     with pytest.raises(DataError, match=r"models\.m\.absorb: unknown variable 'regoin'.*"
                                         r"closest columns: region"):
         estimate(model, _panel())
+
+
+def test_singletons_of_an_absorbed_column_are_dropped_as_reghdfe_does():
+    panel = _panel()
+    frame = panel.frame.copy()
+    frame.loc[0, "product"] = "z"          # product z: a single row
+    panel = Panel(frame, "pair", "year")
+    model = ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["region", "product"],
+                      singletons="drop", vcov={"type": "unadjusted"})
+    res = estimate(model, panel)
+    assert res.nobs == len(frame) - 1 and res.info["n_singletons"] == 1
+    slope, _, _ = _lsdv(frame.iloc[1:])
+    assert res.params["x"] == pytest.approx(slope, rel=1e-10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -49,7 +50,7 @@ def test_region_product_entities_against_their_products_national_path(tmp_path):
 
 
 def test_reference_by_needs_phases_and_a_path_constant_within_the_group(tmp_path, capsys):
-    spec = yaml.safe_load(open(_spec(tmp_path)).read())
+    spec = yaml.safe_load(Path(_spec(tmp_path)).read_text())
     del spec["measures"][0]["phases"]
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
     assert main(["run", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "o")]) == 2
@@ -65,7 +66,7 @@ def test_reference_by_needs_phases_and_a_path_constant_within_the_group(tmp_path
 
 
 def test_entity_keys_must_exist_and_the_combined_name_be_free(tmp_path, capsys):
-    spec = yaml.safe_load(open(_spec(tmp_path)).read())
+    spec = yaml.safe_load(Path(_spec(tmp_path)).read_text())
     spec["data"]["entity"] = ["region", "prodcut"]
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
     assert main(["run", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "o")]) == 2

@@ -4,6 +4,7 @@ phase kind in the same spec, and the region x phase table with year-range header
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -62,14 +63,14 @@ def test_phase_values_sit_on_the_start_year_and_models_run_by_kind(tmp_path):
     assert a.loc[2001, "PHASE"] == "2001-2003"
     b = panel[panel.region == "B"].set_index("year")
     assert b.loc[2000, "RES"] == pytest.approx(1700 / 3850, rel=1e-12)  # 1 - 5*430/(50*77)
-    doc = json.loads(open(f"{out}/results.json").read())
+    doc = json.loads(Path(out, "results.json").read_text())
     fit = doc["models"]["by_kind"]
     for kind, year, start, end in (("contraction", 0, 0, 1), ("expansion", 1, 1, 3)):
         y = [_hand(r, start, end) for r in TRADE]
         x = [X[r][year] for r in TRADE]
         slope = np.polyfit(x, y, 1)[0]
         assert fit["params"][f"x@{kind}"] == pytest.approx(slope, rel=1e-10)
-    table = open(f"{out}/t.md").read().splitlines()
+    table = Path(out, "t.md").read_text().splitlines()
     assert table[0] == "|  | Resistance | Recovery |"
     assert table[2] == "| region | 2000-2001 | 2001-2003 |"
     assert table[3] == f"| B | {1700 / 3850:.3f} | {_hand('B', 1, 3):.3f} |"

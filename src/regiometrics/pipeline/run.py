@@ -25,6 +25,8 @@ from regiometrics.data.readers import read_table
 from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
+from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
+from regiometrics.pipeline.charts import CHART_BUILDERS
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
 from regiometrics.pipeline.entities import composite_entity
 from regiometrics.pipeline.index_outputs import (
@@ -33,8 +35,6 @@ from regiometrics.pipeline.index_outputs import (
     values_grid,
     weights_grid,
 )
-from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
-from regiometrics.pipeline.charts import CHART_BUILDERS
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.manifest import build_manifest, manifest_text, sha256_bytes
