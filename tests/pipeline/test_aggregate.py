@@ -62,3 +62,25 @@ def test_unknown_column_is_refused_with_key_path(tmp_path, capsys):
     spec = _write(tmp_path, {"by": "regoin", "sum": ["trade"]})
     assert main(["run", spec, "--out", str(tmp_path / "o")]) == 2
     assert "aggregate.by" in capsys.readouterr().err
+
+
+def test_imbalance_between_groups_by_hand(tmp_path):
+    """imbalance with groups on province rows: regional levels are ratios of sums."""
+    rows = [("A", "East", 2000, 30.0, 100.0), ("B", "East", 2000, 10.0, 300.0),
+            ("C", "West", 2000, 5.0, 100.0), ("A", "East", 2001, 60.0, 200.0),
+            ("B", "East", 2001, 20.0, 200.0), ("C", "West", 2001, 5.0, 100.0)]
+    frame = pd.DataFrame(rows, columns=["province", "region", "year", "trade", "gdp"])
+    frame["ED"] = frame["trade"] / frame["gdp"]
+    frame.to_csv(tmp_path / "p.csv", index=False)
+    grouped = {"data": {"path": "p.csv", "entity": "province", "time": "year"},
+               "measures": [{"id": "imb", "type": "imbalance", "variable": "ED",
+                             "weight": "gdp", "groups": "region"}]}
+    (tmp_path / "g.yaml").write_text(yaml.safe_dump(grouped))
+    assert main(["run", str(tmp_path / "g.yaml"), "--out", str(tmp_path / "g")]) == 0
+    got = json.loads((tmp_path / "g" / "results.json").read_text())["measures"]["imb"]
+    # by hand, 2000: East = 40/400 = 0.1, West = 5/100 = 0.05; FT_N = mean = 0.075;
+    # shares 0.8, 0.2; normalised |0.1/0.075 - 1| = 1/3, |0.05/0.075 - 1| = 1/3 -> I = 1/3
+    assert got[0]["index"] == pytest.approx(1 / 3, rel=1e-12)
+    # 2001: East 80/400 = 0.2, West 0.05, FT_N 0.125: |1.6 - 1| = |0.4 - 1| = 0.6 -> I = 0.6
+    assert got[1]["index"] == pytest.approx(0.6, rel=1e-12)
+    assert got[1]["change"] == pytest.approx(0.6 - 1 / 3, rel=1e-12)

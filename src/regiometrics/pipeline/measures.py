@@ -164,8 +164,23 @@ def _dagum(panel: Panel, m: DagumMeasure) -> MeasureArtifact:
 
 def _imbalance(panel: Panel, m: ImbalanceMeasure) -> MeasureArtifact:
     time = _need_time(panel, m)
-    _require(panel, m, variable=m.variable, weight=m.weight)
-    rows = imbalance_index(panel.frame, value=m.variable, weight=m.weight, entity=panel.entity,
+    _require(panel, m, variable=m.variable, weight=m.weight, groups=m.groups)
+    frame, entity = panel.frame, panel.entity
+    if m.groups is not None:
+        x = panel.numeric(m.variable, where=_where(m, "variable"))
+        w = panel.numeric(m.weight, where=_where(m, "weight"))
+        gone = x.isna() | w.isna() | frame[m.groups].isna()
+        if gone.any():
+            bad = frame.loc[gone, [entity, time]].head(10).to_numpy().tolist()
+            raise DataError(f"{_where(m, 'groups')}: missing {m.variable}, {m.weight} or "
+                            f"{m.groups} at ({entity}, {time}) {list(map(tuple, bad))}")
+        keys = [frame[m.groups], frame[time]]
+        wsum = w.groupby(keys).sum()
+        frame = pd.DataFrame({"_wx": (w * x).groupby(keys).sum() / wsum, "_w": wsum})
+        frame = frame.rename_axis([m.groups, time]).reset_index()
+        frame = frame.rename(columns={"_wx": m.variable, "_w": m.weight})
+        entity = m.groups
+    rows = imbalance_index(frame, value=m.variable, weight=m.weight, entity=entity,
                            time=time, national=m.national, normalize=m.normalize)
     values = rows[["time", "index", "change"]].rename(columns={"time": time})
     return MeasureArtifact(m, rows, values, (time,))

@@ -101,12 +101,20 @@ class DagumMeasure(MeasureBase):
 
 
 class ImbalanceMeasure(MeasureBase):
-    """004's output-share-weighted imbalance index of ``variable`` and its change, per year."""
+    """004's output-share-weighted imbalance index of ``variable`` and its change, per year.
+
+    ``groups`` (a column such as ``region``) measures the imbalance between groups of the
+    panel's entities without aggregating the panel: group k's level is the ``weight``-weighted
+    mean of ``variable`` over its entities, ``FT_k = sum_i w_i x_i / sum_i w_i`` (for
+    provinces' trade/GDP weighted by GDP, the region's trade / the region's GDP), and its
+    share ``delta_k = sum_{i in k} w_i / sum_i w_i``.
+    """
 
     OUTPUTS: ClassVar[tuple[str, ...]] = ("index", "change")
     type: Literal["imbalance"]
     variable: str
     weight: str
+    groups: str | None = None
     national: NationalName = "mean"
     normalize: bool = True
     columns: dict[str, str] = Field(default_factory=dict)
