@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-ChartKind = Literal["bar", "stacked_bar", "area"]
+from regiometrics.spec.literals import ChartKind
 
 
 def regional_chart(

@@ -45,7 +45,11 @@ TheilHeaderCell = Literal[
 ]
 ControlsRowMode = Literal["auto", "always"]
 NationalLine = Literal["sum", "mean", "weighted"]
+ChartKind = Literal["bar", "stacked_bar", "area"]
 ImbalanceColumn = Literal["index", "change", "national"]
+ImbalanceHeaderCell = Literal["year", "index", "change", "national"]
+ResilienceHeaderCell = Literal["entity", "resistance", "recovery", "mean"]
+PhaseAnchor = Literal["start", "end"]
 #: Header cells that a table's ``header`` may rename, per table kind.
 WeightsHeaderCell = Literal[
     "target", "dimension", "subdimension", "indicator", "explanation", "direction", "weight",

@@ -22,7 +22,14 @@ from pydantic import Field, field_validator, model_validator
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase, tagged_union
-from regiometrics.spec.literals import ImbalanceColumn, TheilHeaderCell, TheilLayout
+from regiometrics.spec.literals import (
+    ImbalanceColumn,
+    ImbalanceHeaderCell,
+    PhaseAnchor,
+    ResilienceHeaderCell,
+    TheilHeaderCell,
+    TheilLayout,
+)
 from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
@@ -131,7 +138,7 @@ class PhasePanelSpec(SpecBase):
     value: str
     kind: str | None = None
     phase: str | None = None
-    at: Literal["start", "end"] = "start"
+    at: PhaseAnchor = "start"
 
 
 class ResilienceMeasure(MeasureBase):
@@ -351,7 +358,7 @@ class ResilienceTableSpec(TableKindBase):
     decimals: int = Field(default=3, ge=0, le=8)
     entities: list[str] | None = None
     rename: dict[str, str] = Field(default_factory=dict)
-    header: dict[str, str] = Field(default_factory=dict)
+    header: dict[ResilienceHeaderCell, str] = Field(default_factory=dict)
     mean_row: bool = False
 
 
@@ -365,7 +372,7 @@ class ImbalanceTableSpec(TableKindBase):
     columns: list[ImbalanceColumn] = Field(default_factory=lambda: ["index", "change"])
     decimals: int = Field(default=4, ge=0, le=8)
     years: list[Any] | None = None
-    header: dict[str, str] = Field(default_factory=dict)
+    header: dict[ImbalanceHeaderCell, str] = Field(default_factory=dict)
 
 
 class DagumTableSpec(TableKindBase):
