@@ -71,3 +71,23 @@ def test_weighted_needs_a_weight_and_shares_take_no_national_line():
         BarFigureSpec(id="f", type="bar", variable="ED", national="weighted")
     with pytest.raises(ValueError, match="a national line"):
         AreaFigureSpec(id="f", type="area", variable="trade", share=True, national="sum")
+
+
+def test_results_json_holds_exactly_the_plotted_numbers(tmp_path):
+    """A spec's bar chart: results.json figures.<id>.data equals the drawn bars and line."""
+    from regiometrics.pipeline import compute, results_document
+    from regiometrics.spec import load_spec
+
+    _ctx().panel.frame.to_csv(tmp_path / "p.csv", index=False)
+    (tmp_path / "s.yaml").write_text(
+        "data: {path: p.csv, entity: region, time: year}\n"
+        "figures:\n"
+        "  - {id: f, type: bar, variable: ED, national: weighted, national_weight: gdp}\n")
+    run = compute(load_spec(tmp_path / "s.yaml"), tmp_path)
+    data = results_document(run)["figures"]["f"]["data"]
+    ax = run.figures["f"].axes[0]
+    heights = [p.get_height() for p in ax.patches if isinstance(p, Rectangle)]
+    assert data["periods"] == [2000, 2001]
+    assert heights == data["series"]["E"] + data["series"]["W"]
+    assert ax.get_lines()[0].get_ydata().tolist() == data["national"]["National"]
+    assert data["national"]["National"] == pytest.approx([10.0, 20.0], rel=1e-12)  # 40/400, 80/400

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -66,10 +66,26 @@ def chart(spec: ChartFigureBase, ctx: RunContext) -> Figure:
     # imported here so that matplotlib loads only when a figure is drawn
     from regiometrics.figures.charts import regional_chart
     series, national = chart_data(spec, ctx)
+    # the plotted numbers go to results.json figures.<id>.data
+    ctx.artifacts.setdefault("figure_data", {})[spec.id] = plotted_json(series, national)
     ylabel = spec.ylabel if spec.ylabel is not None else (
         f"{spec.variable} (% of total)" if spec.share else spec.variable)
     return regional_chart(series, national, kind=spec.type,  # type: ignore[arg-type]
                           title=spec.title, xlabel=spec.xlabel, ylabel=ylabel)
+
+
+def plotted_json(series: pd.DataFrame, national: pd.Series | None) -> dict[str, Any]:
+    """``{"periods": [...], "series": {name: [...]}, "national": {name: [...]}}``: every
+    plotted value, in plotting order (NaN as None)."""
+    def values(s: pd.Series) -> list[float | None]:
+        return [None if pd.isna(v) else float(v) for v in s.to_numpy()]
+    out: dict[str, Any] = {
+        "periods": [v.item() if hasattr(v, "item") else v for v in series.index],
+        "series": {str(c): values(series[c]) for c in series.columns},
+    }
+    if national is not None:
+        out["national"] = {str(national.name): values(national)}
+    return out
 
 
 CHART_BUILDERS = {"bar": chart, "stacked_bar": chart, "area": chart}

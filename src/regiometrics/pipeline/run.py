@@ -193,7 +193,10 @@ def results_document(run: StudyRun) -> dict[str, Any]:
             k: [jsonable(asdict(r)) for r in v.rows] for k, v in run.descriptives.items()
         },
         "tables": {k: {"formats": f} for k, (_, f) in run.grids.items()},
-        "figures": {k: {"files": [f"{k}.pdf", f"{k}.png"]} for k in run.figures},
+        "figures": {k: {"files": [f"{k}.pdf", f"{k}.png"],
+                        **({"data": data} if (data := run.artifacts.get("figure_data", {})
+                                              .get(k)) is not None else {})}
+                    for k in run.figures},
         "spec": jsonable(run.spec.model_dump()),
     }
 
