@@ -1,11 +1,13 @@
 """CI for every replication: each paper listed by `regiometrics replicate` runs on its seeded
 synthetic data with ``--strict`` (exit 0: every printed table's layout matches), every table
-compiles with pdflatex, and a second run gives byte-identical results.json and tables."""
+compiles with pdflatex without a box wider than the page (1pt), and a second run gives
+byte-identical results.json and tables."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,3 +67,6 @@ def test_paper_tables_compile(runs, paper, tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, timeout=180,
                           check=False)
     assert proc.returncode == 0, proc.stdout[-3000:]
+    log = (tmp_path / "t.log").read_text(errors="replace")
+    too_wide = [float(w) for w in re.findall(r"Overfull \\hbox \(([0-9.]+)pt too wide\)", log)]
+    assert not [w for w in too_wide if w > 1.0], f"{paper}: overfull boxes {too_wide}"

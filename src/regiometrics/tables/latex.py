@@ -38,7 +38,7 @@ _GREEK = {"θ": "theta", "σ": "sigma", "ρ": "rho", "λ": "lambda", "χ": "chi"
 _MATH = re.compile("(?P<sym>[" + "".join(_GREEK) + r"])(?:\\_(?P<sub>[A-Za-z0-9]+))?(?P<sq>²)?")
 _SYMBOLS = {"✓": r"$\surd$", "–": "--", "—": "---", "≤": r"$\leq$", "≥": r"$\geq$",
             "−": "--"}
-_WRAP = r">{\raggedright\arraybackslash}"
+_WRAP = r">{\raggedright\arraybackslash\hspace{0pt}}"  # hspace: the first word may hyphenate
 
 
 def escape(text: str) -> str:
