@@ -59,6 +59,8 @@ def test_region_and_product_effects_equal_the_dummy_regression():
 def test_absorb_is_for_fe_models_and_names_existing_columns():
     with pytest.raises(ValueError, match="absorb .* is for type 'fe', not 'ols'"):
         ModelSpec(id="m", type="ols", formula="y ~ x", absorb=["region"])
+    with pytest.raises(ValueError, match="hausman compares entity fixed effects"):
+        ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["region"], hausman="aux")
     model = ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["regoin"])
     with pytest.raises(DataError, match=r"models\.m\.absorb: unknown variable 'regoin'.*"
                                         r"closest columns: region"):

@@ -212,6 +212,9 @@ class ModelSpec(SpecBase):
                              f"not {self.type!r}")
         if len(set(self.absorb)) != len(self.absorb):
             raise ValueError(f"absorb lists a column twice: {self.absorb}")
+        if self.absorb and self.hausman is not None:
+            raise ValueError("hausman compares entity fixed effects with random effects; a "
+                             "model with absorb has other fixed effects: drop one of them")
         if self.type == "re" and self.effects not in ([], ["entity"]):
             raise ValueError("type 're' supports entity random effects only: effects: [entity]")
         return self
