@@ -32,6 +32,8 @@ class Design:
         Row labels of the panel frame that were used.
     entity, time
         Integer codes 0..G-1 on the estimation sample (``time`` is None without a time column).
+    absorbed
+        Codes of the model's ``absorb`` columns on the estimation sample, one array each.
     clusters
         Cluster code arrays (one or two), empty unless the vcov clusters.
     cluster_names
@@ -51,6 +53,7 @@ class Design:
     time: np.ndarray | None
     clusters: list[np.ndarray] = field(default_factory=list)
     cluster_names: list[str] = field(default_factory=list)
+    absorbed: list[np.ndarray] = field(default_factory=list)
     n_dropped: int = 0
     n_singletons: int = 0
 
@@ -106,8 +109,10 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     frame = pd.DataFrame(columns)
     cl_cols = cluster_columns(model, panel)
     panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
+    absorb = list(getattr(model, "absorb", []) or [])
+    panel.require(absorb, where=f"models.{model.id}.absorb")
     complete = frame.notna().all(axis=1)
-    for col in cl_cols:
+    for col in [*cl_cols, *absorb]:
         complete &= panel.frame[col].notna()
     n_dropped = int((~complete).sum())
     if not complete.any():
@@ -124,6 +129,7 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
     clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
                 for c in cl_cols]
+    absorbed = [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in absorb]
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
         X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),
@@ -134,6 +140,7 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         time=time,
         clusters=clusters,
         cluster_names=cl_cols,
+        absorbed=absorbed,
         n_dropped=n_dropped,
         n_singletons=n_singletons,
     )
@@ -144,10 +151,12 @@ def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series) -> int:
 
     Returns the number of rows dropped; refuses a sample with nothing left.
     """
-    if model.singletons != "drop" or not model.effects:
+    absorb = list(getattr(model, "absorb", []) or [])
+    if model.singletons != "drop" or not (model.effects or absorb):
         return 0
     keys = {"entity": panel.entity, "time": panel.time}
-    singleton = singleton_rows(panel.frame.loc[complete, [keys[e] for e in model.effects]])
+    singleton = singleton_rows(
+        panel.frame.loc[complete, [keys[e] for e in model.effects] + absorb])
     complete.loc[singleton.index[singleton]] = False
     n_singletons = int(singleton.sum())
     if not complete.any():
@@ -191,6 +200,7 @@ def sample_info(model: ModelSpec, design: Design | Any) -> dict[str, Any]:
     column label and the controls (tables read them for indicator rows and notes)."""
     return {
         "effects": list(model.effects),
+        **({"absorb": list(model.absorb)} if getattr(model, "absorb", None) else {}),
         "vcov": model.vcov.type,
         "vcov_correction": model.vcov.correction,
         "cluster_by": design.cluster_names,

@@ -8,7 +8,9 @@ intercept when the fixed effects are normalised to average zero. Its standard er
 comes from the same sandwich on the augmented design :math:`[\\tilde X + \\bar x, 1]`.
 
 Degrees of freedom: :math:`K = k + 1 + \\sum_f (G_f - 1)` (regressors, constant,
-absorbed effects; two sets of effects are assumed connected). Under clustering with
+absorbed effects, ``absorb:`` columns included; the sets of effects are assumed connected,
+so with three or more sets further redundant levels, if any, are still counted, which errs
+on the side of larger standard errors). Under clustering with
 the ``fixest`` correction the effects nested in the cluster variable are not
 counted, and t-tests use :math:`G - 1` degrees of freedom (reghdfe, fixest).
 """
@@ -72,7 +74,7 @@ def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
     if "time" in model.effects:
         assert design.time is not None
         codes.append(design.time)
-    return codes
+    return codes + list(design.absorbed)  # ``absorb:`` columns (region, product ...)
 
 
 def _vcov(
