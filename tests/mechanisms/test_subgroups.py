@@ -174,6 +174,21 @@ def test_periods_and_entity_year_split():
     assert ey.info["subgroups"]["level"] == "entity_year"
 
 
+def test_periods_may_share_their_turning_year():
+    """As resilience phases do (2008-2009, 2009-2011): the shared year is in both fits."""
+    frame = produc_frame()
+    res = estimate(model(formula="lgsp ~ lpcap", controls=CONTROLS,
+                         periods={"down": [1970, 1975], "up": [1975, 1986]}),
+                   produc_panel(frame))
+    assert res.components["down"].nobs == 48 * 6 and res.components["up"].nobs == 48 * 12
+    assert res.info["subgroups"]["shared_years"] == [1975]
+    assert "equality_p" not in res.stats
+    assert any("share their turning years (1975)" in n for n in res.info["notes"])
+    alone = estimate(model(formula="lgsp ~ lpcap", controls=CONTROLS, id="u",
+                           filter="year >= 1975"), produc_panel(frame))
+    assert res.params["lpcap@up"] == pytest.approx(alone.params["lpcap"], rel=1e-12)
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -192,8 +207,9 @@ def test_bad_subgroup_specs(fields, message):
 
 def test_bad_subgroup_data():
     panel = produc_panel()
-    with pytest.raises(SpecError, match="overlaps another period"):
-        estimate(model(formula="lgsp ~ lpcap", periods={"a": [1970, 1980], "b": [1980, 1986]}),
+    with pytest.raises(SpecError, match=r"periods\.b: \[1975, 1986\] overlaps period 'a' "
+                                        r"\[1970, 1980\] by more than a turning year"):
+        estimate(model(formula="lgsp ~ lpcap", periods={"a": [1970, 1980], "b": [1975, 1986]}),
                  panel)
     with pytest.raises(DataError, match="subgroup 'b' has no rows"):
         estimate(model(formula="lgsp ~ lpcap", periods={"a": [1970, 1980], "b": [1990, 1995]}),

@@ -86,7 +86,7 @@ def test_grid_with_wild_bootstrap_reports_its_pvalue(produc):
     (lambda g: g.update(base="nope"), "unknown model 'nope'"),
     (lambda g: g.update(term="lemp"), "grids.robust.term: 'lemp' is not a coefficient"),
     (lambda g: g.update(vary={}), "vary needs at least one of"),
-    (lambda g: g["vary"].update(effects=[["region"]]), "effects"),
+    (lambda g: g["vary"].update(effects=[["region one"]]), "effects"),
 ])
 def test_bad_grids_exit_2(study, tmp_path, capsys, change, message):  # noqa: F811
     def apply(raw):

@@ -254,3 +254,47 @@ def test_a_column_group_spans_exactly_its_columns_in_every_format():
     with pytest.raises(SpecError, match=r"tables\.t\.column_groups: the spans add up to 3"):
         regression_table([_result("m1"), _result("m2")],
                          _spec(column_groups=[{"title": "A", "span": 3}]))
+
+
+# ------------------------------------------- journal layouts of the replications (issue 13)
+
+def test_stub_label_sits_on_the_numbers_row():
+    spec = _spec(stub_label="Variables", column_groups=[{"title": "All", "span": 2}])
+    grid = regression_table([_result("m1"), _result("m2")], spec)
+    assert [r.cells[0] for r in grid.header] == ["", "Variables", ""]
+    titled = regression_table([_result("m1"), _result("m2")],
+                              _spec(stub_label="Variables", column_titles=["(1) IS", "(2) ER"],
+                                    numbers=False, depvar_row=False))
+    assert [r.cells for r in titled.header] == [("Variables", "(1) IS", "(2) ER")]
+
+
+def test_controls_row_always_is_printed_beside_the_shown_controls():
+    results = [_result("m1", params={"DT": 0.5, "_cons": 0.2}), _result("m2")]
+    auto = _body(regression_table(results, _spec()))
+    assert "Controls" not in [c[0] for c in auto]  # MEDICAL's row is shown: no Controls row
+    always = _body(regression_table(results, _spec(controls_row="always")))
+    assert ("Controls", "NO", "YES") in always
+    assert "MEDICAL" in [c[0] for c in always]
+
+
+def test_diagnostics_form_their_own_block_before_the_constant():
+    results = [_result(m, stats={"adj_r2": 0.9, "kp_rk_lm": 5.023, "kp_rk_lm_p": 0.025})
+               for m in ("m1", "m2")]
+    grid = regression_table(results, _spec(
+        diagnostics=["kp_rk_lm", "kp_rk_lm_p"], stats=["nobs", "adj_r2"],
+        sections=["coefficients", "indicators", "diagnostics", "constant", "stats"]))
+    labels = [[r.cells[0] for r in s] for s in grid.sections]
+    assert labels[2] == ["Kleibergen-Paap rk LM statistic", ""]
+    assert labels[2 + 1][0] == "Constant" and labels[-1] == ["N", "Adj. R²"]
+    assert grid.sections[2][1].cells[1:] == ("(0.025)", "(0.025)")
+    with pytest.raises(SpecError, match=r"tables\.t\.diagnostics: 'kp_rk_lmm' is not a "
+                                        r"statistic; closest: kp_rk_lm"):
+        regression_table(results, _spec(diagnostics=["kp_rk_lmm"]))
+
+
+def test_se_row_never_names_each_columns_standard_errors_in_the_note():
+    results = [_result("m1"), _result("m2", vcov="unadjusted")]
+    grid = regression_table(results, _spec(se_row="never"))
+    assert "S.E." not in [c[0] for c in _body(grid)]
+    assert grid.notes[0] == ("Standard errors in parentheses; standard errors by column: "
+                             "(1): Clustered (province); (2): Conventional.")

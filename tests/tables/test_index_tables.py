@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from regiometrics.errors import SpecError
 from regiometrics.measure.composite import build_index
 from regiometrics.measure.typology import index_table, rank_typology
 from regiometrics.spec.index_outputs import (
@@ -106,3 +107,38 @@ def test_typology_spec_refuses_bands_without_labels():
     with pytest.raises(ValueError, match=r"pair \[first rank, last rank\]"):
         TypologyTableSpec(id="t", type="typology", x="a", y="b", bands=[[1, 3, 4]],
                           band_labels=["one"])
+
+
+def test_three_level_system_prints_target_dimension_subdimension_indicator_explanation():
+    """002 Table 1 / 003 Table 1: each level's label on the first row of its run."""
+    indicators = {"x1": {"direction": "+", "dimension": "d1", "subdimension": "s1"},
+                  "x2": {"direction": "-", "dimension": "d1", "subdimension": "s1"},
+                  "x3": {"direction": "+", "dimension": "d1", "subdimension": "s2"},
+                  "x4": {"direction": "+", "dimension": "d2", "subdimension": "s2"}}
+    frame = _panel().assign(x4=lambda d: d["x1"] * d["x2"])
+    result = build_index(frame, indicators, name="I", entity="region", time="year")
+    assert result.weights["subdimension"].tolist() == ["s1", "s1", "s2", "s2"]
+    spec = IndexWeightsTableSpec(
+        id="t", type="index_weights", index="I", target="System", weight_columns=False,
+        explanations={"x2": "Lower is better"}, rename={"s2": "Second"},
+        header={"dimension": "Index I", "subdimension": "Index II", "indicator": "Index III"})
+    grid = index_weights_table(result.weights, spec)
+    assert grid.header[0].cells == ("", "Index I", "Index II", "Index III", "Explanation",
+                                    "Direction")
+    # s2 restarts under d2: a sub-dimension's label is printed again with a new dimension
+    assert _cells(grid) == [
+        ("System", "d1", "s1", "x1", "", "+"),
+        ("", "", "", "x2", "Lower is better", "-"),
+        ("", "", "Second", "x3", "", "+"),
+        ("", "d2", "Second", "x4", "", "+"),
+    ]
+    assert grid.align == "XXXXXl"
+    bad = spec.model_copy(update={"explanations": {"x9": "?"}})
+    with pytest.raises(SpecError, match=r"tables\.t\.explanations: \['x9'\] are not indicators"):
+        index_weights_table(result.weights, bad)
+
+
+def test_subdimension_without_dimension_is_refused():
+    with pytest.raises(SpecError, match="subdimension must be a string under a dimension"):
+        build_index(_panel(), {"x1": {"subdimension": "s"}, "x2": "+"}, name="I",
+                    entity="region", time="year")

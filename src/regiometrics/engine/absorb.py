@@ -29,6 +29,7 @@ redundant given the constant and the effects before it:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,13 @@ from scipy.sparse.csgraph import connected_components
 from regiometrics.data.panel import Panel
 from regiometrics.errors import SpecError
 from regiometrics.spec.effects import Effect, parse_effects
+
+
+def model_effects(model: Any) -> list[str]:
+    """Every absorbed effect of a model: ``effects`` then the ``absorb`` columns (the older
+    spelling of further one-column effects, ``absorb: [region, product]``)."""
+    extra = [c for c in (getattr(model, "absorb", None) or []) if c not in model.effects]
+    return [*model.effects, *extra]
 
 
 def _column(part: str, panel: Panel, where: str) -> str:

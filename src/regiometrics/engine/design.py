@@ -18,6 +18,7 @@ from regiometrics.engine.absorb import (
     absorbed_slopes,
     effect_columns,
     group_codes,
+    model_effects,
     slope_columns,
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
@@ -39,6 +40,8 @@ class Design:
         Row labels of the panel frame that were used.
     entity, time
         Integer codes 0..G-1 on the estimation sample (``time`` is None without a time column).
+    absorbed
+        Codes of the model's ``absorb`` columns on the estimation sample, one array each.
     clusters
         Cluster code arrays (one or two), empty unless the vcov clusters.
     cluster_names
@@ -64,6 +67,7 @@ class Design:
     time: np.ndarray | None
     clusters: list[np.ndarray] = field(default_factory=list)
     cluster_names: list[str] = field(default_factory=list)
+    absorbed: list[np.ndarray] = field(default_factory=list)
     n_dropped: int = 0
     n_singletons: int = 0
     fe_codes: dict[str, np.ndarray] = field(default_factory=dict)
@@ -140,9 +144,10 @@ def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[
     """
     cl_cols = cluster_columns(model, panel)
     panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
-    fe_cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    panel.require(list(getattr(model, "absorb", None) or []), where=f"models.{model.id}.absorb")
+    fe_cols = effect_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
     complete = frame.notna().all(axis=1)
-    slope_cols = slope_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    slope_cols = slope_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
     for col in dict.fromkeys([*cl_cols, *(c for cs in fe_cols.values() for c in cs),
                               *slope_cols.values()]):
         complete &= panel.frame[col].notna()
@@ -186,8 +191,10 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
     clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
                 for c in cl_cols]
-    fe_codes = absorbed_codes(model.effects, panel, complete, where=f"models.{model.id}.effects")
-    fe_slopes = absorbed_slopes(model.effects, panel, complete,
+    fe_codes = absorbed_codes(model_effects(model), panel, complete,
+                              where=f"models.{model.id}.effects")
+    absorbed = [fe_codes[c] for c in getattr(model, "absorb", None) or [] if c in fe_codes]
+    fe_slopes = absorbed_slopes(model_effects(model), panel, complete,
                                 where=f"models.{model.id}.effects")
     w = model_weights(model, panel)
     weights = None
@@ -206,6 +213,7 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         cluster_names=cl_cols,
         n_dropped=n_dropped,
         n_singletons=n_singletons,
+        absorbed=absorbed,
         fe_codes=fe_codes,
         weights=weights,
         fe_slopes=fe_slopes,
@@ -219,10 +227,11 @@ def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
     Singletons are searched across every absorbed effect (interactions included),
     iteratively. Returns the number of rows dropped; refuses a sample with nothing left.
     """
-    if model.singletons != "drop" or not model.effects:
+    if model.singletons != "drop" or not model_effects(model):
         return 0
     if fe_cols is None:
-        fe_cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
+        fe_cols = effect_columns(model_effects(model), panel,
+                                 where=f"models.{model.id}.effects")
     sub = panel.frame.loc[complete]
     groups = pd.DataFrame({name: group_codes(sub, cols) for name, cols in fe_cols.items()},
                           index=sub.index)
@@ -270,6 +279,7 @@ def sample_info(model: ModelSpec, design: Design | Any) -> dict[str, Any]:
     column label and the controls (tables read them for indicator rows and notes)."""
     return {
         "effects": list(model.effects),
+        **({"absorb": list(model.absorb)} if getattr(model, "absorb", None) else {}),
         "vcov": model.vcov.type,
         "vcov_correction": model.vcov.correction,
         "cluster_by": design.cluster_names,

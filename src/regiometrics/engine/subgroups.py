@@ -3,8 +3,11 @@ r"""Subgroup runs of any model, with tests of equal coefficients across groups.
 Groups come from ``by: column`` (one group per value; an entity-level grouping when the
 column is constant within entities, else entity-year), ``split: {var, at, level}`` (``high``
 = above the cut-off, ``low`` = the rest; at ``level: entity`` by the entity's mean of ``var``)
-or ``periods: {name: [start, end]}`` (inclusive time ranges; other years are left out). Each
-group is fitted by the model's own estimator on its rows and kept as a component Result.
+or ``periods: {name: [start, end]}`` (inclusive time ranges; other years are left out;
+consecutive periods may share their turning year, ``[2008, 2009]`` then ``[2009, 2011]``, as
+resilience phases do: that year is then in both groups and, the groups not being disjoint,
+there is no equality or permutation test). Each group is fitted by the model's own estimator
+on its rows and kept as a component Result.
 
 Equality test (linear models: ``ols``, ``fe``, ``moderation``). The pooled regression with
 every regressor interacted with the group dummies and group-specific fixed effects
@@ -42,7 +45,7 @@ from tqdm.auto import tqdm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
-from regiometrics.engine.absorb import effect_columns, group_codes
+from regiometrics.engine.absorb import effect_columns, group_codes, model_effects
 from regiometrics.engine.demean import EntityBlocks, demean
 from regiometrics.engine.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
@@ -63,6 +66,8 @@ class Groups:
 
     ``codes`` holds 0..G-1 per row (-1: in no group); ``unit`` the permutation unit of each
     row (entity code, row number or time code) for ``level`` entity, entity_year or time.
+    ``masks`` (periods sharing turning years only) gives each group's rows, which then
+    overlap; ``codes`` then holds the first group of each row.
     """
 
     codes: np.ndarray
@@ -70,6 +75,7 @@ class Groups:
     level: str
     unit: np.ndarray
     description: dict[str, Any]
+    masks: tuple[np.ndarray, ...] | None = None
 
 
 def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
@@ -107,19 +113,35 @@ def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
             raise SpecError(f"models.{model.id}.periods: periods need data.time to be set")
         time = pd.to_numeric(frame[panel.time], errors="coerce")
         codes = np.full(len(frame), -1, dtype=np.int64)
+        masks: list[np.ndarray] = []
+        shared: list[float] = []
         for g, (name, (start, end)) in enumerate(model.periods.items()):
             if start > end:
                 raise SpecError(f"models.{model.id}.periods.{name}: start {start} is after end {end}")
             inside = ((time >= start) & (time <= end)).to_numpy()
-            if (codes[inside] >= 0).any():
-                raise SpecError(f"models.{model.id}.periods.{name}: [{start}, {end}] overlaps "
-                                "another period; periods must not share years")
-            codes[inside] = g
+            for other, (s0, e0) in list(model.periods.items())[:g]:
+                if start <= e0 and s0 <= end:  # the ranges meet
+                    if start == e0 or end == s0:
+                        shared.append(start if start == e0 else end)
+                        continue
+                    raise SpecError(
+                        f"models.{model.id}.periods.{name}: [{start:g}, {end:g}] overlaps period "
+                        f"{other!r} [{s0:g}, {e0:g}] by more than a turning year; periods may "
+                        "share only the year where one ends and the next starts")
+            codes[inside & (codes < 0)] = g
+            masks.append(inside)
         level, names = "time", tuple(model.periods)
         desc = {"periods": {k: list(v) for k, v in model.periods.items()}, "level": level}
+        if shared:
+            desc["shared_years"] = sorted({int(y) if float(y).is_integer() else y
+                                           for y in shared})
     codes = np.asarray(codes, dtype=np.int64)
+    overlapping = model.periods is not None and model.by is None and model.split is None \
+        and bool(desc.get("shared_years"))
+    group_masks = tuple(masks) if overlapping else None
     for g, name in enumerate(names):
-        if not (codes == g).any():
+        rows_of = group_masks[g] if group_masks is not None else codes == g
+        if not rows_of.any():
             raise DataError(f"models.{model.id}: subgroup {name!r} has no rows")
     if len(names) < 2:
         raise DataError(f"models.{model.id}: only one subgroup ({names[0]!r}); nothing to compare")
@@ -131,7 +153,7 @@ def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
         unit = np.arange(len(frame))
     desc["groups"] = list(names)
     desc["n_excluded"] = int((codes < 0).sum())
-    return Groups(codes, names, level, np.asarray(unit), desc)
+    return Groups(codes, names, level, np.asarray(unit), desc, group_masks)
 
 
 def _sub_model(model: ModelSpec, name: str) -> ModelSpec:
@@ -160,8 +182,9 @@ def fit_subgroups(
     comps: dict[str, Result] = {}
     subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]] = {}
     for g, name in enumerate(groups.names):
-        rows = np.flatnonzero(groups.codes == g)
-        sub_panel = panel.subset(groups.codes == g)
+        member = groups.masks[g] if groups.masks is not None else groups.codes == g
+        rows = np.flatnonzero(member)
+        sub_panel = panel.subset(member)
         sub_model = _sub_model(model, name)
         comps[name] = fit(sub_model, sub_panel)
         subs[name] = (sub_model, sub_panel, rows)
@@ -176,7 +199,15 @@ def fit_subgroups(
     info.update(label=model.column_label, subgroups=groups.description, notes=[])
     stats: dict[str, float] = {"n_groups": float(len(comps))}
     effects: dict[str, dict[str, EffectEstimate]] = {}
-    if model.type in LINEAR_TYPES and not model.center:
+    if groups.masks is not None:
+        years = ", ".join(map(str, groups.description["shared_years"]))
+        info["notes"].append(f"no equality test: the periods share their turning years ({years}),"
+                             " so the groups are not disjoint")
+    elif model.absorb:
+        info["notes"].append(f"no equality test: the fully interacted regression does not yet "
+                             f"carry group-specific effects of the absorbed columns "
+                             f"({', '.join(model.absorb)})")
+    elif model.type in LINEAR_TYPES and not model.center:
         test = equality_test(model, panel, groups, comps, subs)
         stats.update(test.stats)
         effects.update(test.effects)
@@ -241,7 +272,7 @@ def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
 
 def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarray):
     frame = panel.frame.iloc[rows]
-    cols = effect_columns(model.effects, panel, where=f"models.{model.id}.effects")
+    cols = effect_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
     dims = [group_codes(frame, c) for c in cols.values()]
     if not dims:
         return [group], [group]

@@ -84,7 +84,7 @@ class IndexResult:
     values : entity, [time], ``name`` and one ``f"{name}_{dimension}"`` column per
         dimension, in the input row order.
     weights : one row per (reference set, indicator) with columns time (None when
-        pooled), dimension, indicator, direction, weight, weight_within,
+        pooled), dimension, subdimension, indicator, direction, weight, weight_within,
         dimension_weight, n, then the weighting method's intermediate quantities
         (entropy e_j and divergence d_j = 1 - e_j for entropy).
     normalization : the settings used.
@@ -367,6 +367,7 @@ def _base_table(frame: PanelFrame, group: ReferenceGroup) -> pd.DataFrame:
         {
             "time": [group.time] * len(frame.indicators),
             "dimension": [ind.dimension for ind in frame.indicators],
+            "subdimension": [ind.subdimension for ind in frame.indicators],
             "indicator": frame.names,
             "direction": [ind.direction for ind in frame.indicators],
         }

@@ -70,11 +70,15 @@ def parse_direction(value: object, *, indicator: str) -> Direction:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator of a system: column name, direction and (optionally) its dimension."""
+    """One indicator of a system: column name, direction and (optionally) its dimension and,
+    within the dimension, its sub-dimension (the middle level of a three-level system such as
+    002's Table 1: dimension / sub-dimension / indicator). The sub-dimension only labels the
+    indicator in tables; weights and sub-indices are by dimension."""
 
     name: str
     direction: Direction = "+"
     dimension: str | None = None
+    subdimension: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -86,6 +90,14 @@ class Indicator:
             raise SpecError(
                 f"indicator {self.name!r}: dimension must be a string; {self.dimension!r} was given."
             )
+        if self.subdimension is not None and (
+            not isinstance(self.subdimension, str) or self.dimension is None
+        ):
+            raise SpecError(
+                f"indicator {self.name!r}: subdimension must be a string under a dimension "
+                f"(give both); subdimension {self.subdimension!r}, dimension "
+                f"{self.dimension!r} were given."
+            )
 
 
 IndicatorsLike: TypeAlias = Mapping[str, Any] | Sequence[Indicator | Mapping[str, Any] | str]
@@ -94,7 +106,8 @@ IndicatorsLike: TypeAlias = Mapping[str, Any] | Sequence[Indicator | Mapping[str
 def parse_indicators(indicators: IndicatorsLike) -> tuple[Indicator, ...]:
     """Read an indicator system.
 
-    Accepted forms: ``{name: direction}``, ``{name: {direction: ..., dimension: ...}}``,
+    Accepted forms: ``{name: direction}``, ``{name: {direction: ..., dimension: ...,
+    subdimension: ...}}``,
     or a list of :class:`Indicator`, of mappings with keys ``name``, ``direction``,
     ``dimension``, or of bare names (direction ``'+'``). Either every indicator has a
     dimension or none has.
@@ -140,15 +153,16 @@ def parse_indicators(indicators: IndicatorsLike) -> tuple[Indicator, ...]:
 
 
 def _indicator_from_mapping(spec: Mapping[str, Any]) -> Indicator:
-    unknown = set(spec) - {"name", "direction", "dimension"}
+    unknown = set(spec) - {"name", "direction", "dimension", "subdimension"}
     if unknown:
         raise SpecError(
             f"indicator {spec.get('name')!r}: unknown keys {sorted(unknown)}; "
-            "allowed keys are 'name', 'direction', 'dimension'."
+            "allowed keys are 'name', 'direction', 'dimension', 'subdimension'."
         )
     if "name" not in spec:
         raise SpecError(f"an indicator mapping needs a 'name' key; {dict(spec)!r} was given.")
-    return Indicator(spec["name"], spec.get("direction", "+"), spec.get("dimension"))
+    return Indicator(spec["name"], spec.get("direction", "+"), spec.get("dimension"),
+                     spec.get("subdimension"))
 
 
 @dataclass(frozen=True)

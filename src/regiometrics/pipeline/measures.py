@@ -44,18 +44,25 @@ from regiometrics.spec.measures import (
     GiniMeasure,
     HierarchyMeasure,
     ImbalanceMeasure,
+    ImbalanceTableSpec,
     KdeFigureSpec,
     LocationQuotientMeasure,
     MeasureBase,
     MisallocationMeasure,
     ResilienceMeasure,
+    ResilienceTableSpec,
     SpecializationMeasure,
     TheilMeasure,
     TheilTableSpec,
     VarietyMeasure,
 )
 from regiometrics.tables.grid import TableGrid
-from regiometrics.tables.measures import dagum_table, theil_table
+from regiometrics.tables.measures import (
+    dagum_table,
+    imbalance_table,
+    resilience_table,
+    theil_table,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -157,30 +164,65 @@ def _dagum(panel: Panel, m: DagumMeasure) -> MeasureArtifact:
 
 def _imbalance(panel: Panel, m: ImbalanceMeasure) -> MeasureArtifact:
     time = _need_time(panel, m)
-    _require(panel, m, variable=m.variable, weight=m.weight)
-    rows = imbalance_index(panel.frame, value=m.variable, weight=m.weight, entity=panel.entity,
+    _require(panel, m, variable=m.variable, weight=m.weight, groups=m.groups)
+    frame, entity = panel.frame, panel.entity
+    if m.groups is not None:
+        x = panel.numeric(m.variable, where=_where(m, "variable"))
+        w = panel.numeric(m.weight, where=_where(m, "weight"))
+        gone = x.isna() | w.isna() | frame[m.groups].isna()
+        if gone.any():
+            bad = frame.loc[gone, [entity, time]].head(10).to_numpy().tolist()
+            raise DataError(f"{_where(m, 'groups')}: missing {m.variable}, {m.weight} or "
+                            f"{m.groups} at ({entity}, {time}) {list(map(tuple, bad))}")
+        keys = [frame[m.groups], frame[time]]
+        wsum = w.groupby(keys).sum()
+        frame = pd.DataFrame({"_wx": (w * x).groupby(keys).sum() / wsum, "_w": wsum})
+        frame = frame.rename_axis([m.groups, time]).reset_index()
+        frame = frame.rename(columns={"_wx": m.variable, "_w": m.weight})
+        entity = m.groups
+    rows = imbalance_index(frame, value=m.variable, weight=m.weight, entity=entity,
                            time=time, national=m.national, normalize=m.normalize)
     values = rows[["time", "index", "change"]].rename(columns={"time": time})
     return MeasureArtifact(m, rows, values, (time,))
 
 
+def _reference_path(frame: pd.DataFrame, values: pd.Series, m: ResilienceMeasure,
+                    time: str) -> pd.Series:
+    """The reference series (one value per period) held in column ``m.reference``."""
+    spread = values.groupby(frame[time]).agg(["min", "max"])
+    varying = spread.index[spread["max"] != spread["min"]].tolist()
+    if varying:
+        within = f" within each {m.reference_by!r}" if m.reference_by else ""
+        raise DataError(
+            f"{_where(m, 'reference')}: the reference series {m.reference!r} must have one "
+            f"value per {time}{within} (the same on every entity's row); it varies in "
+            f"{varying[:5]}"
+        )
+    return spread["min"]
+
+
 def _resilience(panel: Panel, m: ResilienceMeasure) -> MeasureArtifact:
     time = _need_time(panel, m)
-    _require(panel, m, variable=m.variable, reference=m.reference)
-    reference = None
-    if m.reference is not None:
-        ref = panel.numeric(m.reference, where=_where(m, "reference"))
-        spread = ref.groupby(panel.frame[time]).agg(["min", "max"])
-        varying = spread.index[spread["max"] != spread["min"]].tolist()
-        if varying:
-            raise DataError(
-                f"{_where(m, 'reference')}: the reference series {m.reference!r} must have one "
-                f"value per {time} (the same on every entity's row); it varies in {varying[:5]}"
-            )
-        reference = spread["min"]
+    _require(panel, m, variable=m.variable, reference=m.reference, reference_by=m.reference_by)
     phases = None if m.phases is None else [tuple(p) for p in m.phases]
-    rows = resilience(panel.frame, value=m.variable, entity=panel.entity, time=time,
-                      reference=reference, phases=phases)
+    frame = panel.frame
+    if m.reference_by is not None:
+        # one reference path per product (industry): each group against its own path
+        parts = []
+        for _, group in frame.groupby(m.reference_by, sort=True):
+            ref = _reference_path(group, pd.to_numeric(group[m.reference], errors="coerce"),
+                                  m, time)
+            parts.append(resilience(group, value=m.variable, entity=panel.entity, time=time,
+                                    reference=ref, phases=phases))
+        rows = pd.concat(parts, ignore_index=True).sort_values(
+            [panel.entity, "phase"], kind="stable").reset_index(drop=True)
+    else:
+        reference = None
+        if m.reference is not None:
+            reference = _reference_path(
+                frame, panel.numeric(m.reference, where=_where(m, "reference")), m, time)
+        rows = resilience(frame, value=m.variable, entity=panel.entity, time=time,
+                          reference=reference, phases=phases)
     n_phases = int(rows["phase"].max())
     missing = [k for k in m.columns if not 1 <= k <= n_phases]
     if missing:
@@ -190,8 +232,30 @@ def _resilience(panel: Panel, m: ResilienceMeasure) -> MeasureArtifact:
             + ", ".join(f"{r.phase}: {r.start}-{r.end} {r.kind}"
                         for r in rows.drop_duplicates("phase").itertuples())
         )
+    if m.phase_panel is not None:
+        return MeasureArtifact(m, rows, _phase_panel(rows, m, panel.entity, time),
+                               (panel.entity, time))
     wide = rows.pivot(index=panel.entity, columns="phase", values=m.index).reset_index()
     return MeasureArtifact(m, rows, wide, (panel.entity,))
+
+
+def _phase_panel(rows: pd.DataFrame, m: ResilienceMeasure, entity: str,
+                 time: str) -> pd.DataFrame:
+    """Entity x phase values keyed by (entity, the phase's start or end year)."""
+    assert m.phase_panel is not None
+    at = m.phase_panel.at
+    years = rows.drop_duplicates("phase")[at]
+    if years.duplicated().any():
+        raise SpecError(f"{_where(m, 'phase_panel.at')}: two phases {at} in "
+                        f"{years[years.duplicated()].tolist()}; use the other end of the phases "
+                        "(at: start | end)")
+    return pd.DataFrame({
+        entity: rows[entity].to_numpy(),
+        time: rows[at].to_numpy(),
+        "_value": rows[m.index].to_numpy(float),
+        "_kind": rows["kind"].to_numpy(),
+        "_phase": [f"{a}-{b}" for a, b in zip(rows["start"], rows["end"], strict=True)],
+    })
 
 
 def _hierarchy(panel: Panel, m: HierarchyMeasure) -> MeasureArtifact:
@@ -275,6 +339,8 @@ def _add_columns(panel: Panel, art: MeasureArtifact) -> tuple[Panel, MeasureArti
     if not wanted:
         return panel, art
     key = "column" if isinstance(m, HierarchyMeasure | ExternalDependenceMeasure) else "columns"
+    if isinstance(m, ResilienceMeasure) and m.phase_panel is not None:
+        key = "phase_panel"
     frame = panel.frame
     for name in wanted.values():
         if name in frame.columns:
@@ -329,7 +395,8 @@ MEASURES_STAGE = Stage(section="measures", run=build_measures, to_json=measures_
 # --------------------------------------------------------------------------- tables
 
 
-def _table_rows(table: TheilTableSpec | DagumTableSpec, ctx: RunContext) -> pd.DataFrame:
+def _table_rows(table: TheilTableSpec | DagumTableSpec | ImbalanceTableSpec,
+                ctx: RunContext) -> pd.DataFrame:
     art = ctx.artifact("measures", table.measure, where=f"tables.{table.id}.measure")
     rows = art.rows
     if table.years is None:
@@ -347,6 +414,17 @@ def _table_rows(table: TheilTableSpec | DagumTableSpec, ctx: RunContext) -> pd.D
 def theil_grid(table: TheilTableSpec, ctx: RunContext) -> TableGrid:
     """Grid of a ``type: theil`` table (002's Table 5 layout)."""
     return theil_table(_table_rows(table, ctx), table)
+
+
+def resilience_grid(table: ResilienceTableSpec, ctx: RunContext) -> TableGrid:
+    """Grid of a ``type: resilience`` table (entities x phases with year-range headers)."""
+    art = ctx.artifact("measures", table.measure, where=f"tables.{table.id}.measure")
+    return resilience_table(art.rows, table, entity=ctx.panel.entity)
+
+
+def imbalance_grid(table: ImbalanceTableSpec, ctx: RunContext) -> TableGrid:
+    """Grid of a ``type: imbalance`` table (004's imbalance index and its change by year)."""
+    return imbalance_table(_table_rows(table, ctx), table)
 
 
 def dagum_grid(table: DagumTableSpec, ctx: RunContext) -> TableGrid:

@@ -25,9 +25,12 @@ from regiometrics.data.readers import read_table
 from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
 from regiometrics.errors import RegiometricsError, SpecError
+from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
+from regiometrics.pipeline.charts import CHART_BUILDERS
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
 from regiometrics.pipeline.executor import Executor, make_executor
 from regiometrics.pipeline.grids import grid_summary_grid, run_grid, spec_curve_chart
+from regiometrics.pipeline.entities import composite_entity
 from regiometrics.pipeline.index_outputs import (
     index_means_chart,
     typology_grid,
@@ -37,7 +40,14 @@ from regiometrics.pipeline.index_outputs import (
 from regiometrics.pipeline.indices import INDICES_STAGE
 from regiometrics.pipeline.iv import first_stage_grid
 from regiometrics.pipeline.manifest import build_manifest, manifest_text, sha256_bytes
-from regiometrics.pipeline.measures import MEASURES_STAGE, dagum_grid, kde_builder, theil_grid
+from regiometrics.pipeline.measures import (
+    MEASURES_STAGE,
+    dagum_grid,
+    imbalance_grid,
+    kde_builder,
+    resilience_grid,
+    theil_grid,
+)
 from regiometrics.pipeline.mechanisms import (
     marginal_figure,
     marginal_grid,
@@ -59,7 +69,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: Pre-model stages in the order they run.
-STAGES: list[Stage] = [INDICES_STAGE]
+STAGES: list[Stage] = [AGGREGATE_STAGE, INDICES_STAGE]  # aggregation first: all else on units
 STAGES.append(MEASURES_STAGE)  # after indices: a measure may use an index column
 STAGES += SPATIAL_STAGES
 
@@ -75,6 +85,8 @@ TABLE_BUILDERS: dict[str, TableBuilder] = {
     "index_values": values_grid,
     "typology": typology_grid,
     "theil": theil_grid,
+    "imbalance": imbalance_grid,
+    "resilience": resilience_grid,
     "dagum": dagum_grid,
     "first_stage": first_stage_grid,
 }
@@ -91,6 +103,7 @@ FIGURE_BUILDERS: dict[str, FigureBuilder] = {
 FIGURE_BUILDERS.update(SPATIAL_FIGURE_BUILDERS)
 FIGURE_BUILDERS["marginal_effects"] = marginal_figure
 FIGURE_BUILDERS["spec_curve"] = spec_curve_chart
+FIGURE_BUILDERS.update(CHART_BUILDERS)
 
 _missing = (set(TABLE_KINDS) ^ set(TABLE_BUILDERS)) | (set(FIGURE_KINDS) ^ set(FIGURE_BUILDERS))
 assert not _missing, f"table/figure kinds without a builder (or the reverse): {_missing}"
@@ -118,7 +131,10 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     if not path.is_absolute():
         path = base_dir / path
     frame = read_table(path, sheet=spec.data.sheet)
-    panel = Panel(frame, spec.data.entity, spec.data.time, source=str(path))
+    entity = spec.data.entity
+    if isinstance(entity, list):
+        frame, entity = composite_entity(frame, entity, source=str(path))
+    panel = Panel(frame, entity, spec.data.time, source=str(path))
     return panel.filtered(spec.data.filter)
 
 
@@ -157,6 +173,7 @@ def compute(spec: StudySpec, base_dir: Path, *, executor: Executor | None = None
     sections = {
         s.section: s.to_json(ctx.artifacts[s.section]) for s in STAGES if s.to_json is not None
     }
+    sections = {k: v for k, v in sections.items() if v is not None}  # e.g. no aggregation
     extra: dict[str, str | bytes] = {}
     for stage in STAGES:
         if stage.files is not None:
@@ -190,7 +207,10 @@ def results_document(run: StudyRun) -> dict[str, Any]:
             k: [jsonable(asdict(r)) for r in v.rows] for k, v in run.descriptives.items()
         },
         "tables": {k: {"formats": f} for k, (_, f) in run.grids.items()},
-        "figures": {k: {"files": [f"{k}.pdf", f"{k}.png"]} for k in run.figures},
+        "figures": {k: {"files": [f"{k}.pdf", f"{k}.png"],
+                        **({"data": data} if (data := run.artifacts.get("figure_data", {})
+                                              .get(k)) is not None else {})}
+                    for k in run.figures},
         "spec": jsonable(run.spec.model_dump()),
     }
 

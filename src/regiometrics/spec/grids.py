@@ -30,7 +30,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase
+from regiometrics.spec.effects import parse_effects
 from regiometrics.spec.table_base import TableKindBase
 
 #: The grid dimensions, in the order a row lists them.
@@ -46,6 +48,17 @@ class GridVary(SpecBase):
     formula: list[str] | None = None
     weights: list[str] | None = None
     index: list[str] | None = None
+
+    @field_validator("effects")
+    @classmethod
+    def _effects_parse(cls, v: list[list[str]] | None) -> list[list[str]] | None:
+        if v is None:
+            return v
+        try:
+            return [[e.text for e in parse_effects(option, where=f"alternative {i + 1}, entry")]
+                    for i, option in enumerate(v)]
+        except SpecError as exc:
+            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _not_empty(self) -> GridVary:

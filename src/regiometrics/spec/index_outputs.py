@@ -14,11 +14,18 @@ from regiometrics.spec.table_base import TableKindBase
 class IndexWeightsTableSpec(TableKindBase):
     """002 Table 2: dimension, indicator, direction and weight of each indicator of ``index``.
 
-    ``percent`` prints weights x 100 (the paper's convention); ``rename`` maps indicator
-    and dimension names to labels. With per-year weights there is one weight column per year.
-    ``header`` renames header cells (``dimension``, ``indicator``, ``direction``, ``weight``,
+    ``percent`` prints weights x 100 (the paper's convention); ``rename`` maps indicator,
+    sub-dimension and dimension names to labels. With per-year weights there is one weight
+    column per year. ``header`` renames header cells (``target``, ``dimension``,
+    ``subdimension``, ``indicator``, ``explanation``, ``direction``, ``weight``,
     ``dimension_weight``); ``weight_columns: false`` leaves out the weights (the indicator
     system alone), ``dimension_weight: false`` the dimension-weight column.
+
+    Three-level systems: ``target`` (text) adds a first column naming the whole system on
+    its first row (003 Tables 1-2: target / criterion / indicator); indicators with a
+    ``subdimension`` get a column between dimension and indicator (002 Table 1: Index I /
+    Index II / Index III). ``explanations`` (``{indicator: text}``) adds a wrapped column
+    after the indicator (002 Table 1's "Indicator explanation").
     """
 
     type: Literal["index_weights"]
@@ -30,6 +37,8 @@ class IndexWeightsTableSpec(TableKindBase):
     header: dict[WeightsHeaderCell, str] = Field(default_factory=dict)
     weight_columns: bool = True
     dimension_weight: bool = True
+    target: str | None = None
+    explanations: dict[str, str] = Field(default_factory=dict)
 
 
 class IndexValuesTableSpec(TableKindBase):

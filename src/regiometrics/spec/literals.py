@@ -15,7 +15,7 @@ TableFormat = Literal["latex", "markdown", "html", "docx"]
 HausmanMethod = Literal["classic", "aux"]
 TableStat = Literal["nobs", "r2", "adj_r2", "r2_within", "adj_r2_within", "n_entities", "n_periods"]
 IndexMethod = Literal["entropy", "critic", "cv", "equal", "topsis", "pca"]
-IndicatorRow = Literal["controls", "entity_fe", "time_fe"]
+IndicatorRow = Literal["controls", "entity_fe", "time_fe", "absorbed"]
 IVEstimator = Literal["2sls", "liml", "gmm"]
 SpatialModelType = Literal["sar", "sem", "sdm", "sdem"]
 WeightsType = Literal[
@@ -35,7 +35,7 @@ NotesStyle = Literal["minipage", "threeparttable"]
 FitMode = Literal["shrink", "none"]
 FontSize = Literal["normalsize", "small", "footnotesize", "scriptsize", "tiny"]
 BelowStat = Literal["se", "t", "p", "ci"]
-TableSection = Literal["coefficients", "constant", "indicators", "stats", "extra"]
+TableSection = Literal["coefficients", "constant", "indicators", "diagnostics", "stats", "extra"]
 ConstantMode = Literal["auto", "show", "hide"]
 SeRowMode = Literal["auto", "always", "never"]
 SubgroupTestRow = Literal["equality_p", "permutation_p"]
@@ -44,8 +44,21 @@ WildWeights = Literal["rademacher", "webb", "mammen", "normal"]
 WildPvalue = Literal["symmetric", "equal_tail"]
 WildBootstrapRow = Literal["pvalue", "ci"]
 TheilLayout = Literal["grouped", "beside"]
+TheilHeaderCell = Literal[
+    "year", "overall", "groups", "decomposition", "within", "between", "theil", "contribution"
+]
+ControlsRowMode = Literal["auto", "always"]
+NationalLine = Literal["sum", "mean", "weighted"]
+ChartKind = Literal["bar", "stacked_bar", "area"]
+ImbalanceColumn = Literal["index", "change", "national"]
+ImbalanceHeaderCell = Literal["year", "index", "change", "national"]
+ResilienceHeaderCell = Literal["entity", "resistance", "recovery", "mean"]
+PhaseAnchor = Literal["start", "end"]
 #: Header cells that a table's ``header`` may rename, per table kind.
-WeightsHeaderCell = Literal["dimension", "indicator", "direction", "weight", "dimension_weight"]
+WeightsHeaderCell = Literal[
+    "target", "dimension", "subdimension", "indicator", "explanation", "direction", "weight",
+    "dimension_weight",
+]
 TypologyHeaderCell = Literal["type", "entities", "explanation"]
 DescriptiveHeaderCell = Literal["group", "variable", "n", "mean", "sd", "min", "max"]
 

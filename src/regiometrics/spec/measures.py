@@ -22,7 +22,14 @@ from pydantic import Field, field_validator, model_validator
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.base import SpecBase, tagged_union
-from regiometrics.spec.literals import TheilLayout
+from regiometrics.spec.literals import (
+    ImbalanceColumn,
+    ImbalanceHeaderCell,
+    PhaseAnchor,
+    ResilienceHeaderCell,
+    TheilHeaderCell,
+    TheilLayout,
+)
 from regiometrics.spec.table_base import TableKindBase
 
 TheilKindName = Literal["T", "L"]
@@ -101,15 +108,37 @@ class DagumMeasure(MeasureBase):
 
 
 class ImbalanceMeasure(MeasureBase):
-    """004's output-share-weighted imbalance index of ``variable`` and its change, per year."""
+    """004's output-share-weighted imbalance index of ``variable`` and its change, per year.
+
+    ``groups`` (a column such as ``region``) measures the imbalance between groups of the
+    panel's entities without aggregating the panel: group k's level is the ``weight``-weighted
+    mean of ``variable`` over its entities, ``FT_k = sum_i w_i x_i / sum_i w_i`` (for
+    provinces' trade/GDP weighted by GDP, the region's trade / the region's GDP), and its
+    share ``delta_k = sum_{i in k} w_i / sum_i w_i``.
+    """
 
     OUTPUTS: ClassVar[tuple[str, ...]] = ("index", "change")
     type: Literal["imbalance"]
     variable: str
     weight: str
+    groups: str | None = None
     national: NationalName = "mean"
     normalize: bool = True
     columns: dict[str, str] = Field(default_factory=dict)
+
+
+class PhasePanelSpec(SpecBase):
+    """Resilience as a region x phase panel inside the region-year panel: on each entity's
+    row of a phase's ``at`` year (``start`` or ``end``) column ``value`` holds the phase's
+    index, ``kind`` its kind (``contraction``/``expansion``) and ``phase`` its years
+    (``2008-2009``); other rows are empty. A model with ``by: <kind column>`` then runs
+    separately for contraction and expansion phases, with regressors of the phase's
+    ``at`` year (000)."""
+
+    value: str
+    kind: str | None = None
+    phase: str | None = None
+    at: PhaseAnchor = "start"
 
 
 class ResilienceMeasure(MeasureBase):
@@ -120,15 +149,30 @@ class ResilienceMeasure(MeasureBase):
     ``phases``: ``[start, end]`` or ``[start, end, kind]`` lists; ``None`` detects them at
     the reference's turning points. ``columns`` maps a phase number to a new column holding
     each entity's ``index`` (``resilience``, the expected-change form, or Martin's
-    ``sensitivity``) in that phase, repeated over the entity's years.
+    ``sensitivity``) in that phase, repeated over the entity's years. ``phase_panel``
+    (instead of ``columns``) puts the index on the row of each phase's start (or end) year,
+    a region x phase panel that models of the same spec can use (:class:`PhasePanelSpec`).
+    Consecutive phases share their turning years (2008-2009 then 2009-2011).
+    ``reference_by`` (a column such as ``product``) gives each group its own reference path:
+    ``reference`` then holds one value per year within each group (the national exports of
+    the product, 001), and ``phases`` must be given.
     """
 
     type: Literal["resilience"]
     variable: str
     reference: str | None = None
+    reference_by: str | None = None
     phases: list[list[Any]] | None = None
     index: ResilienceIndexName = "resilience"
     columns: dict[int, str] = Field(default_factory=dict)
+    phase_panel: PhasePanelSpec | None = None
+
+    def added_columns(self) -> dict[str, str]:
+        if self.phase_panel is None:
+            return dict(self.columns)
+        p = self.phase_panel
+        return {k: v for k, v in (("_value", p.value), ("_kind", p.kind), ("_phase", p.phase))
+                if v is not None}
 
     @field_validator("phases")
     @classmethod
@@ -157,6 +201,16 @@ class ResilienceMeasure(MeasureBase):
         names = list(self.columns.values())
         if len(set(names)) != len(names):
             raise ValueError("columns: a new column name is given twice")
+        if self.reference_by is not None and (self.reference is None or self.phases is None):
+            raise ValueError("reference_by needs reference (the column of each group's path) "
+                             "and phases (the same phases for every group)")
+        if self.columns and self.phase_panel is not None:
+            raise ValueError("give either columns (one column per phase, on every year) or "
+                             "phase_panel (the index on each phase's start year), not both")
+        if self.phase_panel is not None:
+            added = list(self.added_columns().values())
+            if len(set(added)) != len(added):
+                raise ValueError("phase_panel: a new column name is given twice")
         return self
 
 
@@ -275,7 +329,11 @@ else:
 class TheilTableSpec(TableKindBase):
     """002's Table 5 layout from a grouped ``theil`` measure: one row per year with the overall
     Theil, each group's Theil, within, between and their contribution (%); ``layout:
-    beside`` puts each part beside its contribution rate, as 002 Table 5 prints it."""
+    beside`` puts each part beside its contribution rate, as 002 Table 5 prints it.
+    ``group_order`` orders the group columns (default: as the measure lists them);
+    ``header`` renames header cells (``year``, ``overall``, ``groups`` (the title over the
+    group columns), ``decomposition``, ``within``, ``between``, ``theil``,
+    ``contribution``)."""
 
     type: Literal["theil"]
     measure: str
@@ -284,6 +342,37 @@ class TheilTableSpec(TableKindBase):
     percent_decimals: int = Field(default=2, ge=0, le=8)
     years: list[Any] | None = None
     group_labels: dict[str, str] = Field(default_factory=dict)
+    group_order: list[str] | None = None
+    header: dict[TheilHeaderCell, str] = Field(default_factory=dict)
+
+
+class ResilienceTableSpec(TableKindBase):
+    """Resilience by entity x phase from a ``resilience`` measure: one column per phase under
+    its measure (Resistance over a contraction, Recovery over an expansion) and its years
+    (``2008-2009``). ``value``: ``resilience`` or ``sensitivity``; ``header`` renames
+    ``entity``, ``resistance``, ``recovery``; ``entities`` picks and orders the rows."""
+
+    type: Literal["resilience"]
+    measure: str
+    value: ResilienceIndexName = "resilience"
+    decimals: int = Field(default=3, ge=0, le=8)
+    entities: list[str] | None = None
+    rename: dict[str, str] = Field(default_factory=dict)
+    header: dict[ResilienceHeaderCell, str] = Field(default_factory=dict)
+    mean_row: bool = False
+
+
+class ImbalanceTableSpec(TableKindBase):
+    """004's imbalance index by year from an ``imbalance`` measure: ``columns`` of
+    ``index`` (I_t), ``change`` (Delta I_t = I_t - I_(t-1), empty in the first year) and
+    ``national`` (FT_N before normalisation); ``header`` renames them (and ``year``)."""
+
+    type: Literal["imbalance"]
+    measure: str
+    columns: list[ImbalanceColumn] = Field(default_factory=lambda: ["index", "change"])
+    decimals: int = Field(default=4, ge=0, le=8)
+    years: list[Any] | None = None
+    header: dict[ImbalanceHeaderCell, str] = Field(default_factory=dict)
 
 
 class DagumTableSpec(TableKindBase):
@@ -320,7 +409,8 @@ class KdeFigureSpec(SpecBase):
 # --------------------------------------------------------------------------- references
 
 #: Table kind -> the measure type its ``measure`` key must name.
-_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini"}
+_TABLE_MEASURE = {"theil": "theil", "dagum": "dagum_gini", "imbalance": "imbalance",
+                  "resilience": "resilience"}
 
 
 def check_measure_references(spec: Any, source: str) -> None:

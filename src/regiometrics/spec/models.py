@@ -16,7 +16,9 @@ from pydantic import (
 
 from regiometrics.errors import SpecError
 from regiometrics.spec import mechanisms as _mechanisms
+from regiometrics.spec.aggregate import AggregateSpec
 from regiometrics.spec.base import SpecBase, tagged_union
+from regiometrics.spec.charts import CHART_KINDS
 from regiometrics.spec.effects import is_entity_time, parse_effects
 from regiometrics.spec.formula import Formula, parse_formula
 from regiometrics.spec.grids import GridSpec, GridSummaryTableSpec, SpecCurveFigureSpec
@@ -40,7 +42,9 @@ from regiometrics.spec.literals import (
 from regiometrics.spec.measures import (
     AnyMeasureSpec,
     DagumTableSpec,
+    ImbalanceTableSpec,
     KdeFigureSpec,
+    ResilienceTableSpec,
     TheilTableSpec,
 )
 from regiometrics.spec.spatial import (
@@ -61,11 +65,15 @@ class DataSpec(SpecBase):
     """Where the panel comes from.
 
     ``path`` is relative to the spec file. ``filter`` is a restricted boolean
-    expression over columns (comparisons, and/or/not, ``in`` lists).
+    expression over columns (comparisons, and/or/not, ``in`` lists). ``entity`` is one
+    column or several (``[region, product]``): an entity is then a combination of their
+    values, held in a new column named by joining the keys with ``_`` (values joined with
+    ``/``: ``Heihe/timber``); the key columns stay in the data for ``by``, filters and
+    reference paths.
     """
 
     path: str
-    entity: str
+    entity: str | list[str]
     time: str | None = None
     filter: str | None = None
     sheet: str | int | None = None
@@ -116,7 +124,9 @@ class ModelSpec(SpecBase):
     ``singletons: drop`` removes, iteratively, rows alone in a group of an absorbed fixed
     effect before estimation, as Stata's reghdfe does by default (fixest and xtreg keep
     them; the default ``keep`` matches those). Slopes are unchanged; N, K and so the
-    standard errors are not.
+    standard errors are not. ``absorb`` (``type: fe``) names further columns whose fixed
+    effects are swept out with ``effects`` (region and product effects of a region x product
+    panel, 001).
     """
 
     id: str
@@ -124,6 +134,7 @@ class ModelSpec(SpecBase):
     formula: str = None  # type: ignore[assignment]  # required except for type 'mediation'
     label: str | None = None
     effects: list[str] = Field(default_factory=list)
+    absorb: list[str] = Field(default_factory=list)
     vcov: VcovSpec = Field(default_factory=VcovSpec)
     filter: str | None = None
     hausman: HausmanSpec | None = None
@@ -223,8 +234,17 @@ class ModelSpec(SpecBase):
                 f"type 'ols' is pooled OLS and takes no effects (got {self.effects}); "
                 "use type 'fe' for fixed effects"
             )
-        if self.type == "fe" and not self.effects:
-            raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time]")
+        if self.type == "fe" and not self.effects and not self.absorb:
+            raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time], or "
+                             "columns to absorb (absorb: [region, product])")
+        if self.absorb and self.type != "fe":
+            raise ValueError(f"absorb (fixed effects of further columns) is for type 'fe', "
+                             f"not {self.type!r}")
+        if len(set(self.absorb)) != len(self.absorb):
+            raise ValueError(f"absorb lists a column twice: {self.absorb}")
+        if self.absorb and self.hausman is not None:
+            raise ValueError("hausman compares entity fixed effects with random effects; a "
+                             "model with absorb has other fixed effects: drop one of them")
         if self.type == "re" and self.effects not in ([], ["entity"]):
             raise ValueError("type 're' supports entity random effects only: effects: [entity]")
         if not is_entity_time(self.effects) and self.type not in ABSORBING_TYPES:
@@ -358,6 +378,8 @@ TABLE_KINDS: dict[str, type[SpecBase]] = {
     "typology": TypologyTableSpec,
     "theil": TheilTableSpec,
     "dagum": DagumTableSpec,
+    "imbalance": ImbalanceTableSpec,
+    "resilience": ResilienceTableSpec,
     "first_stage": FirstStageTableSpec,
     "moran": MoranTableSpec,
     "spatial_effects": SpatialEffectsTableSpec,
@@ -376,6 +398,7 @@ FIGURE_KINDS: dict[str, type[SpecBase]] = {
 }
 FIGURE_KINDS["marginal_effects"] = _mechanisms.MarginalEffectsFigureSpec
 FIGURE_KINDS["spec_curve"] = SpecCurveFigureSpec
+FIGURE_KINDS.update(CHART_KINDS)
 
 
 AnyTableSpec = tagged_union(TABLE_KINDS, "regression")
@@ -386,6 +409,7 @@ class StudySpec(SpecBase):
     """A whole spec file: data, indices, models, tables, figures."""
 
     data: DataSpec
+    aggregate: AggregateSpec | None = None
     indices: dict[str, IndexSpec] = Field(default_factory=dict)
     defaults: dict[str, Any] = Field(default_factory=dict)
     models: list[ModelSpec] = Field(default_factory=list)

@@ -17,6 +17,7 @@ from regiometrics.spec.base import SpecBase
 from regiometrics.spec.literals import (
     BelowStat,
     ConstantMode,
+    ControlsRowMode,
     FitMode,
     FontSize,
     IndicatorRow,
@@ -77,8 +78,14 @@ class CoefficientTableBase(TableKindBase):
     column whose model has all of them while the table does not show them. ``stats``: the
     statistic rows (default: picked per model type, no empty row). Headers:
     ``column_titles`` (one per column), ``numbers`` (the ``(1) (2) ...`` row),
-    ``depvar_row``, ``column_groups`` (``[{title, span}]``). ``sections``: the order of the
-    row blocks (``coefficients``, ``constant``, ``indicators``, ``stats``, ``extra``).
+    ``depvar_row``, ``column_groups`` (``[{title, span}]``), ``stub_label`` (the stub's
+    header cell, e.g. ``Variables``, on the ``(1) (2) ...`` row or else the first header
+    row). ``sections``: the order of the row blocks (``coefficients``, ``constant``,
+    ``indicators``, ``diagnostics``, ``stats``, ``extra``); ``diagnostics`` lists statistics
+    (e.g. IV tests) printed as their own block, apart from ``stats`` (003 Table 5 prints
+    them before the constant, N and R²). ``controls_row``: ``auto`` (the Controls row only
+    when the table hides some controls) or ``always`` (also when the controls' coefficients
+    are shown, 003 Table 4).
     ``constant``: ``auto`` (shown, but not for some fixed-effects columns and not for others),
     ``show``, ``hide``. ``se_row``: a per-column standard-error row (``auto``: when the
     columns' estimators differ). ``wild_bootstrap_row``: ``pvalue`` or ``ci`` prints, in
@@ -90,7 +97,7 @@ class CoefficientTableBase(TableKindBase):
     drop: list[str] = Field(default_factory=list)
     rename: dict[str, str] = Field(default_factory=dict)
     indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe"]
+        default_factory=lambda: ["controls", "entity_fe", "time_fe", "absorbed"]
     )
     indicator_labels: dict[str, str] = Field(default_factory=dict)
     controls: list[str] | None = None
@@ -106,6 +113,9 @@ class CoefficientTableBase(TableKindBase):
     depvar_row: bool = True
     column_groups: list[ColumnGroupSpec] = Field(default_factory=list)
     sections: list[TableSection] | None = None
+    diagnostics: list[str] = Field(default_factory=list)
+    stub_label: str = ""
+    controls_row: ControlsRowMode = "auto"
     constant: ConstantMode = "auto"
     se_row: SeRowMode = "auto"
     wild_bootstrap_row: WildBootstrapRow | None = None

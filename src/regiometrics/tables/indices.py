@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from regiometrics.errors import SpecError
 from regiometrics.spec.index_outputs import (
     IndexValuesTableSpec,
     IndexWeightsTableSpec,
@@ -22,13 +23,15 @@ from regiometrics.tables.text import final_notes
 
 
 def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> TableGrid:
-    """One row per indicator: dimension (on its first row), indicator, direction, weight.
+    """One row per indicator: [target], dimension and [sub-dimension] (on their first rows),
+    indicator, [explanation], direction, weight.
 
     Parameters
     ----------
     weights
         Columns ``time`` (``None`` for pooled weights, else one reference year per row set),
-        ``dimension``, ``indicator``, ``direction``, ``weight`` and ``dimension_weight``.
+        ``dimension``, ``subdimension`` (optional), ``indicator``, ``direction``, ``weight``
+        and ``dimension_weight``.
     spec
         The table spec; weights are printed x 100 when ``spec.percent``.
 
@@ -36,19 +39,30 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
     -----
     With dimensions, a dimension's own weight ``W_d = sum_{j in d} w_j`` is printed in the
     "Dimension weight" column on the dimension's first row. With per-year weights there is
-    one weight column per year and no dimension-weight column.
+    one weight column per year and no dimension-weight column. A hierarchy level's label is
+    printed on the first row of each run of equal values (a sub-dimension restarts with its
+    dimension), as merged cells print in a journal.
     """
     scale = 100.0 if spec.percent else 1.0
     times = weights["time"].drop_duplicates().tolist()
     pooled = len(times) == 1
     has_dims = weights["dimension"].notna().any()
+    has_sub = "subdimension" in weights and weights["subdimension"].notna().any()
     first = weights.drop_duplicates("indicator")
+    unknown = sorted(set(spec.explanations) - set(first["indicator"]))
+    if unknown:
+        raise SpecError(f"tables.{spec.id}.explanations: {unknown} are not indicators of index "
+                        f"{spec.index!r}; its indicators: {', '.join(first['indicator'])}")
     unit = " (%)" if spec.percent else ""
-    cell = {"dimension": "Dimension", "indicator": "Indicator", "direction": "Direction",
+    cell = {"target": "", "dimension": "Dimension", "subdimension": "Sub-dimension",
+            "indicator": "Indicator", "explanation": "Explanation", "direction": "Direction",
             "weight": f"Weight{unit}", "dimension_weight": f"Dimension weight{unit}",
             **spec.header}
     show_dim_weight = has_dims and spec.dimension_weight
-    head: tuple[str, ...] = ((cell["dimension"],) if has_dims else ()) + (cell["indicator"],)
+    levels = (["target"] if spec.target is not None else []) + (
+        ["dimension"] if has_dims else []) + (["subdimension"] if has_sub else [])
+    texts = ["indicator"] + (["explanation"] if spec.explanations else [])
+    head: tuple[str, ...] = tuple(cell[k] for k in levels + texts)
     head += (cell["direction"],) if spec.direction else ()
     if not spec.weight_columns:
         pass
@@ -57,15 +71,23 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
     else:
         head += tuple(str(t) for t in times)
     rows = []
-    previous = object()
-    for _, r in first.iterrows():
+    previous: dict[str, object] = {}
+    for i, (_, r) in enumerate(first.iterrows()):
         dim = r["dimension"]
-        lead: tuple[str, ...] = ()
-        is_first = dim != previous
-        if has_dims:
-            lead = (spec.rename.get(str(dim), str(dim)) if is_first else "",)
-        previous = dim
-        cells = lead + (spec.rename.get(r["indicator"], r["indicator"]),)
+        is_first = i == 0 or dim != previous.get("dimension")
+        lead: list[str] = []
+        for level in levels:
+            if level == "target":
+                lead.append(str(spec.target) if i == 0 else "")
+                continue
+            value = r[level]
+            new = is_first or value != previous.get(level)
+            lead.append(spec.rename.get(str(value), str(value))
+                        if new and isinstance(value, str) else "")
+        previous = {"dimension": dim, "subdimension": r.get("subdimension")}
+        cells = (*lead, spec.rename.get(r["indicator"], r["indicator"]))
+        if spec.explanations:
+            cells += (spec.explanations.get(r["indicator"], ""),)
         cells += (str(r["direction"]),) if spec.direction else ()
         if not spec.weight_columns:
             pass
@@ -78,8 +100,10 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
             per_year = dict(zip(own["time"], own["weight"], strict=True))
             cells += tuple(fmt(scale * per_year[t], spec.decimals) for t in times)
         rows.append(Row(cells, "body"))
-    stub = (len(head) if not spec.weight_columns
-            else len(head) - (len(times) if not pooled else 1 + int(show_dim_weight)))
+    stub = len(levels) + len(texts) + int(spec.direction)
+    align = "l" * stub + "c" * (len(head) - stub)
+    if spec.explanations:  # the text columns wrap within the text width (tabularx)
+        align = "X" * (len(levels) + len(texts)) + align[len(levels) + len(texts):]
     return TableGrid(
         id=spec.id,
         title=spec.title,
@@ -87,7 +111,7 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
         header=(Row(head, "header"),),
         sections=(tuple(rows),),
         notes=final_notes(spec, []),
-        align="l" * stub + "c" * (len(head) - stub),
+        align=align,
         stub_columns=stub,
     )
 

@@ -33,10 +33,12 @@ _STARS = re.compile(r"^(?P<num>.*?)(?P<stars>\*+)$")
 
 
 _GREEK = {"θ": "theta", "σ": "sigma", "ρ": "rho", "λ": "lambda", "χ": "chi", "β": "beta",
-          "α": "alpha", "γ": "gamma", "δ": "delta", "μ": "mu", "τ": "tau", "×": "times"}
+          "α": "alpha", "γ": "gamma", "δ": "delta", "μ": "mu", "τ": "tau", "×": "times",
+          "Δ": "Delta", "Σ": "Sigma"}
 _MATH = re.compile("(?P<sym>[" + "".join(_GREEK) + r"])(?:\\_(?P<sub>[A-Za-z0-9]+))?(?P<sq>²)?")
-_SYMBOLS = {"✓": r"$\surd$", "–": "--", "—": "---", "≤": r"$\leq$", "≥": r"$\geq$"}
-_WRAP = r">{\raggedright\arraybackslash}"
+_SYMBOLS = {"✓": r"$\surd$", "–": "--", "—": "---", "≤": r"$\leq$", "≥": r"$\geq$",
+            "−": "--"}
+_WRAP = r">{\raggedright\arraybackslash\hspace{0pt}}"  # hspace: the first word may hyphenate
 
 
 def escape(text: str) -> str:

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from regiometrics.spec.measures import DagumTableSpec, TheilTableSpec
+from regiometrics.spec.measures import (
+    DagumTableSpec,
+    ImbalanceTableSpec,
+    ResilienceTableSpec,
+    TheilTableSpec,
+)
+from regiometrics.tables.checks import check_names
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.regression import fmt
 from regiometrics.tables.text import final_notes
@@ -82,19 +88,29 @@ def theil_table(rows: pd.DataFrame, spec: TheilTableSpec) -> TableGrid:
         The table spec (``decimals``, ``percent_decimals``, ``group_labels``, titles).
     """
     groups = _labels(rows, "theil")
+    if spec.group_order is not None:
+        check_names(spec.id, "group_order", spec.group_order, groups, "a group of the measure")
+        groups = [g for g in spec.group_order if g in groups] + [
+            g for g in groups if g not in spec.group_order]
     names = [spec.group_labels.get(g, g) for g in groups]
     d, p = spec.decimals, spec.percent_decimals
     n_groups = len(groups)
     beside = spec.layout == "beside"
+    cell = {"year": "Year", "overall": "Overall", "groups": "Theil index by group",
+            "decomposition": "Decomposition", "theil": "Theil index",
+            "contribution": "Contribution (%)",
+            "within": "Within groups" if beside else "Within",
+            "between": "Between groups" if beside else "Between", **spec.header}
     if beside:  # 002 Table 5: each part beside its contribution rate
-        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
-               "Within groups", "", "Between groups", "")
-        head = ("Year", "Overall", *names, "Theil index", "Contribution (%)",
-                "Theil index", "Contribution (%)")
+        top = ("", "", cell["groups"], *[""] * (n_groups - 1),
+               cell["within"], "", cell["between"], "")
+        head = (cell["year"], cell["overall"], *names, cell["theil"], cell["contribution"],
+                cell["theil"], cell["contribution"])
     else:
-        top = ("", "", "Theil index by group", *[""] * (n_groups - 1),
-               "Decomposition", "", "Contribution (%)", "")
-        head = ("Year", "Overall", *names, "Within", "Between", "Within", "Between")
+        top = ("", "", cell["groups"], *[""] * (n_groups - 1),
+               cell["decomposition"], "", cell["contribution"], "")
+        head = (cell["year"], cell["overall"], *names, cell["within"], cell["between"],
+                cell["within"], cell["between"])
     body = []
     for r in rows.to_dict(orient="records"):
         parts = [fmt(r["within"], d), fmt(r["between"], d)]
@@ -147,4 +163,87 @@ def dagum_table(rows: pd.DataFrame, spec: DagumTableSpec) -> TableGrid:
         spec, top, head, body,
         "Dagum (1997) decomposition: overall = within + net between + transvariation; "
         "contribution = part / overall x 100.",
+    )
+
+
+def imbalance_table(rows: pd.DataFrame, spec: ImbalanceTableSpec) -> TableGrid:
+    """Grid: ``Year | I | ΔI`` (and the national level) from an imbalance measure's rows.
+
+    Parameters
+    ----------
+    rows
+        Rows of an ``imbalance`` measure (``time, index, change, national``), one per year,
+        in the order to print; ``change`` is empty in the first year.
+    """
+    names = {"year": "Year", "index": "Imbalance index I", "change": "Change ΔI",
+             "national": "National level", **spec.header}
+    if spec.language == "zh":
+        names = {"year": "年份", "index": "不平衡指数I", "change": "变动ΔI",
+                 "national": "全国水平", **spec.header}
+    body = [Row((_year(r["time"]), *(fmt(r[c], spec.decimals) for c in spec.columns)))
+            for r in rows.to_dict(orient="records")]
+    note = ("I_t = Σ_k δ_k abs(FT_k - FT_N), with δ_k the output share of entity k and FT_N "
+            "the national level; ΔI_t = I_t - I_(t-1).")
+    if spec.language == "zh":
+        note = "I_t = Σ_k δ_k abs(FT_k − FT_N)，δ_k为区域k的产出份额；ΔI_t = I_t − I_(t−1)"
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row((names["year"], *(names[c] for c in spec.columns)), "header"),),
+        sections=(tuple(body),),
+        notes=final_notes(spec, [note]),
+        align="l" + "c" * len(spec.columns),
+    )
+
+
+def resilience_table(rows: pd.DataFrame, spec: ResilienceTableSpec, *,
+                     entity: str) -> TableGrid:
+    """Grid: entities x phases, a phase's measure (Resistance, Recovery) over its years.
+
+    Parameters
+    ----------
+    rows
+        Rows of a ``resilience`` measure (``<entity>, phase, kind, measure, start, end,
+        resilience, sensitivity``), one per entity and phase.
+    entity
+        The name of the entity column of ``rows``.
+    """
+    zh = spec.language == "zh"
+    words = {"entity": entity, "resistance": "抵御力" if zh else "Resistance",
+             "recovery": "恢复力" if zh else "Recovery", "mean": "均值" if zh else "Mean",
+             **spec.header}
+    phases = rows.drop_duplicates("phase").sort_values("phase")
+    wide = rows.pivot(index=entity, columns="phase", values=spec.value)
+    wide.index = [str(e) for e in wide.index]
+    if spec.entities is not None:
+        check_names(spec.id, "entities", spec.entities, list(wide.index),
+                    "an entity of the measure")
+        wide = wide.loc[list(spec.entities)]
+    top = ("", *(words[str(m)] for m in phases["measure"]))
+    head = (words["entity"], *(f"{a}-{b}" for a, b in zip(phases["start"], phases["end"],
+                                                          strict=True)))
+    body = [Row((spec.rename.get(str(e), str(e)),
+                 *(fmt(float(v), spec.decimals) for v in values)))
+            for e, values in wide.iterrows()]
+    sections = [tuple(body)]
+    if spec.mean_row:
+        sections.append((Row((words["mean"],
+                              *(fmt(float(v), spec.decimals) for v in wide.mean())),),))
+    what = "Martin's sensitivity index g_r / g_N" if spec.value == "sensitivity" else (
+        "resilience (ΔE_r - ΔE_r^exp) / abs(ΔE_r^exp), ΔE_r^exp the change the reference "
+        "growth implies")
+    note = (f"{what}; resistance over contraction phases, recovery over expansion phases of "
+            "the reference path; a phase's years share its turning points.")
+    if zh:
+        note = ("敏感性指数g_r / g_N" if spec.value == "sensitivity" else "韧性指数") + \
+            "；收缩期为抵御力，扩张期为恢复力"
+    return TableGrid(
+        id=spec.id,
+        title=spec.title,
+        label=spec.label or f"tab:{spec.id}",
+        header=(Row(top, "group"), Row(head, "header")),
+        sections=tuple(sections),
+        notes=final_notes(spec, [note]),
+        align="l" + "c" * (len(head) - 1),
     )

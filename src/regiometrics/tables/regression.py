@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from regiometrics.errors import SpecError
 from regiometrics.results import Result
@@ -113,7 +114,8 @@ def column_labels(results: Sequence[Result]) -> list[str]:
 
 
 def _absorbs(result: Result) -> bool:
-    return bool(result.info.get("effects")) and not result.info.get("random_effects") \
+    return bool(result.info.get("effects") or result.info.get("absorb")) \
+        and not result.info.get("random_effects") \
         and result.type in ("fe", "iv", "moderation", "ols")
 
 
@@ -134,8 +136,28 @@ def se_kind(result: Result, language: str) -> str:
     return label(language, "ml") if kind else label(language, "unadjusted")
 
 
+def _kinds_by_column(results: Sequence[Result], language: str) -> str:
+    """``(1), (2), (3): Clustered (province); (4): ML (information)``: each column's SE type
+    (for a table whose S.E. row is switched off although the columns' types differ)."""
+    labels = column_labels(results)
+    groups: dict[str, list[str]] = {}
+    for lab, r in zip(labels, results, strict=True):
+        groups.setdefault(se_kind(r, language), []).append(lab)
+    sep = "；" if language == "zh" else "; "
+    return sep.join(f"{', '.join(cols)}: {kind}" for kind, cols in groups.items())
+
+
 def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str:
     zh = table.language == "zh"
+    if mixed and table.se_row == "never":
+        by_column = _kinds_by_column(results, table.language)
+        what = {"se": "standard errors", "t": "t statistics", "p": "p-values",
+                "ci": f"{table.ci_level * 100:g}% confidence intervals"}[table.below]
+        if zh:
+            what = {"se": "标准误", "t": "t值", "p": "p值", "ci": "置信区间"}[table.below]
+            return f"括号内为{what}（标准误类型：{by_column}）"
+        where = "brackets" if table.below == "ci" else "parentheses"
+        return f"{what[0].upper() + what[1:]} in {where}; standard errors by column: {by_column}."
     kinds = {(r.info.get("vcov"), tuple(r.info.get("cluster_by") or [])) for r in results}
     kind, by = next(iter(kinds)) if len(kinds) == 1 else (None, ())
     level = f"{table.ci_level * 100:g}%"
@@ -271,7 +293,9 @@ def _controls_row(results: Sequence[Result], table: TableSpec, shown: Sequence[s
     if controls is None:
         controls = list(dict.fromkeys(c for r in results for c in (r.info.get("controls") or [])))
     # compared by variable: L.lpc in a lagged column stands for the control lpc
-    hidden = list(dict.fromkeys(v for c in controls if c not in shown for v in variables_of(c)))
+    hidden = list(dict.fromkeys(v for c in controls
+                                if c not in shown or table.controls_row == "always"
+                                for v in variables_of(c)))
     if not hidden:
         return None, []
     labels = column_labels(results)
@@ -317,14 +341,20 @@ def _stat_value(result: Result, stat: str) -> float | None:
     return None if value is None else float(value)
 
 
-def _stat_rows(results: Sequence[Result], table: TableSpec) -> tuple[list[Row], list[str]]:
+def _stat_rows(results: Sequence[Result], table: TableSpec,
+               chosen: Sequence[str] | None = None,
+               key: str = "stats") -> tuple[list[Row], list[str]]:
     """Statistic rows, checked: an unknown name or a statistic no column has is refused; a
-    fit statistic some columns' model type lacks is named in a note."""
-    explicit = table.stats is not None
-    stats = list(table.stats) if explicit else default_stats(results)
+    fit statistic some columns' model type lacks is named in a note. ``chosen`` (with its
+    spec ``key``) replaces ``table.stats`` (the ``diagnostics`` block)."""
+    explicit = chosen is not None or table.stats is not None
+    if chosen is not None:
+        stats = list(chosen)
+    else:
+        stats = list(table.stats) if table.stats is not None else default_stats(results)
     known = set(STAT_LABELS["en"]) | set(table.stat_labels) | {
         s for r in results for s in r.stats}
-    check_names(table.id, "stats", stats, sorted(known), "a statistic")
+    check_names(table.id, key, stats, sorted(known), "a statistic")
     labels = column_labels(results)
     rows, notes = [], []
     below_p = getattr(table, "pvalues_below", True)
@@ -335,7 +365,7 @@ def _stat_rows(results: Sequence[Result], table: TableSpec) -> tuple[list[Row], 
                 continue
             have = sorted({s for r in results for s in r.stats} | {"nobs"})
             raise SpecError(
-                f"tables.{table.id}.stats: no model in this table reports {stat!r} (model "
+                f"tables.{table.id}.{key}: no model in this table reports {stat!r} (model "
                 f"types: {', '.join(dict.fromkeys(r.type for r in results))})"
                 f"{closest(stat, have)}; statistics they report: {', '.join(have)}")
         below = below_p and i > 0 and stat == f"{stats[i - 1]}_p"
@@ -414,6 +444,11 @@ def _header(results: Sequence[Result], table: TableSpec) -> list[Row]:
     if table.depvar_row:
         rows.append(Row(("", *(term_label(r.dependent, table.rename) for r in results)),
                         "header"))
+    if table.stub_label and rows:
+        numbered = [i for i, r in enumerate(rows) if r.kind == "header"
+                    and tuple(r.cells[1:]) in (tuple(numbers), tuple(column_labels(results)))]
+        at = numbered[0] if numbered else 0
+        rows[at] = replace(rows[at], cells=(table.stub_label, *rows[at].cells[1:]))
     return rows
 
 
@@ -439,6 +474,14 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
             ind_rows += [row] if row else []
             notes += partial
             continue
+        if which == "absorbed":  # one row per ``absorb:`` column of any model
+            columns = dict.fromkeys(c for r in results for c in r.info.get("absorb") or [])
+            for col in columns:
+                text = table.indicator_labels.get(
+                    col, f"{col}固定效应" if lang == "zh" else f"{col} FE")
+                ind_rows.append(Row((text, *(words[0] if col in (r.info.get("absorb") or [])
+                                             else words[1] for r in results)), "indicator"))
+            continue
         text = table.indicator_labels.get(which, label(lang, which))
         ind_rows.append(Row((text, *(_fe_cell(r, which, *words) for r in results)), "indicator"))
     kinds = [se_kind(r, lang) for r in results]
@@ -446,11 +489,17 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
     if table.se_row == "always" or (table.se_row == "auto" and mixed):
         ind_rows.append(Row((label(lang, "se_row"), *kinds), "indicator"))
     stat_rows, stat_notes = _stat_rows(results, table)
+    diag_rows, diag_notes = (_stat_rows(results, table, table.diagnostics, "diagnostics")
+                             if table.diagnostics else ([], []))
+    stat_notes += diag_notes
     blocks = {"coefficients": coef_rows, "constant": const_rows, "indicators": ind_rows,
-              "stats": stat_rows, "extra": list(extra)}
+              "diagnostics": diag_rows, "stats": stat_rows, "extra": list(extra)}
+    order = list(table.sections or DEFAULT_SECTIONS)
+    if table.diagnostics and "diagnostics" not in order:
+        order.insert(order.index("stats") if "stats" in order else len(order), "diagnostics")
     sections: list[list[Row]] = []
     previous = None
-    for name in table.sections or DEFAULT_SECTIONS:
+    for name in order:
         rows = blocks[name]
         if not rows:
             continue

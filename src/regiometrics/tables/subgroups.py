@@ -56,7 +56,7 @@ def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> Table
     width = len(comps)
     lang = table.language
     rows = []
-    wanted = table.test_rows or ["equality_p", "permutation_p"]
+    wanted = ["equality_p", "permutation_p"] if table.test_rows is None else table.test_rows
     for key in wanted:
         cells = [""] * width
         for r, start in zip(results, starts):

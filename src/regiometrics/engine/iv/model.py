@@ -32,7 +32,12 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import vcov as vc
-from regiometrics.engine.absorb import absorbed_codes, absorbed_counts, absorbed_slopes
+from regiometrics.engine.absorb import (
+    absorbed_codes,
+    absorbed_counts,
+    absorbed_slopes,
+    model_effects,
+)
 from regiometrics.engine.demean import demean
 from regiometrics.engine.design import complete_rows, model_weights, sample_info, term_values
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
@@ -106,8 +111,8 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
     time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
-    fe_codes = absorbed_codes(model.effects, panel, complete, where=f"models.{model.id}.effects")
-    fe_slopes = absorbed_slopes(model.effects, panel, complete,
+    fe_codes = absorbed_codes(model_effects(model), panel, complete, where=f"models.{model.id}.effects")
+    fe_slopes = absorbed_slopes(model_effects(model), panel, complete,
                                 where=f"models.{model.id}.effects")
     w = model_weights(model, panel)
     weights = None

@@ -22,6 +22,10 @@ Durbin tests, ``_df``):
 * SDM only: ``wald_sar`` (``theta = 0``), ``wald_sem`` (``theta + rho b = 0``) and
   ``lr_sar``, ``lr_sem`` (``2 (logL_SDM - logL_restricted)``, the SAR and SEM fitted on the
   same sample with the same fixed effects).
+
+Every fit also carries ``r2``, ``r2_within`` and ``r2_between`` in ``stats``: xtreg-style squared
+correlations of ``y`` with the linear prediction ``X b + W X theta``, as xsmle prints them
+(:mod:`~regiometrics.engine.spatial.fit_stats`).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.data.weights import SpatialWeights, name_list
 from regiometrics.engine.design import term_values
 from regiometrics.engine.spatial.convert import to_result
+from regiometrics.engine.spatial.fit_stats import spatial_r2
 from regiometrics.engine.spatial.lm_tests import spatial_lm_tests
 from regiometrics.engine.spatial.model_tests import durbin_tests
 from regiometrics.engine.spatial.panel_data import FixedEffects, to_time_major
@@ -185,6 +190,9 @@ def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext
         effects = fit.effects(method=inference.method, draws=inference.draws,
                               seed=inference.seed)
         stats = _test_stats(model, fit, y, X, w, n, t, names) if model.spatial_tests else {}
+        stats.update(spatial_r2(y, X, w.to_sparse(), n_entities=n, n_periods=t,
+                                x_names=fit.x_names, durbin_names=fit.durbin_names,
+                                params=fit.params))
     except RegiometricsError as exc:
         raise type(exc)(f"{where} (weights {model.weights!r}): {exc}") from None
     result = to_result(fit, model_id=model.id, dependent=dependent, effects=effects)
