@@ -186,15 +186,26 @@ class Panel:
         """Evaluate a (possibly operator-prefixed) variable, aligned to ``frame`` rows."""
         if isinstance(var, str):
             var = parse_variable(var, where=where or "variable")
-        base = self.numeric(var.name, where=where)
+        if var.factor is not None:
+            raise DataError(f"{where}: the factor {var.text!r} has no single numeric value")
+        if var.expr is not None:
+            expr = var.expr
+            with np.errstate(all="ignore"):
+                values = expr.evaluate(lambda c: self.numeric(c, where=where))
+            base = pd.Series(values, index=self.frame.index, dtype=float)
+            base = base.where(np.isfinite(base))  # log(0), sqrt(-1): missing, as Stata
+        else:
+            base = self.numeric(var.name, where=where)
         if var.is_plain:
+            return base.rename(var.text)
+        if var.lag == 0 and var.diff == 0:
             return base.rename(var.text)
         if self.time is None:
             raise DataError(
                 f"{where}: panel operator in {var.text!r} needs a time column; set data.time"
             )
         if self.outside is not None:
-            whole = self._with_outside(var.name).variable(var, where=where)
+            whole = self._with_outside(list(var.columns)).variable(var, where=where)
             return pd.Series(whole.to_numpy()[: len(self.frame)], index=self.frame.index,
                              name=var.text)
         out = self._shift(base, var.lag) if var.lag else base
@@ -202,17 +213,17 @@ class Panel:
             out = out - self._shift(out, 1)
         return out.rename(var.text)
 
-    def _with_outside(self, name: str) -> Panel:
-        """Sample rows first, then the rows outside it, with the key columns and ``name``
-        (missing outside when the column was added to the sample only)."""
+    def _with_outside(self, names: str | list[str]) -> Panel:
+        """Sample rows first, then the rows outside it, with the key columns and ``names``
+        (missing outside when a column was added to the sample only)."""
         assert self.outside is not None and self.time is not None
+        names = [names] if isinstance(names, str) else names
         keys = [self.entity, self.time]
-        columns = list(dict.fromkeys([*keys, name]))
+        columns = list(dict.fromkeys([*keys, *names]))
         inside = self.frame[columns]
-        if name in self.outside.columns:
-            rest = self.outside[columns]
-        else:
-            rest = self.outside[keys].assign(**{name: np.nan})
+        rest = self.outside[[c for c in columns if c in self.outside.columns]]
+        rest = rest.assign(**{c: np.nan for c in columns if c not in self.outside.columns})[
+            columns]
         return Panel(pd.concat([inside, rest], ignore_index=True), self.entity, self.time,
                      self.source)
 

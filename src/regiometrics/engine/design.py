@@ -6,7 +6,9 @@ columns and operator-made lags) are deleted listwise; how many is recorded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -23,6 +25,7 @@ from regiometrics.engine.absorb import (
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.formula import Formula, Term
+from regiometrics.spec.formula_expr import factor_levels
 from regiometrics.spec.models import ModelSpec
 
 
@@ -92,6 +95,78 @@ def term_values(panel: Panel, term: Term, *, where: str) -> pd.Series:
         out = values if out is None else out * values
     assert out is not None
     return out.rename(term.name)
+
+
+#: Most regressor columns a formula may expand to (factors times levels); beyond it the
+#: design is refused before any column is built.
+MAX_COLUMNS = 2000
+
+
+def term_columns(panel: Panel, term: Term, *, where: str) -> dict[str, pd.Series]:
+    """The columns of a term: one for a product of numeric variables, or one per combination
+    of non-base levels of its factors (treatment coding; each factor's base level omitted in
+    every term it appears in), times the numeric part.
+
+    Names: a factor column is ``C(region)[T.East]`` (formulaic / fixest style, for every
+    spelling ``C(region)``, ``i.region``, ``ib2.region``), joined by ``:`` with the other
+    parts in the order written (``C(region)[T.East]:x``).
+    """
+    numeric: pd.Series | None = None
+    parts: list[list[tuple[str, pd.Series]]] = []
+    for var in term.variables:
+        if var.factor is None:
+            values = panel.variable(var, where=where)
+            numeric = values if numeric is None else numeric * values
+            parts.append([(var.text, None)])  # type: ignore[list-item]
+            continue
+        raw = panel.frame[var.factor.column]
+        levels, base = factor_levels(raw, var.factor.base, where=where, text=var.text)
+        missing = raw.isna()
+        dummies = []
+        for level in levels:
+            if level == base:
+                continue
+            col = (raw == level).astype(float).mask(missing)
+            dummies.append((f"{var.text}[T.{level}]", col))
+        parts.append(dummies)
+    if all(len(p) == 1 and p[0][1] is None for p in parts):
+        assert numeric is not None
+        return {term.name: numeric.rename(term.name)}
+    n_cols = int(np.prod([len(p) for p in parts]))
+    if n_cols > MAX_COLUMNS:
+        raise SpecError(f"{where}: the term {term.name!r} expands to {n_cols} columns (more than "
+                        f"{MAX_COLUMNS}); absorb a many-level factor as a fixed effect "
+                        "(effects: [...]) instead")
+    out: dict[str, pd.Series] = {}
+    for combo in product(*parts):
+        name = ":".join(label for label, _ in combo)
+        values = numeric if numeric is not None else pd.Series(1.0, index=panel.frame.index)
+        for _, col in combo:
+            if col is not None:
+                values = values * col
+        out[name] = values.rename(name)
+    return out
+
+
+def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str) -> dict[str, pd.Series]:
+    """Every regressor column of ``terms`` in order (factors expanded), refusing more than
+    :data:`MAX_COLUMNS` before building them."""
+    out: dict[str, pd.Series] = {}
+    for term in terms:
+        cols = term_columns(panel, term, where=where)
+        for name, values in cols.items():
+            out.setdefault(name, values)
+        if len(out) > MAX_COLUMNS:
+            raise SpecError(f"{where}: the formula expands to more than {MAX_COLUMNS} columns; "
+                            "absorb many-level factors as fixed effects (effects: [...])")
+    return out
+
+
+def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series) -> list[str]:
+    """Factor-level columns (``...[T.level]...``) with no non-zero value on the estimation
+    sample: levels seen only on rows deleted listwise (as formulaic/fixest never build them)."""
+    used = frame.loc[complete]
+    return [c for c in used.columns if "[T." in str(c) and not used[c].to_numpy().any()]
 
 
 def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
@@ -178,10 +253,11 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     where = f"models.{model.id}.formula"
     panel.require(formula.columns(), where=where)
     columns = {formula.dependent.text: panel.variable(formula.dependent, where=where)}
-    for term in formula.terms:
-        columns[term.name] = term_values(panel, term, where=where)
+    columns.update(formula_columns(panel, formula.terms, where=where))
     frame = pd.DataFrame(columns)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
+    frame = frame.drop(columns=drop_empty_levels(frame, complete))
+    names = [c for c in frame.columns if c != formula.dependent.text]
     used = frame.loc[complete]
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
@@ -203,8 +279,8 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
         weights = weights * (len(weights) / weights.sum())
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
-        X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),
-        names=[t.name for t in formula.terms],
+        X=used[names].to_numpy(dtype=float),
+        names=names,
         dependent=formula.dependent.text,
         rows=used.index,
         entity=entity,

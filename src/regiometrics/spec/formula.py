@@ -20,6 +20,12 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from regiometrics.errors import SpecError
+from regiometrics.spec.formula_expr import (
+    Expression,
+    FactorSpec,
+    parse_expression,
+    parse_factor,
+)
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _VARIABLE_RE = re.compile(rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?P<name>{_NAME})$")
@@ -46,10 +52,17 @@ class Variable:
     lag: int = 0
     diff: int = 0
     text: str = ""
+    expr: Expression | None = None
+    factor: FactorSpec | None = None
 
     @property
     def is_plain(self) -> bool:
-        return self.lag == 0 and self.diff == 0
+        return self.lag == 0 and self.diff == 0 and self.expr is None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The panel columns the variable reads."""
+        return self.expr.columns if self.expr is not None else (self.name,)
 
 
 @dataclass(frozen=True)
@@ -102,20 +115,57 @@ class Formula:
 
     def columns(self) -> list[str]:
         """Panel columns the formula reads."""
-        return list(dict.fromkeys(v.name for v in self.variables()))
+        return list(dict.fromkeys(c for v in self.variables() for c in v.columns))
+
+
+_OPS_PREFIX_RE = re.compile(r"^(?P<op>(?:[LFD]\d*)+)\.(?P<rest>.+)$")
+_BACKTICK_NAME_RE = re.compile(r"^`(?P<name>[^`]+)`$")
 
 
 def parse_variable(text: str, *, where: str = "formula") -> Variable:
-    """Parse ``L2.x`` style text into a :class:`Variable`."""
+    """Parse one factor of a term: ``x``, ``L2.x``, ``log(x)``, ``L.log(x)``, ``I(x**2)``,
+    ``C(region)``, ``i.region``, ``c.x`` or a backtick-quoted column (see
+    :mod:`regiometrics.spec.formula_expr`)."""
     text = text.strip()
+    if text.startswith("c.") and not text.startswith("c.("):
+        text = text[2:]  # Stata's continuous marker
+    factor = parse_factor(text, where=where)
+    if factor is not None:
+        shown = f"C({factor.column})" if factor.base is None else \
+            f"C({factor.column},base={factor.base})"
+        return Variable(name=factor.column, text=shown, factor=factor)
     m = _VARIABLE_RE.match(text)
-    if not m:
+    if m:
+        lag, diff = _ops(m.group("op") or "")
+        name = m.group("name")
+        return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
+    ops = _OPS_PREFIX_RE.match(text)
+    op_text, rest = (ops.group("op"), ops.group("rest")) if ops else ("", text)
+    lag, diff = _ops(op_text)
+    quoted = _BACKTICK_NAME_RE.match(rest.strip())
+    if quoted:
+        name = quoted.group("name")
+        return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
+    if "(" in rest:
+        if parse_factor(rest, where=where) is not None:
+            raise SpecError(f"{where}: a panel operator cannot apply to the factor {rest!r}")
+        expr = parse_expression(rest, where=where)
+        return Variable(name=expr.text, lag=lag, diff=diff,
+                        text=_canonical(expr.text, lag, diff), expr=expr)
+    if "^" in rest:
         raise SpecError(
-            f"{where}: cannot read variable {text!r}; expected a column name, optionally "
-            "with a panel operator such as L.x, L2.x, F.x or D.x"
+            f"{where}: cannot read {text!r}; for a power write I({rest}) or I({rest.replace('^', '**')})"
+            " (in R formulas x^2 means interactions up to order 2, not the square)"
         )
+    raise SpecError(
+        f"{where}: cannot read variable {text!r}; expected a column name (backtick-quoted if it "
+        "has spaces), optionally with a panel operator such as L.x, L2.x, F.x or D.x, a "
+        "function log(x), exp(x), sqrt(x), abs(x), I(arithmetic), or a factor C(x) / i.x"
+    )
+
+
+def _ops(op_text: str) -> tuple[int, int]:
     lag = diff = 0
-    op_text = m.group("op") or ""
     for letter, digits in _OP_RE.findall(op_text):
         k = int(digits) if digits else 1
         if letter == "L":
@@ -124,8 +174,7 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
             lag -= k
         else:
             diff += k
-    name = m.group("name")
-    return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
+    return lag, diff
 
 
 def _canonical(name: str, lag: int, diff: int) -> str:
@@ -140,14 +189,16 @@ def _canonical(name: str, lag: int, diff: int) -> str:
 
 
 def _split_top(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside square brackets."""
-    parts, depth, current = [], 0, []
+    """Split on ``sep`` outside brackets, parentheses and backticks."""
+    parts, depth, current, quoted = [], 0, [], False
     for ch in text:
-        if ch == "[":
+        if ch == "`":
+            quoted = not quoted
+        elif not quoted and ch in "[(":
             depth += 1
-        elif ch == "]":
+        elif not quoted and ch in "])":
             depth -= 1
-        if ch == sep and depth == 0:
+        if ch == sep and depth == 0 and not quoted:
             parts.append("".join(current))
             current = []
         else:
@@ -156,12 +207,20 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
+#: Most terms one ``a*b*...`` item may expand to (``2^m - 1`` for ``m`` factors).
+MAX_ITEM_TERMS = 1023
+
+
 def _expand_item(item: str, where: str) -> list[Term]:
-    factors = [f for f in item.split("*")]
+    item = _stata_interactions(item)
+    factors = _split_top(item, "*")
     if any(not f.strip() for f in factors):
         raise SpecError(f"{where}: empty factor in {item!r}")
+    if 2 ** len(factors) - 1 > MAX_ITEM_TERMS:
+        raise SpecError(f"{where}: {item!r} expands to {2 ** len(factors) - 1} terms (more than "
+                        f"{MAX_ITEM_TERMS}); list the interactions you need")
     parsed = [
-        tuple(parse_variable(v, where=where) for v in f.split(":")) for f in factors
+        tuple(parse_variable(v, where=where) for v in _split_top(f, ":")) for f in factors
     ]
     terms: list[Term] = []
     for size in range(1, len(parsed) + 1):
@@ -171,12 +230,46 @@ def _expand_item(item: str, where: str) -> list[Term]:
     return terms
 
 
+def _stata_interactions(item: str) -> str:
+    """Stata's ``a##b`` (full factorial) -> ``a*b`` and ``a#b`` -> ``a:b``, at top level."""
+    out, depth, quoted, i = [], 0, False, 0
+    while i < len(item):
+        ch = item[i]
+        if ch == "`":
+            quoted = not quoted
+        elif not quoted and ch in "[(":
+            depth += 1
+        elif not quoted and ch in "])":
+            depth -= 1
+        if ch == "#" and depth == 0 and not quoted:
+            if item[i:i + 2] == "##":
+                out.append("*")
+                i += 2
+                continue
+            out.append(":")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _drop_intercept(rhs: str, where: str) -> tuple[str, bool]:
+    """Top-level ``- 1`` (or ``-1``) removes the intercept; any other top-level '-' is refused."""
+    pieces = _split_top(rhs, "-")
+    if len(pieces) == 1:
+        return rhs, True
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        head, *tail = _split_top(piece, "+")
+        if head.strip() != "1":
+            raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {rhs!r}")
+        kept.extend(tail)
+    return "+".join(p for p in kept if p.strip()) or "", False
+
+
 def _parse_terms(rhs: str, where: str) -> tuple[list[Term], bool]:
     terms: list[Term] = []
-    intercept = True
-    rhs = rhs.replace("-1", "+0").replace("- 1", "+0")
-    if "-" in rhs:
-        raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {rhs!r}")
+    rhs, intercept = _drop_intercept(rhs, where)
     for raw in _split_top(rhs, "+"):
         item = raw.strip()
         if not item:

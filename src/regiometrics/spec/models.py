@@ -213,7 +213,10 @@ class ModelSpec(SpecBase):
     def _formula_parses(cls, v: str) -> str:
         if v is None:
             return v
-        parse_formula(v)
+        try:
+            parse_formula(v, where="formula")
+        except SpecError as exc:  # the loader adds file and key path
+            raise ValueError(str(exc).removeprefix("formula: ")) from None
         return v
 
     @model_validator(mode="after")

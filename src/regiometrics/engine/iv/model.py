@@ -39,7 +39,7 @@ from regiometrics.engine.absorb import (
     model_effects,
 )
 from regiometrics.engine.demean import demean
-from regiometrics.engine.design import complete_rows, model_weights, sample_info, term_values
+from regiometrics.engine.design import complete_rows, formula_columns, model_weights, sample_info
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
@@ -79,8 +79,7 @@ class IVDesign:
 
 
 def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
-    return pd.DataFrame({t.name: term_values(panel, t, where=where) for t in terms},
-                        index=panel.frame.index)
+    return pd.DataFrame(formula_columns(panel, terms, where=where), index=panel.frame.index)
 
 
 def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
