@@ -43,8 +43,8 @@ OURS = {
     "ols_w_hetero": ("ols", "y ~ x1 + x2", [], {"type": "robust"}, "w"),
     "ols_w_cluster_region": ("ols", "y ~ x1 + x2", [], {"type": "cluster", "by": "region"}, "w"),
     "expr_fe3_w_cluster": (
-        "fe", "y2 ~ log(size) + I(x1**2) + sqrt(size) + abs(x2) + exp(x2 / 4) + `GDP growth` + "
-              "C(region)*x1", ["entity", "time", "industry^time"],
+        "fe", ("y2 ~ log(size) + I(x1**2) + sqrt(size) + abs(x2) + exp(x2 / 4) + `GDP growth` + "
+               "C(region)*x1"), ["entity", "time", "industry^time"],
         {"type": "cluster", "by": "entity"}, "w"),
     "expr_ols_base": ("ols", "y2 ~ log(size) + ib(West).region + I(x1 + x2*2)", [],
                       {"type": "robust"}, None),
