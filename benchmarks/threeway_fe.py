@@ -107,14 +107,14 @@ def main() -> None:
         "regiometrics 2-way": lambda: estimate(m2, panel),
     }, ROUNDS)
     lines = [
-        f"Three-way FE (entity, time, industry^time), entity-clustered CRV1 (fixest correction), "
+        (f"Three-way FE (entity, time, industry^time), entity-clustered CRV1 (fixest correction), "
         f"{K} regressors, {len(frame):,} rows ({N_ENT:,} entities, {N_T} years, {N_IND} "
-        "industries, 20% of entity-years missing)",
-        f"medians over {ROUNDS} interleaved rounds after one warm-up call each; slopes and SEs "
-        "agree with pyfixest to 1e-6",
+        "industries, 20% of entity-years missing)"),
+        (f"medians over {ROUNDS} interleaved rounds after one warm-up call each; slopes and SEs "
+        "agree with pyfixest to 1e-6"),
         "command: PYTHONPATH=src python benchmarks/threeway_fe.py",
-        f"python {platform.python_version()}, numpy {np.__version__}, pyfixest {pf.__version__}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; regiometrics 1 BLAS thread",
+        (f"python {platform.python_version()}, numpy {np.__version__}, pyfixest {pf.__version__}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs; regiometrics 1 BLAS thread"),
         "",
     ]
     for name, sec in times.items():
