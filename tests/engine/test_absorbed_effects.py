@@ -19,7 +19,8 @@ from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear import fit_linear
 from regiometrics.errors import DataError, SpecError
 from regiometrics.spec.loader import spec_from_dict
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.models import ModelSpec, TableSpec
+from regiometrics.tables.regression import regression_table
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"
 FIXTURE = json.loads((HERE / "pyfixest.json").read_text())["cases"]
@@ -221,3 +222,12 @@ def test_iv_with_unit_trends_equals_2sls_on_dummies(panel: Panel) -> None:
     X_hat = np.column_stack([Z @ first, W])
     beta, *_ = np.linalg.lstsq(X_hat, f["y"].to_numpy(), rcond=None)
     np.testing.assert_allclose([res.params["x3"], res.params["x1"]], beta[:2], rtol=COEF_RTOL)
+
+
+def test_tables_show_a_row_per_further_effect(panel: Panel) -> None:
+    model = ModelSpec(id="m", type="fe", formula="y ~ x1", effects=["entity", "industry^time"])
+    grid = regression_table([fit_linear(model, panel)],
+                            TableSpec(id="t", models=["m"],
+                                      indicator_labels={"industry^time": "Industry-year FE"}))
+    body = [r.cells for s in grid.sections for r in s]
+    assert ("Industry-year FE", "YES") in body and ("Entity FE", "YES") in body

@@ -156,7 +156,10 @@ def demean(
         w = np.ones(z.shape[0]) if weights is None else np.asarray(weights, dtype=float)
         return _demean_weighted(z, fe_codes, w, tol, max_iter, slopes)
     if weights is not None:
-        return _demean_weighted(z, fe_codes, np.asarray(weights, dtype=float), tol, max_iter)
+        w = np.asarray(weights, dtype=float)
+        if w.ndim == 1 and fe_codes:
+            return _demean_one_weight(z, fe_codes, w, tol, max_iter)
+        return _demean_weighted(z, fe_codes, w, tol, max_iter)
     if not fe_codes:
         return z
     sizes = [int(c.max()) + 1 for c in fe_codes]
@@ -242,6 +245,37 @@ def _accelerated(
         "very unbalanced or the effects weakly connected (few units link groups of "
         "periods). Check which periods each entity is observed in."
     )
+
+
+def _demean_one_weight(
+    z: np.ndarray,
+    fe_codes: Sequence[np.ndarray],
+    w: np.ndarray,
+    tol: float,
+    max_iter: int,
+) -> np.ndarray:
+    """One vector of weights (``aweights``): the unweighted sweep with weighted group means,
+    one ``bincount`` per column and effect (no stacked copy of the data)."""
+    sizes = [int(c.max()) + 1 for c in fe_codes]
+    inv_w = []
+    for codes, size in zip(fe_codes, sizes):
+        tot = np.bincount(codes, weights=w, minlength=size)
+        inv_w.append(np.divide(1.0, tot, out=np.zeros_like(tot), where=tot > 0))
+    wcol = w[:, None]
+
+    def sweep(x: np.ndarray) -> np.ndarray:
+        x = x.copy()
+        for codes, size, inv in zip(fe_codes, sizes, inv_w):
+            x -= (group_sums(x * wcol, codes, size) * inv[:, None])[codes]
+        return x
+
+    def dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij,i->j", u, v, w)
+
+    if len(fe_codes) == 1:
+        return sweep(z)
+    scale = np.maximum(np.abs(z).max(axis=0), 1.0)
+    return _accelerated(z, sweep, dot, tol * scale, max_iter)
 
 
 def _demean_weighted(

@@ -263,6 +263,8 @@ class ModelSpec(SpecBase):
         if trends and (self.wild_bootstrap is not None or self.by or self.split is not None):
             raise ValueError(f"group-specific slopes ({', '.join(trends)}) are not available "
                              "with wild_bootstrap or subgroups (by/split) yet")
+        if self.aweights is not None and self.hausman is not None:
+            raise ValueError("hausman compares unweighted FE and RE fits; drop aweights or hausman")
         if self.aweights is not None and self.wild_bootstrap is not None:
             raise ValueError("wild_bootstrap does not take aweights yet; drop one of them")
         return self

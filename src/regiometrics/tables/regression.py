@@ -113,6 +113,13 @@ def column_labels(results: Sequence[Result]) -> list[str]:
             for i, r in enumerate(results)]
 
 
+def _further_effects(result: Result) -> list[str]:
+    """Absorbed effects beyond entity and time: ``absorb:`` columns and ``effects`` entries
+    such as ``industry^time`` or ``entity[time]``."""
+    effects = [e for e in result.info.get("effects") or [] if e not in ("entity", "time")]
+    return list(dict.fromkeys([*(result.info.get("absorb") or []), *effects]))
+
+
 def _absorbs(result: Result) -> bool:
     return bool(result.info.get("effects") or result.info.get("absorb")) \
         and not result.info.get("random_effects") \
@@ -474,12 +481,12 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
             ind_rows += [row] if row else []
             notes += partial
             continue
-        if which == "absorbed":  # one row per ``absorb:`` column of any model
-            columns = dict.fromkeys(c for r in results for c in r.info.get("absorb") or [])
+        if which == "absorbed":  # one row per ``absorb:`` column or further effect of any model
+            columns = dict.fromkeys(c for r in results for c in _further_effects(r))
             for col in columns:
                 text = table.indicator_labels.get(
                     col, f"{col}固定效应" if lang == "zh" else f"{col} FE")
-                ind_rows.append(Row((text, *(words[0] if col in (r.info.get("absorb") or [])
+                ind_rows.append(Row((text, *(words[0] if col in _further_effects(r)
                                              else words[1] for r in results)), "indicator"))
             continue
         text = table.indicator_labels.get(which, label(lang, which))
