@@ -10,6 +10,7 @@ Commands::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -104,6 +105,18 @@ def main(argv: list[str] | None = None) -> int:
     except RegiometricsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `regiometrics describe X | head`: the reader has gone
+        _silence_stdout()
+        return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout is not a real file (tests)
+        pass
 
 
 if __name__ == "__main__":

@@ -116,13 +116,14 @@ class Panel:
         return Panel(self.frame.loc[mask.to_numpy()], self.entity, self.time, self.source)
 
     def numeric(self, name: str, *, where: str = "") -> pd.Series:
-        """Column ``name`` as float, or a DataError with examples of non-numeric values."""
+        """Column ``name`` as float, or a DataError with examples of non-numeric or
+        infinite values and the entity-years holding them."""
         self.require([name], where=where)
         col = self.frame[name]
         if pd.api.types.is_bool_dtype(col):
             return col.astype(float)
         if pd.api.types.is_numeric_dtype(col):
-            return col.astype(float)
+            return self._finite(col.astype(float), name, where)
         converted = pd.to_numeric(col, errors="coerce")
         bad = col[converted.isna() & col.notna()]
         if len(bad):
@@ -134,7 +135,26 @@ class Panel:
                 f"{prefix}column {name!r} has non-numeric values ({len(bad)} rows), e.g. {examples} "
                 f"at {at}; clean the column or recode it as numbers"
             )
-        return converted.astype(float)
+        return self._finite(converted.astype(float), name, where)
+
+    def _finite(self, values: pd.Series, name: str, where: str) -> pd.Series:
+        """``values`` unchanged, or a DataError naming the entity-years that hold inf/-inf."""
+        infinite = np.isinf(values.to_numpy())
+        if not infinite.any():
+            return values
+        keys = [self.entity] + ([self.time] if self.time else [])
+        rows = self.frame.loc[values.index[infinite][:5], keys]
+        at = ", ".join(
+            "(" + ", ".join(str(v) for v in r) + ")"
+            for r in rows.itertuples(index=False, name=None)
+        )
+        more = " ..." if infinite.sum() > 5 else ""
+        prefix = f"{where}: " if where else ""
+        raise DataError(
+            f"{prefix}column {name!r} has infinite values (inf or -inf) in {int(infinite.sum())} "
+            f"row{'s' if infinite.sum() > 1 else ''}, at ({', '.join(keys)}) = {at}{more}; replace them by missing values or fix "
+            "the data (a log of 0 or a division by 0?)"
+        )
 
     def variable(self, var: Variable | str, *, where: str = "") -> pd.Series:
         """Evaluate a (possibly operator-prefixed) variable, aligned to ``frame`` rows."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from regiometrics.engine.demean import group_sums
+from regiometrics.errors import IdentificationError
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ def cluster(
     scores = X * resid[:, None]
     sizes = tuple(int(c.max()) + 1 for c in clusters)
     g = min(sizes)
+    if g < 2:
+        raise IdentificationError(
+            "cluster-robust standard errors need at least 2 clusters; the estimation sample "
+            "has 1; use vcov: robust, or cluster by another column"
+        )
     factor = (g / (g - 1)) * ((n - 1) / (n - df_k)) if small else 1.0
     if len(clusters) == 1:
         meat = _meat_cluster(scores, clusters[0])

@@ -20,6 +20,7 @@ from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.mechanisms import check_mechanism_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
+from regiometrics.spec.paths import check_output_ids
 from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
 from regiometrics.spec.tobit import tobit_not_inherited
 from regiometrics.spec.variants import expand_variants
@@ -52,11 +53,25 @@ def load_spec(path: str | Path) -> StudySpec:
     """
     path = Path(path)
     if not path.is_file():
-        raise SpecError(f"spec file {path} does not exist")
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise SpecError(f"spec file {path} {what}")
+    content = path.read_bytes()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecError(
+            f"{path}: not UTF-8 text: byte 0x{content[exc.start]:02x} at position {exc.start} "
+            f"(line {line}, column {column}) is not valid UTF-8; save the file as UTF-8 "
+            "(it looks like Latin-1 or another legacy encoding)"
+        ) from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: not valid YAML: nested too deeply") from None
     return spec_from_dict(raw, source=str(path))
 
 
@@ -70,6 +85,9 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
         spec = StudySpec.model_validate(raw)
     except ValidationError as exc:
         raise SpecError(_describe(exc, raw, source)) from None
+    except SpecError as exc:  # raised inside a validator without the file
+        raise SpecError(f"{source}: {exc}") from None
+    check_output_ids(spec, source)
     _check_references(spec, source)
     check_measure_references(spec, source)
     return spec
@@ -139,7 +157,8 @@ def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
         if isinstance(item, int) and isinstance(node, list):
             entry = node[item] if item < len(node) else None
             ident = entry.get("id") if isinstance(entry, dict) else None
-            parts.append(str(ident) if ident else f"[{item}]")
+            plain = isinstance(ident, (str, int)) and not isinstance(ident, bool)
+            parts.append(str(ident) if plain and ident != "" else f"[{item}]")
             node = entry
         else:
             parts.append(str(item))
@@ -153,14 +172,17 @@ def _class_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         loc = loc[3:]
     else:
         cls = StudySpec
+    mapping_key = False  # the next item is a key of a dict-valued field (indices.NAME)
     for item in loc:
-        if isinstance(item, int):
+        if isinstance(item, int) or mapping_key:
+            mapping_key = False
             continue
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
             return None
         field = cls.model_fields.get(str(item))
         if field is None:
             return None
+        mapping_key = typing.get_origin(field.annotation) is dict
         cls = _model_in(field.annotation)
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
 

@@ -16,7 +16,8 @@ from pydantic import (
 
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.base import SpecBase, tagged_union
-from regiometrics.spec.formula import Formula, parse_formula
+from regiometrics.errors import SpecError
+from regiometrics.spec.formula import Formula, parse_formula, parse_term
 from regiometrics.spec.index_outputs import (
     IndexMeansFigureSpec,
     IndexValuesTableSpec,
@@ -171,7 +172,20 @@ class ModelSpec(SpecBase):
     def _formula_parses(cls, v: str) -> str:
         if v is None:
             return v
-        parse_formula(v)
+        try:
+            parse_formula(v, where="formula")
+        except SpecError as exc:  # pydantic adds the file and the key path
+            raise ValueError(str(exc).removeprefix("formula: ")) from None
+        return v
+
+    @field_validator("controls")
+    @classmethod
+    def _controls_parse(cls, v: list[str]) -> list[str]:
+        for i, text in enumerate(v):
+            try:
+                parse_term(text, where=f"[{i}]")
+            except SpecError as exc:
+                raise ValueError(str(exc)) from None
         return v
 
     @model_validator(mode="after")
