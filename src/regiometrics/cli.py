@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; user errors print one clear message and exit with status 2."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a reader that has gone shows up here
+        return code
     except RegiometricsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

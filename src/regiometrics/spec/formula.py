@@ -48,6 +48,11 @@ _MASK = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL)}
 _UNMASK = str.maketrans({v: k for k, v in _MASK.items()})
 
 
+def _show(masked: str) -> str:
+    """``repr`` of formula text with the names inside backticks restored."""
+    return repr(masked.translate(_UNMASK))
+
+
 def quote_name(name: str) -> str:
     """``name`` as written in a formula: bare if an identifier, else between backticks."""
     return name if _NAME_RE.fullmatch(name) else f"`{name}`"
@@ -216,11 +221,11 @@ def _split_top(text: str, sep: str) -> list[str]:
 def _expand_item(item: str, where: str) -> list[Term]:
     factors = [f for f in item.split("*")]
     if any(not f.strip() for f in factors):
-        raise SpecError(f"{where}: empty factor in {item!r}")
+        raise SpecError(f"{where}: empty factor in {_show(item)}")
     if 2 ** len(factors) - 1 > MAX_TERMS:
         raise SpecError(
-            f"{where}: {item.strip()!r} is a product of {len(factors)} factors and expands to "
-            f"{2 ** len(factors) - 1} terms (2^{len(factors)} - 1); at most {MAX_TERMS} terms "
+            f"{where}: {_show(item.strip())} is a product of {len(factors)} factors and expands "
+            f"to {2 ** len(factors) - 1} terms (2^{len(factors)} - 1); at most {MAX_TERMS} terms "
             "are allowed; write the interactions you need with ':' instead"
         )
     parsed = [
@@ -239,12 +244,12 @@ def _parse_terms(rhs: str, where: str) -> tuple[list[Term], bool]:
     intercept = True
     rhs = rhs.replace("-1", "+0").replace("- 1", "+0")
     if "-" in rhs:
-        raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {rhs!r}")
+        raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {_show(rhs)}")
     seen: set[str] = set()
     for raw in _split_top(rhs, "+"):
         item = raw.strip()
         if not item:
-            raise SpecError(f"{where}: empty term in {rhs!r} (two '+' in a row?)")
+            raise SpecError(f"{where}: empty term in {_show(rhs)} (two '+' in a row?)")
         if item == "0":
             intercept = False
             continue
@@ -256,8 +261,8 @@ def _parse_terms(rhs: str, where: str) -> tuple[list[Term], bool]:
                 terms.append(term)
         if len(terms) > MAX_TERMS:
             raise SpecError(
-                f"{where}: {rhs.strip()!r} expands to more than {MAX_TERMS} terms (the limit); "
-                "write the interactions you need with ':' instead of long products"
+                f"{where}: {_show(rhs.strip())} expands to more than {MAX_TERMS} terms (the "
+                "limit); write the interactions you need with ':' instead of long products"
             )
     return terms, intercept
 
@@ -285,7 +290,7 @@ def parse_formula(text: str, *, where: str = "formula") -> Formula:
 
 def _parse_formula(text: str, original: str, where: str) -> Formula:
     if text.count("~") < 1:
-        raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {text!r}")
+        raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {_show(text)}")
     lhs, rhs = text.split("~", 1)
     dependent = parse_variable(lhs, where=where)
     endog: list[Term] = []
@@ -294,21 +299,24 @@ def _parse_formula(text: str, original: str, where: str) -> Formula:
         m = re.search(r"\[([^\]]*)\]", rhs)
         if not m or rhs.count("[") != 1 or rhs.count("]") != 1:
             raise SpecError(
-                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; got {text!r}"
+                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; "
+                f"got {_show(text)}"
             )
         inner = m.group(1)
         if inner.count("~") != 1:
-            raise SpecError(f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]")
+            raise SpecError(
+                f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]"
+            )
         e_text, i_text = inner.split("~")
         endog, _ = _parse_terms(e_text, where)
         inst, _ = _parse_terms(i_text, where)
         rhs = (rhs[: m.start()] + rhs[m.end():]).strip().rstrip("+").strip()
         rhs = re.sub(r"\+\s*\+", "+", rhs).strip().lstrip("+").strip()
     elif "~" in rhs:
-        raise SpecError(f"{where}: more than one '~' in {text!r}")
+        raise SpecError(f"{where}: more than one '~' in {_show(text)}")
     terms, intercept = _parse_terms(rhs, where) if rhs.strip() else ([], True)
     if not terms and not endog:
-        raise SpecError(f"{where}: no regressors on the right of '~' in {text!r}")
+        raise SpecError(f"{where}: no regressors on the right of '~' in {_show(text)}")
     return Formula(
         dependent=dependent,
         terms=tuple(terms),

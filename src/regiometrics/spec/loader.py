@@ -62,7 +62,7 @@ def load_spec(path: str | Path) -> StudySpec:
         line = content[: exc.start].count(b"\n") + 1
         column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
         raise SpecError(
-            f"{path}: not UTF-8 text: byte 0x{content[exc.start]:02x} at position {exc.start} "
+            f"{path}: not UTF-8 text: byte 0x{content[exc.start]:02x} at offset {exc.start} "
             f"(line {line}, column {column}) is not valid UTF-8; save the file as UTF-8 "
             "(it looks like Latin-1 or another legacy encoding)"
         ) from None
