@@ -66,7 +66,10 @@ def _describe(args: argparse.Namespace) -> int:
     from regiometrics.spec.loader import load_spec
 
     spec = load_spec(args.spec)
-    panel = load_panel(spec, Path(args.spec).parent)
+    try:
+        panel = load_panel(spec, Path(args.spec).parent)
+    except RegiometricsError as exc:
+        raise type(exc)(f"{args.spec}: {exc}") from None
     frame = panel.frame
     print(f"data: {spec.data.path}  rows: {len(frame)}")
     print(f"entity: {panel.entity} ({panel.n_entities} entities)")

@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from regiometrics.data.panel import Panel
 from regiometrics.engine.hausman import hausman
 from regiometrics.engine.iv.model import fit_iv_model
@@ -16,7 +18,7 @@ from regiometrics.engine.random_effects import fit_re
 from regiometrics.engine.spatial.model import fit_spatial_model
 from regiometrics.engine.subgroups import fit_subgroups, subgroup_requested
 from regiometrics.engine.tobit import fit_tobit
-from regiometrics.errors import SpecError
+from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
 
@@ -57,7 +59,27 @@ MODEL_REGISTRY["tobit"] = _panel_only(fit_tobit)
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:
-    """Fit ``model`` on ``panel`` (after the model's own filter) and attach requested tests."""
+    """Fit ``model`` on ``panel`` (after the model's own filter) and attach requested tests.
+
+    Every error names the model (``models.<id>``); a singular matrix met while estimating
+    (collinear regressors or instruments, a perfect fit) becomes an IdentificationError.
+    """
+    where = f"models.{model.id}"
+    try:
+        return _estimate(model, panel, context)
+    except RegiometricsError as exc:
+        if str(exc).startswith((f"{where}.", f"{where}:", f"{where} ")):
+            raise
+        raise type(exc)(f"{where}: {exc}") from None
+    except np.linalg.LinAlgError as exc:
+        raise IdentificationError(
+            f"{where}: the model cannot be estimated ({exc}): some regressors or instruments are "
+            "collinear, or one of them fits the dependent variable exactly; check the formula "
+            "and the sample"
+        ) from None
+
+
+def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None) -> Result:
     try:
         estimator = MODEL_REGISTRY[model.type]
     except KeyError:

@@ -8,6 +8,7 @@ problem is raised as :class:`SpecError` naming the file, the key path
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -69,16 +70,29 @@ def load_spec(path: str | Path) -> StudySpec:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SpecError(f"{path}: not valid YAML: {exc}") from None
+        raise SpecError(f"{path}: {_yaml_problem(exc)}") from None
     except RecursionError:
         raise SpecError(f"{path}: not valid YAML: nested too deeply") from None
     return spec_from_dict(raw, source=str(path))
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: where the YAML parser stopped and why."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"not valid YAML{at}: {problem}" + (f" ({context})" if context else "")
+    return " ".join(text.split())
+
+
 def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
     """Validate a spec given as a mapping (what the YAML file holds)."""
     if not isinstance(raw, dict):
-        raise SpecError(f"{source}: the spec must be a mapping with keys data, models, tables")
+        got = "an empty file" if raw is None else (
+            "a list" if isinstance(raw, list) else f"the value {raw!r}")
+        raise SpecError(f"{source}: (top level): the spec must be a mapping with keys data, "
+                        f"models, tables; got {got}")
     raw = expand_variants(raw, source)
     raw = _merge_defaults(raw, source)
     try:
@@ -100,8 +114,8 @@ def _merge_defaults(raw: dict[str, Any], source: str) -> dict[str, Any]:
     for key in defaults:
         if key not in DEFAULTABLE_KEYS:
             raise SpecError(
-                f"{source}: defaults.{key}: unknown key; allowed keys: {', '.join(DEFAULTABLE_KEYS)}"
-                + _did_you_mean(key, DEFAULTABLE_KEYS)
+                f"{source}: {_key_path(('defaults', key), raw)}: unknown key; allowed keys: "
+                f"{', '.join(DEFAULTABLE_KEYS)}" + _did_you_mean(str(key), DEFAULTABLE_KEYS)
             )
     models = raw.get("models") or []
     if not isinstance(models, list):
@@ -150,6 +164,10 @@ def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return loc[:2] + loc[3:] if _tag_at(loc) is not None else loc
 
 
+#: Keys shown bare in a key path; any other key is shown quoted, ``models.m1['x y']``.
+_PLAIN_KEY = re.compile(r"[\w-]+")
+
+
 def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     parts: list[str] = []
     node: Any = raw
@@ -161,7 +179,8 @@ def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
             parts.append(str(ident) if plain and ident != "" else f"[{item}]")
             node = entry
         else:
-            parts.append(str(item))
+            plain = isinstance(item, str) and _PLAIN_KEY.fullmatch(item) is not None
+            parts.append(item if plain else f"[{str(item)!r}]")
             node = node.get(item) if isinstance(node, dict) else None
     return ".".join(parts).replace(".[", "[")
 

@@ -213,6 +213,20 @@ class ModelSpec(SpecBase):
         return self
 
     @model_validator(mode="after")
+    def _dependent_not_a_regressor(self) -> ModelSpec:
+        if self.formula is None:
+            return self
+        parsed = self.parsed
+        alone = [t for t in (*parsed.terms, *parsed.endogenous, *parsed.instruments)
+                 if len(t.variables) == 1]
+        if any(t.variables[0].text == parsed.dependent.text for t in alone):
+            raise ValueError(
+                f"the dependent variable {parsed.dependent.text!r} is also a regressor or an "
+                "instrument (in formula or controls); remove it from the right-hand side"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _iv_fits_type(self) -> ModelSpec:
         if self.formula is None:  # type 'mediation' (no formula; IV keys refused there)
             return self

@@ -112,8 +112,8 @@ def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
         missing = [old for old in swap if old not in used]
         if missing:
             raise SpecError(
-                f"{where}.swap: {', '.join(missing)} is not a variable of the model (formula "
-                f"{out['formula']!r}, controls {list(out.get('controls') or [])}); it uses "
+                f"{where}.swap: {', '.join(map(repr, missing))} is not a variable of the model "
+                f"(formula {out['formula']!r}, controls {list(out.get('controls') or [])}); it uses "
                 f"{', '.join(sorted(used))}" + _did_you_mean(missing[0], used)
             )
     if swap or lag:
