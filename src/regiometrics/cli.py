@@ -78,7 +78,9 @@ def _describe(args: argparse.Namespace) -> int:
         print(f"time: {panel.time} ({panel.n_periods} periods, {times[0]}-{times[-1]})")
         print(f"balanced: {'yes' if panel.is_balanced else 'no'}")
     numeric = frame.select_dtypes("number").drop(columns=[panel.time] if panel.time else [])
-    summary = numeric.describe().T[["count", "mean", "std", "min", "max"]]
+    with warnings.catch_warnings():  # inf or huge cells: the summary shows inf/nan as is
+        warnings.simplefilter("ignore", RuntimeWarning)
+        summary = numeric.describe().T[["count", "mean", "std", "min", "max"]]
     print(summary.to_string(float_format=lambda v: f"{v:.4g}"))
     return 0
 

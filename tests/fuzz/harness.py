@@ -132,7 +132,8 @@ class Sandbox:
         (self.study / "data").mkdir(parents=True)
         self.outside.mkdir()
 
-    def write(self, spec: dict[str, Any] | str | bytes, *, panel: str | bytes | None = None) -> None:
+    def write(self, spec: dict[str, Any] | str | bytes, *,
+              panel: str | bytes | None = None) -> None:
         if isinstance(spec, dict):
             spec = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
         self.spec.write_bytes(spec.encode("utf-8") if isinstance(spec, str) else spec)
@@ -190,18 +191,21 @@ def check(box: Sandbox, *, commands: tuple[str, ...] = ("run",)) -> list[Outcome
         event(f"{command}: exit {result.code}")
         if _LOG:
             with open(_LOG, "a", encoding="utf-8") as log:
-                log.write(f"{command} {result.code} {result.err.splitlines()[0] if result.err else ''}\n")
+                first = result.err.splitlines()[0] if result.err else ""
+                log.write(f"{command} {result.code} {first}\n")
         if result.code == 2:
             assert result.out == "", result.out
-            message = result.err
-            assert message.startswith("error: ") and message.endswith("\n"), message
+            assert "Traceback" not in result.err, result.err
+            start = result.err.find("error: ")  # after progress bars of earlier models
+            assert start >= 0 and result.err[start - 1: start] in ("", "\n", "\r"), result.err
+            message = result.err[start:]
+            assert message.endswith("\n"), message
             prefix = f"error: {box.spec}: "
             assert message.startswith(prefix), f"the spec file is not named first: {message}"
             lines = message.removeprefix("error: ").rstrip("\n").split("\n")
             for line in lines:  # one line per problem, each with the file and its place
                 assert line.startswith(prefix[7:]), message
                 assert _names_place(line[len(prefix) - 7:]), f"no key path or column: {message}"
-            assert "Traceback" not in message
         after = snapshot(box.root, skip=box.out)
         assert after == before, _changed(before, after)
         if command == "run":

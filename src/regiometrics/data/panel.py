@@ -21,6 +21,10 @@ from regiometrics.errors import DataError
 from regiometrics.spec.formula import Variable, parse_variable
 
 
+#: Largest magnitude accepted in a numeric column: beyond it sums of squares overflow.
+MAX_ABS_VALUE = 1e100
+
+
 @dataclass(frozen=True)
 class Panel:
     """A validated panel.
@@ -138,11 +142,24 @@ class Panel:
         return self._finite(converted.astype(float), name, where)
 
     def _finite(self, values: pd.Series, name: str, where: str) -> pd.Series:
-        """``values`` unchanged, or a DataError naming the entity-years that hold inf/-inf."""
-        infinite = np.isinf(values.to_numpy())
+        """``values`` unchanged, or a DataError naming the entity-years that hold inf/-inf
+        or values so large (beyond :data:`MAX_ABS_VALUE`) that sums of squares overflow."""
+        array = values.to_numpy()
+        infinite = np.isinf(array)
+        keys = [self.entity] + ([self.time] if self.time else [])
+        huge = ~infinite & (np.abs(np.nan_to_num(array)) > MAX_ABS_VALUE)
+        if huge.any():
+            row = values.index[huge][0]
+            at = ", ".join(str(v) for v in self.frame.loc[row, keys])
+            prefix = f"{where}: " if where else ""
+            raise DataError(
+                f"{prefix}column {name!r} has values too large to estimate with (beyond "
+                f"{MAX_ABS_VALUE:.0e} in absolute value) in {int(huge.sum())} row"
+                f"{'s' if huge.sum() > 1 else ''}, e.g. {array[huge][0]:.6g} at "
+                f"({', '.join(keys)}) = ({at}); rescale the column (thousands, logs)"
+            )
         if not infinite.any():
             return values
-        keys = [self.entity] + ([self.time] if self.time else [])
         rows = self.frame.loc[values.index[infinite][:5], keys]
         at = ", ".join(
             "(" + ", ".join(str(v) for v in r) + ")"
