@@ -136,3 +136,14 @@ def test_the_entity_or_time_column_cannot_be_an_indicator(tmp_path, capsys, colu
     assert (code, err) == (2, f"error: {study}: indices.DEV: {column!r} is the panel's entity or "
                               "time column and cannot be an indicator; remove it from the "
                               "indicators\n")
+
+
+@pytest.mark.parametrize("controls", [True, "lpc", [1, 2]])
+def test_controls_that_are_not_a_list_of_names_with_a_variant(tmp_path, capsys, controls):
+    spec = base_spec(tables=[])
+    spec["models"][0]["controls"] = controls
+    spec["models"].append({"id": "v", "base": "m1", "swap": {"lpcap": "hwy"}})
+    study = write_study(tmp_path, spec)
+    code, _, err = run_cli(["validate", study], capsys)
+    assert (code, err) == (2, f"error: {study}: models.m1.controls: expected a list of column "
+                              f"names (controls: [x1, x2]); got {controls!r}\n")

@@ -102,3 +102,19 @@ def test_out_is_an_existing_file(tmp_path, capsys):
         code, out, err = run_cli(["run", study, "--out", out_dir], capsys)
         assert (code, out, err) == (2, "", message)
         assert snapshot(tmp_path) == before
+
+
+def test_a_failed_write_leaves_no_folder_behind(tmp_path, capsys, monkeypatch):
+    study = write_study(tmp_path, base_spec())
+    before = snapshot(tmp_path)
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    out = tmp_path / "new" / "deeper" / "out"
+    code, out_text, err = run_cli(["run", study, "--out", out], capsys)
+    assert (code, out_text) == (2, "")
+    assert err == f"error: --out {out}: cannot write the outputs: No space left on device\n"
+    assert not (tmp_path / "new").exists()
+    assert snapshot(tmp_path) == before

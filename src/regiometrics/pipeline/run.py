@@ -239,6 +239,10 @@ def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
     """Write all files into a temporary folder inside ``out_dir``, then move them in."""
     check_output_folder(out_dir)
     created = not out_dir.exists()
+    # the topmost folder this call creates: removed again if anything fails
+    top = out_dir
+    while not top.parent.exists():
+        top = top.parent
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".regiometrics-", dir=out_dir))
@@ -258,12 +262,12 @@ def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
         return written
     except OSError as exc:
         if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
+            shutil.rmtree(top, ignore_errors=True)
         raise OutputError(f"--out {out_dir}: cannot write the outputs: {exc.strerror or exc}"
                           ) from None
     except BaseException:
         if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
+            shutil.rmtree(top, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -151,6 +151,15 @@ def expand_variants(raw: dict[str, Any], source: str) -> dict[str, Any]:
                     f"{source}: models[{i}].id: expected a model name (text, e.g. id: fe1); "
                     f"got {ident!r}"
                 )
+            controls = m.get("controls") if isinstance(m, dict) else None
+            if controls is not None and not (
+                isinstance(controls, list) and all(isinstance(c, str) for c in controls)
+            ):
+                place = f"models.{ident}" if ident else f"models[{i}]"
+                raise SpecError(
+                    f"{source}: {place}.controls: expected a list of column names "
+                    f"(controls: [x1, x2]); got {controls!r}"
+                )
     if not isinstance(models, list) or not any(isinstance(m, dict) and "base" in m for m in models):
         if isinstance(models, list):
             for i, m in enumerate(models):
