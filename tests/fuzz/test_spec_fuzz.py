@@ -187,8 +187,9 @@ def mutate(spec: dict[str, Any], data: st.DataObject) -> None:
     name = next((k for k in reversed(path) if isinstance(k, str)), "")
     ops = ["delete", "value", "rename", "add", "duplicate"] + ["plausible"] * 5
     op = data.draw(st.sampled_from(ops), label="op")
+    # values are copied: sampled_from hands out the same list or dict object every time
     if op == "plausible" and name in PLAUSIBLE:
-        parent[key] = data.draw(PLAUSIBLE[name], label="plausible value")
+        parent[key] = copy.deepcopy(data.draw(PLAUSIBLE[name], label="plausible value"))
     elif op == "delete":
         del parent[key]
     elif op == "rename" and isinstance(parent, dict):
@@ -196,7 +197,7 @@ def mutate(spec: dict[str, Any], data: st.DataObject) -> None:
         parent[new] = parent.pop(key)
     elif op == "add" and isinstance(parent[key], dict):
         new = data.draw(st.sampled_from(sorted(PLAUSIBLE)) | st.sampled_from(WORDS), label="key")
-        parent[key][new] = data.draw(PLAUSIBLE.get(new, VALUES), label="value")
+        parent[key][new] = copy.deepcopy(data.draw(PLAUSIBLE.get(new, VALUES), label="value"))
     elif op == "duplicate" and isinstance(parent, list):
         parent.append(copy.deepcopy(parent[key]))
     else:

@@ -147,3 +147,17 @@ def test_controls_that_are_not_a_list_of_names_with_a_variant(tmp_path, capsys, 
     code, _, err = run_cli(["validate", study], capsys)
     assert (code, err) == (2, f"error: {study}: models.m1.controls: expected a list of column "
                               f"names (controls: [x1, x2]); got {controls!r}\n")
+
+
+def test_random_effects_with_more_regressors_than_entities(tmp_path, capsys):
+    data = pd.read_csv(PRODUC)
+    data = data[data["state"].isin(sorted(data["state"].unique())[:5])]
+    spec = base_spec(models=[{"id": "m1", "type": "re", "formula": "lgsp ~ lpcap*lpc*lemp"}],
+                     tables=[])
+    study = write_study(tmp_path, spec, data=data)
+    code, _, err = run_cli(["run", study, "--out", tmp_path / "out"], capsys)
+    assert code == 2
+    assert err.startswith(f"error: {study}: models.m1: random effects cannot be estimated: The "
+                          "variance of the effects cannot be estimated since the between "
+                          "regression has no residual degrees of freedom. The model has 5 "
+                          "entities")

@@ -46,10 +46,26 @@ def _panel_only(fit: Callable[[ModelSpec, Panel], Result]) -> Estimator:
     return estimator
 
 
+def _refusals_of_linearmodels(fit: Callable[[ModelSpec, Panel], Result]
+                              ) -> Callable[[ModelSpec, Panel], Result]:
+    """``fit`` with linearmodels' refusals (a rank-deficient design, more regressor means
+    than entities for the between regression) raised as IdentificationError."""
+    def checked(model: ModelSpec, panel: Panel) -> Result:
+        try:
+            return fit(model, panel)
+        except ValueError as exc:
+            raise IdentificationError(
+                f"models.{model.id}: random effects cannot be estimated: {exc}"
+            ) from None
+
+    checked.__doc__ = fit.__doc__
+    return checked
+
+
 MODEL_REGISTRY: dict[str, Estimator] = {
     "ols": _panel_only(fit_linear),
     "fe": _panel_only(fit_linear),
-    "re": _panel_only(fit_re),
+    "re": _panel_only(_refusals_of_linearmodels(fit_re)),
     "iv": _panel_only(fit_iv_model),
 }
 MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"), fit_spatial_model))
