@@ -130,6 +130,13 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
                 for c in cl_cols]
     absorbed = [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in absorb]
+    for col, codes in zip(cl_cols, clusters):
+        if int(codes.max()) + 1 < 2:
+            raise IdentificationError(
+                f"models.{model.id}.vcov.by: clustering by {col!r} needs at least 2 clusters, "
+                f"but the estimation sample ({len(sub)} rows) has only one {col} "
+                f"({sub[col].iloc[0]}); use vcov: robust, or cluster by another column"
+            )
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
         X=used[[t.name for t in formula.terms]].to_numpy(dtype=float),

@@ -22,6 +22,7 @@ from regiometrics.engine.demean import demean
 from regiometrics.engine.design import build_design
 from regiometrics.engine.linear import CONSTANT, fit_linear
 from regiometrics.engine.random_effects import fit_re
+from regiometrics.errors import IdentificationError
 from regiometrics.spec.models import ModelSpec
 
 
@@ -62,6 +63,17 @@ def _aux(model: ModelSpec, panel: Panel, theta: float, theta_i: list[float] | No
     th = np.asarray(theta_i)[design.entity] if theta_i else np.full(n, theta)
     star = Z - th[:, None] * means
     within = demean(design.X, [design.entity])
+    scale = np.maximum(np.linalg.norm(design.X, axis=0), 1e-300)
+    fixed = [name for name, w, s in zip(design.names, np.linalg.norm(within, axis=0), scale)
+             if w <= 1e-9 * s]
+    if fixed:
+        raise IdentificationError(
+            f"models.{model.id}.hausman: {', '.join(repr(f) for f in fixed)} "
+            f"{'is' if len(fixed) == 1 else 'are'} time-invariant (constant within every "
+            "entity); the auxiliary Hausman test compares within (FE) and RE estimates and "
+            "cannot include a regressor FE cannot estimate; drop it from the formula or use "
+            "hausman: classic, which tests the time-varying regressors only"
+        )
     X = np.column_stack([star[:, 1:], within])
     y = star[:, 0]
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)

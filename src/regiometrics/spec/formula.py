@@ -8,9 +8,18 @@ Grammar (whitespace ignored)::
     term      := variable (":" variable)*
     variable  := [operator "."] name
     operator  := "L" [k] | "F" [k] | "D" | "LD" ...
+    name      := identifier | "`" any text without backticks "`"
 
 ``a*b`` expands to ``a + b + a:b``. ``0`` or ``-1`` removes the intercept (pooled OLS only).
 Names are the formula's own and become result term names (``L.DT``, ``DT:INF``).
+
+An identifier is a letter or ``_`` followed by letters, digits or ``_``; letters may be any
+Unicode letters (``Bevölkerung``, ``人均GDP``). Any other column name is written between
+backticks (```gdp growth```, ```L.gdp growth``` is its lag); the term name is the column
+name itself (``gdp growth``, ``L.gdp growth``), so results stay readable.
+
+A product of ``k`` factors expands to :math:`2^k - 1` terms; a formula expanding to more
+than :data:`MAX_TERMS` terms is refused before anything is built.
 """
 
 from __future__ import annotations
@@ -21,9 +30,47 @@ from itertools import combinations
 
 from regiometrics.errors import SpecError
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_VARIABLE_RE = re.compile(rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?P<name>{_NAME})$")
+_NAME = r"[^\W\d]\w*"  # a Unicode identifier: a letter or '_', then letters, digits, '_'
+_NAME_RE = re.compile(_NAME)
+_VARIABLE_RE = re.compile(
+    rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?:`(?P<quoted>[^`]+)`|(?P<name>{_NAME}))$"
+)
 _OP_RE = re.compile(r"([LFD])(\d*)")
+
+#: Most right-hand-side terms a formula may expand to (a product of k factors gives
+#: 2^k - 1); beyond this a formula is almost surely a mistake and would take minutes.
+MAX_TERMS = 200
+
+#: Characters with a meaning in formulas, replaced inside backticks by private-use code
+#: points while the formula is split, and restored in names and messages.
+_SPECIAL = "+*:~[]-"
+_MASK = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL)}
+_UNMASK = str.maketrans({v: k for k, v in _MASK.items()})
+
+
+def _show(masked: str) -> str:
+    """``repr`` of formula text with the names inside backticks restored."""
+    return repr(masked.translate(_UNMASK))
+
+
+def quote_name(name: str) -> str:
+    """``name`` as written in a formula: bare if an identifier, else between backticks."""
+    return name if _NAME_RE.fullmatch(name) else f"`{name}`"
+
+
+def _mask_quoted(text: str, where: str) -> str:
+    """``text`` with the formula characters inside backtick-quoted names masked."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        raise SpecError(
+            f"{where}: unmatched backtick in {text!r}; quote a column name whole, "
+            "as in `gdp growth`"
+        )
+    for i in range(1, len(parts), 2):
+        if not parts[i]:
+            raise SpecError(f"{where}: empty backtick quotes `` in {text!r}")
+        parts[i] = "".join(_MASK.get(ch, ch) for ch in parts[i])
+    return "`".join(parts)
 
 
 @dataclass(frozen=True)
@@ -50,6 +97,11 @@ class Variable:
     @property
     def is_plain(self) -> bool:
         return self.lag == 0 and self.diff == 0
+
+    @property
+    def source(self) -> str:
+        """The variable as formula text that parses back to it (names quoted if needed)."""
+        return _canonical(quote_name(self.name), self.lag, self.diff)
 
 
 @dataclass(frozen=True)
@@ -111,8 +163,9 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
     m = _VARIABLE_RE.match(text)
     if not m:
         raise SpecError(
-            f"{where}: cannot read variable {text!r}; expected a column name, optionally "
-            "with a panel operator such as L.x, L2.x, F.x or D.x"
+            f"{where}: cannot read variable {text.translate(_UNMASK)!r}; expected a column "
+            "name, optionally with a panel operator such as L.x, L2.x, F.x or D.x; write "
+            "other column names between backticks, as in `gdp growth`"
         )
     lag = diff = 0
     op_text = m.group("op") or ""
@@ -124,8 +177,17 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
             lag -= k
         else:
             diff += k
-    name = m.group("name")
+    name = m.group("name") or m.group("quoted").translate(_UNMASK)
     return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
+
+
+def parse_term(text: str, *, where: str = "formula") -> Term:
+    """Parse a product of variables such as ``a:L.b`` (names quoted as in formulas)."""
+    masked = _mask_quoted(str(text), where)
+    try:
+        return Term(tuple(parse_variable(v, where=where) for v in masked.split(":")))
+    except SpecError as exc:
+        raise SpecError(str(exc).translate(_UNMASK)) from None
 
 
 def _canonical(name: str, lag: int, diff: int) -> str:
@@ -159,7 +221,13 @@ def _split_top(text: str, sep: str) -> list[str]:
 def _expand_item(item: str, where: str) -> list[Term]:
     factors = [f for f in item.split("*")]
     if any(not f.strip() for f in factors):
-        raise SpecError(f"{where}: empty factor in {item!r}")
+        raise SpecError(f"{where}: empty factor in {_show(item)}")
+    if 2 ** len(factors) - 1 > MAX_TERMS:
+        raise SpecError(
+            f"{where}: {_show(item.strip())} is a product of {len(factors)} factors and expands "
+            f"to {2 ** len(factors) - 1} terms (2^{len(factors)} - 1); at most {MAX_TERMS} terms "
+            "are allowed; write the interactions you need with ':' instead"
+        )
     parsed = [
         tuple(parse_variable(v, where=where) for v in f.split(":")) for f in factors
     ]
@@ -176,19 +244,26 @@ def _parse_terms(rhs: str, where: str) -> tuple[list[Term], bool]:
     intercept = True
     rhs = rhs.replace("-1", "+0").replace("- 1", "+0")
     if "-" in rhs:
-        raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {rhs!r}")
+        raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {_show(rhs)}")
+    seen: set[str] = set()
     for raw in _split_top(rhs, "+"):
         item = raw.strip()
         if not item:
-            raise SpecError(f"{where}: empty term in {rhs!r} (two '+' in a row?)")
+            raise SpecError(f"{where}: empty term in {_show(rhs)} (two '+' in a row?)")
         if item == "0":
             intercept = False
             continue
         if item == "1":
             continue
         for term in _expand_item(item, where):
-            if term.name not in {t.name for t in terms}:
+            if term.name not in seen:
+                seen.add(term.name)
                 terms.append(term)
+        if len(terms) > MAX_TERMS:
+            raise SpecError(
+                f"{where}: {_show(rhs.strip())} expands to more than {MAX_TERMS} terms (the "
+                "limit); write the interactions you need with ':' instead of long products"
+            )
     return terms, intercept
 
 
@@ -207,8 +282,15 @@ def parse_formula(text: str, *, where: str = "formula") -> Formula:
     SpecError
         With the location and what was expected.
     """
+    try:
+        return _parse_formula(_mask_quoted(text, where), text, where)
+    except SpecError as exc:
+        raise SpecError(str(exc).translate(_UNMASK)) from None
+
+
+def _parse_formula(text: str, original: str, where: str) -> Formula:
     if text.count("~") < 1:
-        raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {text!r}")
+        raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {_show(text)}")
     lhs, rhs = text.split("~", 1)
     dependent = parse_variable(lhs, where=where)
     endog: list[Term] = []
@@ -217,26 +299,29 @@ def parse_formula(text: str, *, where: str = "formula") -> Formula:
         m = re.search(r"\[([^\]]*)\]", rhs)
         if not m or rhs.count("[") != 1 or rhs.count("]") != 1:
             raise SpecError(
-                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; got {text!r}"
+                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; "
+                f"got {_show(text)}"
             )
         inner = m.group(1)
         if inner.count("~") != 1:
-            raise SpecError(f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]")
+            raise SpecError(
+                f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]"
+            )
         e_text, i_text = inner.split("~")
         endog, _ = _parse_terms(e_text, where)
         inst, _ = _parse_terms(i_text, where)
         rhs = (rhs[: m.start()] + rhs[m.end():]).strip().rstrip("+").strip()
         rhs = re.sub(r"\+\s*\+", "+", rhs).strip().lstrip("+").strip()
     elif "~" in rhs:
-        raise SpecError(f"{where}: more than one '~' in {text!r}")
+        raise SpecError(f"{where}: more than one '~' in {_show(text)}")
     terms, intercept = _parse_terms(rhs, where) if rhs.strip() else ([], True)
     if not terms and not endog:
-        raise SpecError(f"{where}: no regressors on the right of '~' in {text!r}")
+        raise SpecError(f"{where}: no regressors on the right of '~' in {_show(text)}")
     return Formula(
         dependent=dependent,
         terms=tuple(terms),
         intercept=intercept,
         endogenous=tuple(endog),
         instruments=tuple(inst),
-        text=text,
+        text=original,
     )
