@@ -1,10 +1,10 @@
 """Uniform, frozen estimation results and their JSON form."""
 
 from regiometrics.results.descriptives import DescriptiveRow, Descriptives
-from regiometrics.results.result import EffectEstimate, Result, TidyRow
+from regiometrics.results.result import TIDY_COLUMNS, EffectEstimate, Result, TidyRow
 from regiometrics.results.serialize import jsonable, result_to_json
 
 __all__ = [
-    "DescriptiveRow", "Descriptives", "EffectEstimate", "Result", "TidyRow", "jsonable",
+    "TIDY_COLUMNS", "DescriptiveRow", "Descriptives", "EffectEstimate", "Result", "TidyRow", "jsonable",
     "result_to_json",
 ]
