@@ -416,10 +416,19 @@ def etable(
     if kind not in RESULT_TABLE_KINDS:
         raise SpecError(f"etable(): type: {kind!r} is not built from fitted results; "
                         f"available: {', '.join(RESULT_TABLE_KINDS)}")
-    for key in ("models", "formats"):
+    for key in ("model", "models", "formats"):
         if key in table_options:
             raise SpecError(f"etable(): {key}: given by the arguments (results, format)")
-    entry = {"id": "table", **table_options, "models": list(by_id), "formats": [format]}
+    entry = {"id": "table", **table_options, "formats": [format]}
+    from regiometrics.spec.models import TABLE_KINDS
+
+    if "model" in TABLE_KINDS[kind].model_fields:  # one model per table (mediation ...)
+        if len(by_id) != 1:
+            raise SpecError(f"etable(): results: a {kind!r} table shows one model; "
+                            f"got {len(by_id)}")
+        entry["model"] = next(iter(by_id))
+    else:
+        entry["models"] = list(by_id)
     table = _validated_table(entry)
     ctx = RunContext(spec=None, panel=None, results=by_id)  # type: ignore[arg-type]
     try:
