@@ -25,7 +25,11 @@ _LAZY = {
     "ConvergenceError": "regiometrics.errors",
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [
+    "ConvergenceError", "DataError", "IdentificationError", "RegiometricsError", "Result",
+    "SpecError", "Study", "__version__", "etable", "fit", "run",
+]
+assert set(__all__) == {"__version__", *_LAZY}
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,23 +127,17 @@ def fit(
         return estimate(spec.models[0], panel, EstimationContext(weights=weights))
 
 
-class _fit_messages:
+@contextmanager
+def _fit_messages(model_id: str) -> Iterator[None]:
     """Re-raise package errors with the key path a Python caller wrote: ``models.<id>.x``
     becomes ``x`` after a leading ``fit():``."""
-
-    def __init__(self, model_id: str) -> None:
-        self.prefix = re.compile(rf"(?:fit\(\): )?models\.{re.escape(model_id)}(?:\.|: )")
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
-        if isinstance(exc, RegiometricsError):
-            text = self.prefix.sub("", str(exc))
-            lines = [ln if ln.startswith("fit()") else f"fit(): {ln}"
-                     for ln in text.splitlines() or [""]]
-            raise type(exc)("\n".join(lines)) from None
-        return False
+    prefix = re.compile(rf"(?:fit\(\): )?models\.{re.escape(model_id)}(?:\.|: )")
+    try:
+        yield
+    except RegiometricsError as exc:
+        text = prefix.sub("", str(exc))
+        lines = [ln if ln.startswith("fit()") else f"fit(): {ln}" for ln in text.splitlines()]
+        raise type(exc)("\n".join(lines or ["fit():"])) from None
 
 
 def _entity_order(panel: Panel) -> list[Any]:
@@ -357,7 +352,7 @@ def _on_frame(raw: dict[str, Any], source: str, entity: str | None,
 def _frame_record(frame: pd.DataFrame) -> dict[str, Any]:
     """Shape and a content hash of a DataFrame given in Python (for manifest.json)."""
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return {"rows": int(len(frame)), "columns": [str(c) for c in frame.columns],
+    return {"rows": len(frame), "columns": [str(c) for c in frame.columns],
             "sha256_rows": digest.hexdigest()}
 
 

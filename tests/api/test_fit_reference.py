@@ -83,7 +83,11 @@ def test_summary_prints_a_stata_like_table(produc: pd.DataFrame) -> None:
     row = lines["lemp"].split("|")[1].split()
     assert float(row[0]) == pytest.approx(res.params["lemp"], abs=5e-5)
     assert float(row[1]) == pytest.approx(res.std_errors["lemp"], abs=5e-5)
+    assert float(row[2]) == pytest.approx(res.tstats["lemp"], abs=5e-5)
+    assert row[3] == "0.0000"  # p = 7.4e-12 prints as Stata does
     assert float(row[4]) == pytest.approx(res.conf_int().loc["lemp", "lower"], abs=5e-5)
+    assert float(lines["lpc"].split("|")[1].split()[3]) == pytest.approx(res.pvalues["lpc"],
+                                                                          abs=5e-5)
     assert "P>|t|" in text and res._repr_html_().startswith("<pre>")
 
 
@@ -160,8 +164,8 @@ def test_import_is_cheap_and_exports_the_api() -> None:
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, regiometrics; "
-         "print(any(m.startswith(('pandas', 'numpy', 'regiometrics.api')) for m in sys.modules))"],
+        [sys.executable, "-c", ("import sys, regiometrics; print(any(m.startswith(("
+                                "'pandas', 'numpy', 'regiometrics.api')) for m in sys.modules))")],
         capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert rm.fit is regiometrics.api.fit and rm.__version__

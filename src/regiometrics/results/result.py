@@ -57,7 +57,7 @@ def _term_series(values: Mapping[str, float] | pd.Series, name: str) -> pd.Serie
     else:
         out = pd.Series(
             [float(v) if v is not None else math.nan for v in values.values()],
-            index=pd.Index([str(k) for k in values.keys()], dtype=object),
+            index=pd.Index([str(k) for k in values], dtype=object),
             dtype=float,
         )
     out.index.name = "term"

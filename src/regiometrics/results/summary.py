@@ -15,10 +15,22 @@ if TYPE_CHECKING:
 _WIDTH = 78
 
 
-def _num(x: float, width: int = 11) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def _num(x: float | None, width: int = 11) -> str:
+    """A coefficient-like number: 4 decimals, scientific below 1e-4 in absolute value."""
+    if _missing(x):
         return f"{'.':>{width}}"
-    return f"{x:>{width}.{4 if abs(x) >= 1e-4 or x == 0 else 3}{'f' if abs(x) >= 1e-4 or x == 0 else 'e'}}"
+    if x != 0 and abs(x) < 1e-4:
+        return f"{x:>{width}.3e}"
+    return f"{x:>{width}.4f}"
+
+
+def _fixed(x: float | None, width: int = 8) -> str:
+    """A test statistic or p-value with 4 decimals (Stata prints p < 0.00005 as 0.0000)."""
+    return f"{'.':>{width}}" if _missing(x) else f"{x:>{width}.4f}"
 
 
 def _header(result: Result) -> list[str]:
@@ -45,8 +57,8 @@ def _coef_block(result: Result, level: float) -> list[str]:
     for r in result.tidy_rows(level=level):
         name = r.term if len(r.term) <= 16 else r.term[:15] + "~"
         lines.append(
-            f"{name:>16} | {_num(r.estimate)} {_num(r.std_error)} {_num(r.statistic, 8)[-8:]}"
-            f" {_num(r.p_value, 8)[-8:]} {_num(r.ci_low, 12)} {_num(r.ci_high)}"
+            f"{name:>16} | {_num(r.estimate)} {_num(r.std_error)} {_fixed(r.statistic)}"
+            f" {_fixed(r.p_value)} {_num(r.ci_low, 12)} {_num(r.ci_high)}"
         )
     return lines
 
@@ -62,7 +74,7 @@ def _effects_block(result: Result) -> list[str]:
         lines += ["", f"Effects: {kind}",
                   f"{'':>16} | {'Estimate':>11} {'Std. err.':>11} {'P-value':>8}"]
         lines += [f"{str(t)[:16]:>16} | {_num(e.estimate)} {_num(e.std_error)}"
-                  f" {_num(e.pvalue, 8)[-8:]}" for t, e in terms.items()]
+                  f" {_fixed(e.pvalue)}" for t, e in terms.items()]
     return lines
 
 
