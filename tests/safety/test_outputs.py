@@ -84,7 +84,8 @@ def test_out_in_the_spec_folder_without_clash_still_works(tmp_path, capsys):
     study = write_study(tmp_path, base_spec())
     code, out, err = run_cli(["run", study, "--out", tmp_path], capsys)
     assert code == 0, err
-    assert out.splitlines() == [str(tmp_path / "results.json"), str(tmp_path / "t1.md")]
+    assert out.splitlines() == [str(tmp_path / name) for name in
+                                ("results.json", "t1.md", "manifest.json")]
 
 
 def test_out_is_an_existing_file(tmp_path, capsys):

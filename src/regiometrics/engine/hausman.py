@@ -42,10 +42,10 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
     fe = fit_linear(fe_spec, panel)
     re = fit_re(re_spec, panel)
     if method == "classic":
-        terms = [t for t in fe.params if t != CONSTANT]
+        terms = [t for t in fe.params.index if t != CONSTANT]
         d = np.array([fe.params[t] - re.params[t] for t in terms])
-        idx_fe = [list(fe.params).index(t) for t in terms]
-        idx_re = [list(re.params).index(t) for t in terms]
+        idx_fe = [list(fe.params.index).index(t) for t in terms]
+        idx_re = [list(re.params.index).index(t) for t in terms]
         assert fe.vcov is not None and re.vcov is not None
         dv = fe.vcov[np.ix_(idx_fe, idx_fe)] - re.vcov[np.ix_(idx_re, idx_re)]
         stat = float(d @ np.linalg.solve(dv, d))

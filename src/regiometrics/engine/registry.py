@@ -8,29 +8,16 @@ linearmodels and more).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 from regiometrics.data.panel import Panel
+from regiometrics.engine.context import EstimationContext
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
-
-
-@dataclass(frozen=True)
-class EstimationContext:
-    """What an estimator may need besides the model and the panel.
-
-    ``weights`` maps a spec's weights name to a :class:`~regiometrics.data.weights.SpatialWeights`
-    (spatial models); ``results`` holds models already fitted in this run, by id.
-    """
-
-    weights: Mapping[str, Any] = field(default_factory=dict)
-    results: Mapping[str, Result] = field(default_factory=dict)
-
 
 Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
 

@@ -139,22 +139,28 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     return panel.filtered(spec.data.filter)
 
 
-def prepare(spec: StudySpec, base_dir: Path) -> RunContext:
-    """Load the panel and run the pre-model stages (indices, measures, weights, Moran)."""
-    ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir), base_dir=Path(base_dir))
+def prepare(spec: StudySpec, base_dir: Path, *, panel: Panel | None = None) -> RunContext:
+    """Load the panel (or take ``panel``, already read, and apply the spec's filter) and run
+    the pre-model stages (indices, measures, weights, Moran)."""
+    panel = load_panel(spec, base_dir) if panel is None else panel.filtered(spec.data.filter)
+    ctx = RunContext(spec=spec, panel=panel, base_dir=Path(base_dir))
     for stage in STAGES:
         ctx.panel, built = stage.run(ctx)
         ctx.artifacts[stage.section] = built
     return ctx
 
 
-def compute(spec: StudySpec, base_dir: Path, *, executor: Executor | None = None) -> StudyRun:
+def compute(
+    spec: StudySpec, base_dir: Path, *, executor: Executor | None = None,
+    panel: Panel | None = None,
+) -> StudyRun:
     """Run the stages, fit every model and build every table and figure (no files written).
 
     ``executor`` runs the specification grids (default: in-process; see
-    :mod:`regiometrics.pipeline.executor`).
+    :mod:`regiometrics.pipeline.executor`); ``panel``: the data already in memory (the Python
+    API's DataFrame) instead of the spec's ``data.path``.
     """
-    ctx = prepare(spec, base_dir)
+    ctx = prepare(spec, base_dir, panel=panel)
     estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
     for model in spec.models:
         ctx.results[model.id] = estimate(model, ctx.panel, estimation)

@@ -97,7 +97,7 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     if "time" in model.effects:
         assert design.time is not None
         fe_codes.append(design.time)
-    names = [t for t in result.params if t != CONSTANT and t in design.names]
+    names = [t for t in result.params.index if t != CONSTANT and t in design.names]
     X = design.X[:, [design.names.index(t) for t in names]]
     y = design.y
     if fe_codes:

@@ -52,7 +52,7 @@ from regiometrics.spec.models import ModelSpec
 from regiometrics.spec.spatial import EffectsInferenceSpec
 
 if TYPE_CHECKING:
-    from regiometrics.engine.registry import EstimationContext
+    from regiometrics.engine.context import EstimationContext
 
 _MAX_LISTED = 20
 
