@@ -12,6 +12,7 @@ Commands::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -68,7 +69,10 @@ def _describe(args: argparse.Namespace) -> int:
     from regiometrics.spec.loader import load_spec
 
     spec = load_spec(args.spec)
-    panel = load_panel(spec, Path(args.spec).parent)
+    try:
+        panel = load_panel(spec, Path(args.spec).parent)
+    except RegiometricsError as exc:
+        raise type(exc)(f"{args.spec}: {exc}") from None
     frame = panel.frame
     print(f"data: {spec.data.path}  rows: {len(frame)}")
     print(f"entity: {panel.entity} ({panel.n_entities} entities)")
@@ -77,7 +81,9 @@ def _describe(args: argparse.Namespace) -> int:
         print(f"time: {panel.time} ({panel.n_periods} periods, {times[0]}-{times[-1]})")
         print(f"balanced: {'yes' if panel.is_balanced else 'no'}")
     numeric = frame.select_dtypes("number").drop(columns=[panel.time] if panel.time else [])
-    summary = numeric.describe().T[["count", "mean", "std", "min", "max"]]
+    with warnings.catch_warnings():  # inf or huge cells: the summary shows inf/nan as is
+        warnings.simplefilter("ignore", RuntimeWarning)
+        summary = numeric.describe().T[["count", "mean", "std", "min", "max"]]
     print(summary.to_string(float_format=lambda v: f"{v:.4g}"))
     return 0
 
@@ -143,10 +149,24 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in manifest.json
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a reader that has gone shows up here
+        return code
     except RegiometricsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `regiometrics describe X | head`: the reader has gone
+        _silence_stdout()
+        return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout is not a real file (tests)
+        pass
 
 
 if __name__ == "__main__":

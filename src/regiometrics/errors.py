@@ -28,3 +28,8 @@ class IdentificationError(RegiometricsError):
 
 class ConvergenceError(RegiometricsError):
     """An iterative estimator failed to converge."""
+
+
+class OutputError(RegiometricsError):
+    """The outputs cannot be written: ``--out`` is a file or lies under one, an output would
+    overwrite an input file, or the folder is not writable."""

@@ -80,7 +80,7 @@ def test_against_pyfixest(panel: Panel, case: str) -> None:
                       aweights=aweights)
     result = fit_iv_model(model, panel) if kind == "iv" else fit_linear(model, panel)
     ref = FIXTURE[case]
-    assert set(result.params) - {"_cons"} == {_our_name(t) for t in ref["params"]} - {"_cons"}
+    assert set(result.params.index) - {"_cons"} == {_our_name(t) for t in ref["params"]} - {"_cons"}
     assert result.nobs == ref["nobs"]
     for term, value in ref["params"].items():
         ours = _our_name(term)

@@ -71,7 +71,7 @@ def test_stata_interactions_equal_dummy_regression(panel: Panel) -> None:
     names = ["x1", "C(region,base=North)[T.East]", "C(region,base=North)[T.West]",
              "C(region,base=North)[T.East]:x1", "C(region,base=North)[T.West]:x1", "x1:x1",
              "_cons"]
-    assert list(res.params) == names
+    assert list(res.params.index) == names
     np.testing.assert_allclose([res.params[n] for n in names], beta, rtol=COEF_RTOL)
     np.testing.assert_allclose([res.std_errors[n] for n in names], se, rtol=SE_RTOL)
 

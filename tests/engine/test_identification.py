@@ -43,7 +43,7 @@ def test_regressor_constant_within_entity_is_omitted_with_a_note(panel):
 def test_collinear_regressor_is_omitted_later_one_dropped(panel):
     with pytest.warns(OmittedVariableWarning, match=r"x2 omitted: collinear with x, z"):
         res = estimate(fe("y ~ x + z + x2"), panel)
-    assert list(res.params) == ["x", "z", "_cons"]
+    assert list(res.params.index) == ["x", "z", "_cons"]
 
 
 def test_pooled_constant_regressor_is_omitted(panel):

@@ -60,12 +60,12 @@ def test_model_types_equal_direct_fit(panel, w, kind, effects, fe, lee_yu):
     fit = fit_spatial_panel(frame["lgsp"].to_numpy(float), frame[X_NAMES].to_numpy(float),
                             w.to_sparse(), n_entities=48, n_periods=17, model=kind, effects=fe,
                             lee_yu=lee_yu, x_names=X_NAMES)
-    assert list(result.params) == list(fit.params)
+    assert list(result.params.index) == list(fit.params)
     assert ("rho" in result.params) == (kind in ("sar", "sdm"))
     assert ("lambda" in result.params) == (kind in ("sem", "sdem"))
-    assert any(t.startswith("W.") for t in result.params) == (kind in ("sdm", "sdem"))
-    np.testing.assert_allclose(list(result.params.values()), list(fit.params.values()), rtol=RTOL)
-    np.testing.assert_allclose(list(result.std_errors.values()), list(fit.std_errors.values()),
+    assert any(t.startswith("W.") for t in result.params.index) == (kind in ("sdm", "sdem"))
+    np.testing.assert_allclose(result.params.to_numpy(), list(fit.params.values()), rtol=RTOL)
+    np.testing.assert_allclose(result.std_errors.to_numpy(), list(fit.std_errors.values()),
                                rtol=RTOL)
     np.testing.assert_allclose(result.stats["loglik"], fit.loglik, rtol=RTOL)
     eff = fit.effects(method="delta")

@@ -147,8 +147,9 @@ def test_model_filter_that_drops_an_entity(folder):
 def test_weights_not_row_standardised_for_a_model(folder):
     spec = base_spec(moran=[], weights={"W": {"type": "adjacency", "row_standardize": False,
                                               "path": "data/us_states_contiguity.csv"}})
-    with pytest.raises(DataError, match=r"models\.sdm \(weights 'W'\): W must be "
-                                        r"row-standardised"):
+    with pytest.raises(DataError, match=r"models\.sdm\.weights: the rows of the weights 'W' "
+                                        r"must sum to 1 .* \('ALABAMA': 4, 'ARIZONA': 5, .*remove "
+                                        r"row_standardize: false"):
         _run(folder, spec)
 
 

@@ -136,6 +136,7 @@ def test_islands_stop_a_spatial_model(folder):
     spec = base_spec(moran=[], weights={
         "W": {"type": "inverse_distance", "coords": "data/us_states_coords.csv", "cutoff": 300}})
     with pytest.warns(UserWarning, match="islands"), pytest.raises(
-        DataError, match=r"models\.sdm \(weights 'W'\): W must be row-standardised.*islands"
+        DataError, match=r"models\.sdm\.weights: 24 of 48 entities have no neighbours in the "
+                         r"weights 'W' \(islands\): 'ARIZONA', 'ARKANSAS', .*give them neighbours"
     ):
         compute(spec_from_dict(spec), folder)

@@ -50,3 +50,37 @@ def test_no_intercept():
 def test_bad_formulas_say_what_is_wrong(text, match):
     with pytest.raises(SpecError, match=match):
         parse_formula(text, where="spec.yaml: models.m1.formula")
+
+
+def test_backtick_quoted_names_may_hold_formula_characters():
+    f = parse_formula("`y (log)` ~ `a+b` + L.`gdp growth` + `x*z`:`c-d` + `e~f` + 0")
+    assert f.dependent.name == "y (log)"
+    assert f.term_names == ["a+b", "L.gdp growth", "x*z:c-d", "e~f"]
+    assert f.columns() == ["y (log)", "a+b", "gdp growth", "x*z", "c-d", "e~f"]
+    assert not f.intercept
+
+
+def test_unicode_identifiers_need_no_quotes():
+    f = parse_formula("Bevölkerung ~ 人均GDP + D.Ähnlichkeit")
+    assert f.term_names == ["人均GDP", "D.Ähnlichkeit"]
+
+
+def test_variable_source_parses_back_to_the_same_variable():
+    from regiometrics.spec.formula import parse_variable, quote_name
+
+    assert quote_name("lpcap") == "lpcap" and quote_name("gdp growth") == "`gdp growth`"
+    for text in ("L2.`gdp growth`", "FD.x", "`2010`", "Bevölkerung", "LD.`a:b`"):
+        var = parse_variable(text)
+        assert parse_variable(var.source) == var
+
+
+def test_term_limit_counts_the_expansion_before_building_it():
+    from regiometrics.spec.formula import MAX_TERMS
+
+    seven = "*".join(f"x{i}" for i in range(7))
+    assert len(parse_formula(f"y ~ {seven}").terms) == 2 ** 7 - 1 <= MAX_TERMS
+    eight = "*".join(f"x{i}" for i in range(8))
+    with pytest.raises(SpecError, match=r"expands to 255 terms \(2\^8 - 1\); at most 200"):
+        parse_formula(f"y ~ {eight}")
+    with pytest.raises(SpecError, match=r"expands to more than 200 terms \(the limit\)"):
+        parse_formula(f"y ~ {seven} + " + "*".join(f"z{i}" for i in range(7)))

@@ -90,7 +90,7 @@ def test_variant_inherits_the_base_keys_before_defaults_and_chains():
     ({"id": "v", "base": "fee"}, (r"study\.yaml: models\.v\.base: unknown model 'fee'; models "
                                   r"defined: fe, v \(did you mean 'fe'\?\)")),
     ({"id": "v", "base": "fe", "swap": {"GDP": "GDP2"}},
-     r"models\.v\.swap: GDP is not a variable of the model .*uses A, B, DT, EC, ER, TAX"),
+     r"models\.v\.swap: 'GDP' is not a variable of the model .*uses A, B, DT, EC, ER, TAX"),
     ({"id": "v", "base": "fe", "swap": ["DT"]}, r"models\.v\.swap: expected a mapping OLD: NEW"),
     ({"id": "v", "base": "fe", "lag_regressors": "yes"},
      r"models\.v\.lag_regressors: expected a whole number of periods"),

@@ -72,7 +72,7 @@ def test_cluster_by_singleton_ids_equals_robust(panel: Panel) -> None:
     """With one observation per cluster, G/(G-1) = n/(n-1): cluster equals robust exactly."""
     rob = estimate(_model(vcov={"type": "robust"}), panel)
     cl = estimate(_model(vcov={"type": "cluster", "by": "entity"}), panel)
-    np.testing.assert_allclose(list(cl.std_errors.values()), list(rob.std_errors.values()),
+    np.testing.assert_allclose(cl.std_errors.to_numpy(), rob.std_errors.to_numpy(),
                                rtol=1e-10)
     assert cl.stats["n_clusters"] == 601 and cl.info["cluster_by"] == ["id"]
 

@@ -187,7 +187,7 @@ def test_time_effects_are_dummies_kept_out_of_params() -> None:
     panel = Panel(df, entity="id", time="year")
     res = estimate(ModelSpec(id="ret", type="tobit", formula="y ~ x1 + x2",
                              effects=["entity", "time"]), panel)
-    assert list(res.params) == ["x1", "x2", "_cons"]
+    assert list(res.params.index) == ["x1", "x2", "_cons"]
     assert list(res.info["time_dummies"]) == [f"year={y}" for y in range(2001, 2005)]
     assert res.info["effects"] == ["time"]
     for y in range(2001, 2005):
@@ -272,7 +272,7 @@ def test_no_heterogeneity_gives_the_boundary_sigma_u_zero(seed: int) -> None:
                                 vcov={"type": "unadjusted"}), panel)
     assert re.stats["sigma_u"] == 0.0 and re.stats["lr_sigma_u"] == 0.0
     assert re.stats["lr_sigma_u_p"] == 1.0 and re.stats["rho"] == 0.0
-    np.testing.assert_allclose(list(re.params.values()), list(pooled.params.values()), rtol=1e-12)
+    np.testing.assert_allclose(re.params.to_numpy(), pooled.params.to_numpy(), rtol=1e-12)
     np.testing.assert_allclose(re.stats["sigma_e"], pooled.stats["sigma"], rtol=1e-12)
     np.testing.assert_allclose(re.stats["loglik"], pooled.stats["loglik"], rtol=1e-12)
     assert "boundary 0" in re.info["notes"][0]

@@ -94,7 +94,10 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, where: str) -> An
                 part = _isin(left, right)
                 part = ~part if isinstance(op, ast.NotIn) else part
             elif type(op) in _COMPARE:
-                part = _COMPARE[type(op)](left, right)
+                try:
+                    part = _COMPARE[type(op)](left, right)
+                except TypeError:
+                    raise SpecError(_type_mismatch(left, right, op, expression, where)) from None
             else:
                 raise SpecError(_refuse(op, expression, where))
             result = part if result is None else (result & part)
@@ -109,6 +112,23 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, where: str) -> An
             raise SpecError(f"{where}: unknown column {node.id!r} in {expression!r}{hint}")
         return frame[node.id]
     return _constant(node, expression, where)
+
+
+def _type_mismatch(left: Any, right: Any, op: ast.AST, expression: str, where: str) -> str:
+    """The message for a comparison of a column with a value of another type."""
+    symbol = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}.get(type(op), "==")
+
+    def kind(value: Any) -> str:
+        if isinstance(value, pd.Series):
+            numeric = pd.api.types.is_numeric_dtype(value)
+            return f"column {value.name!r} ({'numbers' if numeric else 'text'})"
+        return f"{value!r} ({'text' if isinstance(value, str) else 'a number'})"
+
+    return (
+        f"{where}: cannot compare {kind(left)} {symbol} {kind(right)} in {expression!r}; "
+        "compare text columns with quoted text (region == 'West') and number columns with "
+        "numbers (year >= 2010)"
+    )
 
 
 def _isin(left: Any, values: Iterable[Any]) -> Any:

@@ -28,6 +28,10 @@ from regiometrics.errors import DataError
 from regiometrics.spec.formula import Variable, parse_variable
 
 
+#: Largest magnitude accepted in a numeric column: beyond it sums of squares overflow.
+MAX_ABS_VALUE = 1e100
+
+
 @dataclass(frozen=True)
 class Panel:
     """A validated panel.
@@ -162,13 +166,14 @@ class Panel:
         return Panel(frame, self.entity, self.time, self.source, outside=outside)
 
     def numeric(self, name: str, *, where: str = "") -> pd.Series:
-        """Column ``name`` as float, or a DataError with examples of non-numeric values."""
+        """Column ``name`` as float, or a DataError with examples of non-numeric or
+        infinite values and the entity-years holding them."""
         self.require([name], where=where)
         col = self.frame[name]
         if pd.api.types.is_bool_dtype(col):
             return col.astype(float)
         if pd.api.types.is_numeric_dtype(col):
-            return col.astype(float)
+            return self._finite(col.astype(float), name, where)
         converted = pd.to_numeric(col, errors="coerce")
         bad = col[converted.isna() & col.notna()]
         if len(bad):
@@ -180,7 +185,39 @@ class Panel:
                 f"{prefix}column {name!r} has non-numeric values ({len(bad)} rows), e.g. {examples} "
                 f"at {at}; clean the column or recode it as numbers"
             )
-        return converted.astype(float)
+        return self._finite(converted.astype(float), name, where)
+
+    def _finite(self, values: pd.Series, name: str, where: str) -> pd.Series:
+        """``values`` unchanged, or a DataError naming the entity-years that hold inf/-inf
+        or values so large (beyond :data:`MAX_ABS_VALUE`) that sums of squares overflow."""
+        array = values.to_numpy()
+        infinite = np.isinf(array)
+        keys = [self.entity] + ([self.time] if self.time else [])
+        huge = ~infinite & (np.abs(np.nan_to_num(array)) > MAX_ABS_VALUE)
+        if huge.any():
+            row = values.index[huge][0]
+            at = ", ".join(str(v) for v in self.frame.loc[row, keys])
+            prefix = f"{where}: " if where else ""
+            raise DataError(
+                f"{prefix}column {name!r} has values too large to estimate with (beyond "
+                f"{MAX_ABS_VALUE:.0e} in absolute value) in {int(huge.sum())} row"
+                f"{'s' if huge.sum() > 1 else ''}, e.g. {array[huge][0]:.6g} at "
+                f"({', '.join(keys)}) = ({at}); rescale the column (thousands, logs)"
+            )
+        if not infinite.any():
+            return values
+        rows = self.frame.loc[values.index[infinite][:5], keys]
+        at = ", ".join(
+            "(" + ", ".join(str(v) for v in r) + ")"
+            for r in rows.itertuples(index=False, name=None)
+        )
+        more = " ..." if infinite.sum() > 5 else ""
+        prefix = f"{where}: " if where else ""
+        raise DataError(
+            f"{prefix}column {name!r} has infinite values (inf or -inf) in {int(infinite.sum())} "
+            f"row{'s' if infinite.sum() > 1 else ''}, at ({', '.join(keys)}) = {at}{more}; replace them by missing values or fix "
+            "the data (a log of 0 or a division by 0?)"
+        )
 
     def variable(self, var: Variable | str, *, where: str = "") -> pd.Series:
         """Evaluate a (possibly operator-prefixed) variable, aligned to ``frame`` rows."""

@@ -33,16 +33,31 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         )
     if kind == "parquet":
         _require_pyarrow(path)
+    if path.stat().st_size == 0:
+        raise DataError(f"data file {path} is empty (0 bytes); it needs a header row and data rows")
     try:
         if kind == "csv":
-            return pd.read_csv(path)
-        if kind == "excel":
-            return pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
-        if kind == "stata":
-            return pd.read_stata(path, convert_categoricals=False)
-        return pd.read_parquet(path)
+            frame = pd.read_csv(path)
+        elif kind == "excel":
+            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
+        elif kind == "stata":
+            frame = pd.read_stata(path, convert_categoricals=False)
+        else:
+            frame = pd.read_parquet(path)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"data file {path}: byte 0x{exc.object[exc.start]:02x} at position {exc.start} is not "
+            "valid UTF-8; save the file as UTF-8"
+        ) from None
     except Exception as exc:  # parsing libraries raise many types
         raise DataError(f"data file {path}: could not be read as {kind}: {exc}") from None
+    if len(frame) == 0:
+        columns = ", ".join(map(str, frame.columns[:8])) + (" ..." if frame.shape[1] > 8 else "")
+        raise DataError(
+            f"data file {path} has no rows: only a header ({columns or 'no columns'}); "
+            "add the data rows"
+        )
+    return frame
 
 
 def _require_pyarrow(path: Path) -> None:

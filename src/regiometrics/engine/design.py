@@ -277,6 +277,13 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     if w is not None:
         weights = w.loc[complete].to_numpy(dtype=float)
         weights = weights * (len(weights) / weights.sum())
+    for col, codes in zip(cl_cols, clusters):
+        if int(codes.max()) + 1 < 2:
+            raise IdentificationError(
+                f"models.{model.id}.vcov.by: clustering by {col!r} needs at least 2 clusters, "
+                f"but the estimation sample ({len(sub)} rows) has only one {col} "
+                f"({sub[col].iloc[0]}); use vcov: robust, or cluster by another column"
+            )
     return Design(
         y=used[formula.dependent.text].to_numpy(dtype=float),
         X=used[names].to_numpy(dtype=float),

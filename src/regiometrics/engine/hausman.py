@@ -22,6 +22,7 @@ from regiometrics.engine.demean import demean
 from regiometrics.engine.design import build_design
 from regiometrics.engine.linear import CONSTANT, fit_linear
 from regiometrics.engine.random_effects import fit_re
+from regiometrics.errors import IdentificationError
 from regiometrics.spec.models import ModelSpec
 
 
@@ -41,10 +42,10 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
     fe = fit_linear(fe_spec, panel)
     re = fit_re(re_spec, panel)
     if method == "classic":
-        terms = [t for t in fe.params if t != CONSTANT]
+        terms = [t for t in fe.params.index if t != CONSTANT]
         d = np.array([fe.params[t] - re.params[t] for t in terms])
-        idx_fe = [list(fe.params).index(t) for t in terms]
-        idx_re = [list(re.params).index(t) for t in terms]
+        idx_fe = [list(fe.params.index).index(t) for t in terms]
+        idx_re = [list(re.params.index).index(t) for t in terms]
         assert fe.vcov is not None and re.vcov is not None
         dv = fe.vcov[np.ix_(idx_fe, idx_fe)] - re.vcov[np.ix_(idx_re, idx_re)]
         stat = float(d @ np.linalg.solve(dv, d))
@@ -62,6 +63,17 @@ def _aux(model: ModelSpec, panel: Panel, theta: float, theta_i: list[float] | No
     th = np.asarray(theta_i)[design.entity] if theta_i else np.full(n, theta)
     star = Z - th[:, None] * means
     within = demean(design.X, [design.entity])
+    scale = np.maximum(np.linalg.norm(design.X, axis=0), 1e-300)
+    fixed = [name for name, w, s in zip(design.names, np.linalg.norm(within, axis=0), scale)
+             if w <= 1e-9 * s]
+    if fixed:
+        raise IdentificationError(
+            f"models.{model.id}.hausman: {', '.join(repr(f) for f in fixed)} "
+            f"{'is' if len(fixed) == 1 else 'are'} time-invariant (constant within every "
+            "entity); the auxiliary Hausman test compares within (FE) and RE estimates and "
+            "cannot include a regressor FE cannot estimate; drop it from the formula or use "
+            "hausman: classic, which tests the time-varying regressors only"
+        )
     X = np.column_stack([star[:, 1:], within])
     y = star[:, 0]
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)

@@ -148,6 +148,13 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         with_const = np.column_stack([np.ones(n), design.X])
         omitted = [(j - 1, why) for j, why in find_collinear(with_const, [CONSTANT, *design.names])
                    if j > 0]
+    scale = max(float(np.abs(design.y).max()), 1.0)
+    if float(np.ptp(y_t)) <= 1e-12 * scale:
+        within = " within the fixed effects" if fe_codes else " in the estimation sample"
+        raise IdentificationError(
+            f"models.{model.id}: the dependent variable {design.dependent!r} does not vary"
+            f"{within}; there is nothing to explain"
+        )
     keep, notes = _omit(design.X, design.names, omitted, model.id)
     names = [design.names[j] for j in keep]
     if len(keep) < X_t.shape[1]:

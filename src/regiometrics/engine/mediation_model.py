@@ -76,7 +76,7 @@ def _equation(model: ModelSpec, suffix: str, dependent: str, regressors: list[st
 
 
 def _coef(result: Result, term: str) -> EffectEstimate:
-    row = next(r for r in result.tidy() if r.term == term)
+    row = next(r for r in result.tidy_rows() if r.term == term)
     return EffectEstimate(row.estimate, row.std_error, row.p_value, row.ci_low, row.ci_high)
 
 

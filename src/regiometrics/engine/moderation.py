@@ -51,7 +51,7 @@ def marginal_effects(
     """
     if result.vcov is None:
         raise IdentificationError(f"models.{result.model_id}: no vcov to compute marginal effects")
-    names = list(result.params)
+    names = list(result.params.index)
     for term in (treatment, interaction):
         if term not in names:
             raise IdentificationError(

@@ -8,27 +8,16 @@ linearmodels and more).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
 
 from regiometrics.data.panel import Panel
-from regiometrics.errors import SpecError
+from regiometrics.engine.context import EstimationContext
+from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
-
-
-@dataclass(frozen=True)
-class EstimationContext:
-    """What an estimator may need besides the model and the panel.
-
-    ``weights`` maps a spec's weights name to a :class:`~regiometrics.data.weights.SpatialWeights`
-    (spatial models); ``results`` holds models already fitted in this run, by id.
-    """
-
-    weights: Mapping[str, Any] = field(default_factory=dict)
-    results: Mapping[str, Result] = field(default_factory=dict)
-
 
 Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
 
@@ -44,10 +33,25 @@ def _lazy(module: str, name: str, *, context: bool = False) -> Estimator:
     return estimator
 
 
+def _refusals_of_linearmodels(fit: Estimator) -> Estimator:
+    """``fit`` with linearmodels' refusals (a rank-deficient design, more regressor means
+    than entities for the between regression) raised as IdentificationError."""
+    def checked(model: ModelSpec, panel: Panel, ctx: EstimationContext) -> Result:
+        try:
+            return fit(model, panel, ctx)
+        except ValueError as exc:
+            raise IdentificationError(
+                f"models.{model.id}: random effects cannot be estimated: {exc}"
+            ) from None
+
+    checked.__doc__ = fit.__doc__
+    return checked
+
+
 MODEL_REGISTRY: dict[str, Estimator] = {
     "ols": _lazy("linear", "fit_linear"),
     "fe": _lazy("linear", "fit_linear"),
-    "re": _lazy("random_effects", "fit_re"),
+    "re": _refusals_of_linearmodels(_lazy("random_effects", "fit_re")),
     "iv": _lazy("iv.model", "fit_iv_model"),
 }
 MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"),
@@ -72,7 +76,27 @@ def attach_wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> Res
 
 
 def estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None = None) -> Result:
-    """Fit ``model`` on ``panel`` (after the model's own filter) and attach requested tests."""
+    """Fit ``model`` on ``panel`` (after the model's own filter) and attach requested tests.
+
+    Every error names the model (``models.<id>``); a singular matrix met while estimating
+    (collinear regressors or instruments, a perfect fit) becomes an IdentificationError.
+    """
+    where = f"models.{model.id}"
+    try:
+        return _estimate(model, panel, context)
+    except RegiometricsError as exc:
+        if str(exc).startswith((f"{where}.", f"{where}:", f"{where} ")):
+            raise
+        raise type(exc)(f"{where}: {exc}") from None
+    except np.linalg.LinAlgError as exc:
+        raise IdentificationError(
+            f"{where}: the model cannot be estimated ({exc}): some regressors or instruments are "
+            "collinear, or one of them fits the dependent variable exactly; check the formula "
+            "and the sample"
+        ) from None
+
+
+def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None) -> Result:
     try:
         estimator = MODEL_REGISTRY[model.type]
     except KeyError:

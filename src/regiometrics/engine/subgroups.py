@@ -190,7 +190,7 @@ def fit_subgroups(
         subs[name] = (sub_model, sub_panel, rows)
     params, ses, pvals = {}, {}, {}
     for name, r in comps.items():
-        for term in r.params:
+        for term in r.params.index:
             params[f"{term}@{name}"] = r.params[term]
             ses[f"{term}@{name}"] = r.std_errors.get(term, math.nan)
             pvals[f"{term}@{name}"] = r.pvalues.get(term, math.nan)
@@ -252,7 +252,7 @@ class _Pooled:
 
 def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
             subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Pooled:
-    terms = [t for t in next(iter(comps.values())).params if t != "_cons"]
+    terms = [t for t in next(iter(comps.values())).params.index if t != "_cons"]
     for name, r in comps.items():
         missing = [t for t in terms if t not in r.params]
         if missing:

@@ -291,7 +291,7 @@ def _variance_components(log_sig: np.ndarray, V: np.ndarray) -> dict[str, float]
 def tobit_frame(result: Result) -> pd.DataFrame:
     """The coefficient rows of a Tobit Result with its period dummies (term, estimate,
     std_error, pvalue), e.g. for inspecting what a table leaves out."""
-    rows = [(t, result.params[t], result.std_errors[t], result.pvalues[t]) for t in result.params]
+    rows = [(t, result.params[t], result.std_errors[t], result.pvalues[t]) for t in result.params.index]
     rows += [(t, d["estimate"], d["std_error"], d["pvalue"])
              for t, d in result.info.get("time_dummies", {}).items()]
     return pd.DataFrame(rows, columns=["term", "estimate", "std_error", "pvalue"])

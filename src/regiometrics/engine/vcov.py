@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from regiometrics.engine.demean import group_sums
+from regiometrics.errors import IdentificationError
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,12 @@ def cluster(
     n = X.shape[0]
     b = _bread(X, bread)
     sizes = tuple(int(c.max()) + 1 for c in clusters)
+    g = min(sizes)
+    if g < 2:
+        raise IdentificationError(
+            "cluster-robust standard errors need at least 2 clusters; the estimation sample "
+            "has 1; use vcov: robust, or cluster by another column"
+        )
     meat = cluster_meat(X * resid[:, None], clusters)
     factor = cluster_factor(n, df_k, min(sizes), small=small)
     return VcovResult(factor * b @ meat @ b, "cluster", n_clusters=sizes, df_k=df_k)

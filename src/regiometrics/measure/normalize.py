@@ -317,6 +317,12 @@ def prepare_frame(
             f"columns {', '.join(map(repr, absent))} not found in the data; "
             f"available columns: {list(df.columns)}."
         )
+    clash = [n for n in names if n in (entity, time)]
+    if clash:
+        raise DataError(
+            f"{clash[0]!r} is the panel's entity or time column and cannot be an indicator; "
+            "remove it from the indicators"
+        )
     if entity is None:
         entity = str(df.index.name) if df.index.name is not None else "entity"
         if entity in names:

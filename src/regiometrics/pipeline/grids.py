@@ -53,7 +53,7 @@ def _row(grid: GridSpec, choices: dict[str, Any], term: str, result: Result,
          level: float = 0.95) -> GridRow:
     if term not in result.params:
         raise SpecError(f"grids.{grid.id}.term: {term!r} is not a coefficient of specification "
-                        f"{choices} (terms: {', '.join(result.params)})")
+                        f"{choices} (terms: {', '.join(result.params.index)})")
     est, se = float(result.params[term]), float(result.std_errors[term])
     q = (sps.norm.ppf(0.5 + level / 2) if result.df_resid is None
          else sps.t.ppf(0.5 + level / 2, result.df_resid))

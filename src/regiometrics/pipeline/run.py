@@ -24,7 +24,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.data.readers import read_table
 from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
-from regiometrics.errors import RegiometricsError, SpecError
+from regiometrics.errors import OutputError, RegiometricsError, SpecError
 from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
 from regiometrics.pipeline.charts import CHART_BUILDERS
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
@@ -62,6 +62,7 @@ from regiometrics.pipeline.spatial import (
 from regiometrics.results import Descriptives, Result, jsonable, result_to_json
 from regiometrics.spec.loader import load_spec
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, StudySpec
+from regiometrics.spec.paths import input_files, is_plain_name
 from regiometrics.tables import RENDERERS, TableGrid, descriptive_table, regression_table
 from regiometrics.tables.grid import with_layout
 
@@ -138,22 +139,28 @@ def load_panel(spec: StudySpec, base_dir: Path) -> Panel:
     return panel.filtered(spec.data.filter)
 
 
-def prepare(spec: StudySpec, base_dir: Path) -> RunContext:
-    """Load the panel and run the pre-model stages (indices, measures, weights, Moran)."""
-    ctx = RunContext(spec=spec, panel=load_panel(spec, base_dir), base_dir=Path(base_dir))
+def prepare(spec: StudySpec, base_dir: Path, *, panel: Panel | None = None) -> RunContext:
+    """Load the panel (or take ``panel``, already read, and apply the spec's filter) and run
+    the pre-model stages (indices, measures, weights, Moran)."""
+    panel = load_panel(spec, base_dir) if panel is None else panel.filtered(spec.data.filter)
+    ctx = RunContext(spec=spec, panel=panel, base_dir=Path(base_dir))
     for stage in STAGES:
         ctx.panel, built = stage.run(ctx)
         ctx.artifacts[stage.section] = built
     return ctx
 
 
-def compute(spec: StudySpec, base_dir: Path, *, executor: Executor | None = None) -> StudyRun:
+def compute(
+    spec: StudySpec, base_dir: Path, *, executor: Executor | None = None,
+    panel: Panel | None = None,
+) -> StudyRun:
     """Run the stages, fit every model and build every table and figure (no files written).
 
     ``executor`` runs the specification grids (default: in-process; see
-    :mod:`regiometrics.pipeline.executor`).
+    :mod:`regiometrics.pipeline.executor`); ``panel``: the data already in memory (the Python
+    API's DataFrame) instead of the spec's ``data.path``.
     """
-    ctx = prepare(spec, base_dir)
+    ctx = prepare(spec, base_dir, panel=panel)
     estimation = EstimationContext(weights=ctx.artifacts.get("weights", {}), results=ctx.results)
     for model in spec.models:
         ctx.results[model.id] = estimate(model, ctx.panel, estimation)
@@ -242,11 +249,51 @@ def rendered_files(run: StudyRun) -> dict[str, str | bytes]:
     return files
 
 
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse an output folder that is a file or lies under a file (before any work)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out {out_dir}: is a file, not a folder; give a folder (it is "
+                          "created if it does not exist)")
+    for parent in out_dir.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"--out {out_dir}: {parent} is a file, so no folder can be "
+                                  "made under it; give another folder")
+            break
+
+
+def check_no_input_overwritten(files: dict[str, str | bytes], out_dir: Path,
+                               inputs: dict[Path, str], spec_path: Path) -> None:
+    """Refuse output names that are not plain file names or that would replace an input.
+
+    ``inputs`` maps each file the run reads (resolved) to the spec key naming it.
+    """
+    for name in files:
+        if not is_plain_name(name):
+            raise OutputError(f"{spec_path}: refusing to write {name!r}: not a plain file name "
+                              "inside the output folder")
+        target = (out_dir / name).resolve()
+        if target in inputs:
+            raise OutputError(
+                f"{spec_path}: {inputs[target]}: the output {name} would overwrite this input "
+                f"file ({target}); write the outputs to another folder (--out) or rename the input"
+            )
+
+
 def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
     """Write all files into a temporary folder inside ``out_dir``, then move them in."""
+    check_output_folder(out_dir)
     created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".regiometrics-", dir=out_dir))
+    # the topmost folder this call creates: removed again if anything fails
+    top = out_dir
+    while not top.parent.exists():
+        top = top.parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".regiometrics-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(f"--out {out_dir}: cannot create the output folder: "
+                          f"{exc.strerror or exc}") from None
     try:
         for name, content in files.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # names may hold folders
@@ -260,9 +307,14 @@ def write_outputs(files: dict[str, str | bytes], out_dir: Path) -> list[Path]:
             os.replace(tmp / name, out_dir / name)
             written.append(out_dir / name)
         return written
+    except OSError as exc:
+        if created:
+            shutil.rmtree(top, ignore_errors=True)
+        raise OutputError(f"--out {out_dir}: cannot write the outputs: {exc.strerror or exc}"
+                          ) from None
     except BaseException:
         if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
+            shutil.rmtree(top, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -309,9 +361,11 @@ def run_study(
         The files written (``manifest.json`` last).
     """
     spec_path = Path(spec_path)
-    spec = load_spec(spec_path)
     out_dir = Path(out_dir)
-    data_path = (spec_path.parent / spec.data.path).resolve()
+    check_output_folder(out_dir)
+    spec = load_spec(spec_path)
+    inputs = input_files(spec, spec_path.parent)
+    inputs.setdefault(spec_path.resolve(), "the spec file")
     executor = make_executor(workers=workers, scheduler=scheduler) if spec.grids else None
     try:
         run = compute(spec, spec_path.parent, executor=executor)
@@ -324,6 +378,5 @@ def run_study(
     finally:
         if executor is not None:
             executor.close()
-    if any((out_dir / name).resolve() == data_path for name in files):
-        raise SpecError(f"{spec_path}: an output would overwrite the input data {data_path}")
+    check_no_input_overwritten(files, out_dir, inputs, spec_path)
     return write_outputs(files, out_dir)

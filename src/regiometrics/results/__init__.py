@@ -3,6 +3,7 @@
 from regiometrics.results.descriptives import DescriptiveRow, Descriptives
 from regiometrics.results.grid import GridResult, GridRow
 from regiometrics.results.result import (
+    TIDY_COLUMNS,
     EffectEstimate,
     Result,
     TidyRow,
@@ -12,6 +13,7 @@ from regiometrics.results.result import (
 from regiometrics.results.serialize import jsonable, result_to_json
 
 __all__ = [
+    "TIDY_COLUMNS",
     "DescriptiveRow",
     "Descriptives",
     "EffectEstimate",

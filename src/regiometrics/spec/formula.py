@@ -6,11 +6,25 @@ Grammar (whitespace ignored)::
     rhs       := item ("+" item)*  [ "+" "[" endog ("+" endog)* "~" inst ("+" inst)* "]" ]
     item      := term | term "*" term ...  | "0" | "1" | "-1"
     term      := variable (":" variable)*
-    variable  := [operator "."] name
+    variable  := [operator "."] (name | function "(" expression ")") | factor | "c." name
     operator  := "L" [k] | "F" [k] | "D" | "LD" ...
+    name      := identifier | "`" any text without backticks "`"
+    function  := "log" | "log10" | "log2" | "exp" | "sqrt" | "abs" | "I"
+    factor    := "C(" name ["," ["base="] level] ")" | "i." name | "ib" level "." name
+
+Stata's ``#`` is ``:`` and ``##`` is ``*``. Expressions and factors are read by
+:mod:`regiometrics.spec.formula_expr`.
 
 ``a*b`` expands to ``a + b + a:b``. ``0`` or ``-1`` removes the intercept (pooled OLS only).
 Names are the formula's own and become result term names (``L.DT``, ``DT:INF``).
+
+An identifier is a letter or ``_`` followed by letters, digits or ``_``; letters may be any
+Unicode letters (``Bevölkerung``, ``人均GDP``). Any other column name is written between
+backticks (```gdp growth```, ```L.gdp growth``` is its lag); the term name is the column
+name itself (``gdp growth``, ``L.gdp growth``), so results stay readable.
+
+A product of ``k`` factors expands to :math:`2^k - 1` terms; a formula expanding to more
+than :data:`MAX_TERMS` terms is refused before anything is built.
 """
 
 from __future__ import annotations
@@ -27,9 +41,47 @@ from regiometrics.spec.formula_expr import (
     parse_factor,
 )
 
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_VARIABLE_RE = re.compile(rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?P<name>{_NAME})$")
+_NAME = r"[^\W\d]\w*"  # a Unicode identifier: a letter or '_', then letters, digits, '_'
+_NAME_RE = re.compile(_NAME)
+_VARIABLE_RE = re.compile(
+    rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?:`(?P<quoted>[^`]+)`|(?P<name>{_NAME}))$"
+)
 _OP_RE = re.compile(r"([LFD])(\d*)")
+
+#: Most right-hand-side terms a formula may expand to (a product of k factors gives
+#: 2^k - 1); beyond this a formula is almost surely a mistake and would take minutes.
+MAX_TERMS = 200
+
+#: Characters with a meaning in formulas, replaced inside backticks by private-use code
+#: points while the formula is split, and restored in names and messages.
+_SPECIAL = "+*:~[]-"
+_MASK = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL)}
+_UNMASK = str.maketrans({v: k for k, v in _MASK.items()})
+
+
+def _show(masked: str) -> str:
+    """``repr`` of formula text with the names inside backticks restored."""
+    return repr(masked.translate(_UNMASK))
+
+
+def quote_name(name: str) -> str:
+    """``name`` as written in a formula: bare if an identifier, else between backticks."""
+    return name if _NAME_RE.fullmatch(name) else f"`{name}`"
+
+
+def _mask_quoted(text: str, where: str) -> str:
+    """``text`` with the formula characters inside backtick-quoted names masked."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        raise SpecError(
+            f"{where}: unmatched backtick in {text!r}; quote a column name whole, "
+            "as in `gdp growth`"
+        )
+    for i in range(1, len(parts), 2):
+        if not parts[i]:
+            raise SpecError(f"{where}: empty backtick quotes `` in {text!r}")
+        parts[i] = "".join(_MASK.get(ch, ch) for ch in parts[i])
+    return "`".join(parts)
 
 
 @dataclass(frozen=True)
@@ -63,6 +115,13 @@ class Variable:
     def columns(self) -> tuple[str, ...]:
         """The panel columns the variable reads."""
         return self.expr.columns if self.expr is not None else (self.name,)
+
+    @property
+    def source(self) -> str:
+        """The variable as formula text that parses back to it (names quoted if needed)."""
+        if self.expr is not None or self.factor is not None:
+            return self.text
+        return _canonical(quote_name(self.name), self.lag, self.diff)
 
 
 @dataclass(frozen=True)
@@ -126,7 +185,7 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
     """Parse one factor of a term: ``x``, ``L2.x``, ``log(x)``, ``L.log(x)``, ``I(x**2)``,
     ``C(region)``, ``i.region``, ``c.x`` or a backtick-quoted column (see
     :mod:`regiometrics.spec.formula_expr`)."""
-    text = text.strip()
+    text = text.strip().translate(_UNMASK)
     if text.startswith("c.") and not text.startswith("c.("):
         text = text[2:]  # Stata's continuous marker
     factor = parse_factor(text, where=where)
@@ -137,7 +196,7 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
     m = _VARIABLE_RE.match(text)
     if m:
         lag, diff = _ops(m.group("op") or "")
-        name = m.group("name")
+        name = m.group("name") or m.group("quoted")
         return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
     ops = _OPS_PREFIX_RE.match(text)
     op_text, rest = (ops.group("op"), ops.group("rest")) if ops else ("", text)
@@ -177,6 +236,15 @@ def _ops(op_text: str) -> tuple[int, int]:
     return lag, diff
 
 
+def parse_term(text: str, *, where: str = "formula") -> Term:
+    """Parse a product of variables such as ``a:L.b`` (names quoted as in formulas)."""
+    masked = _mask_quoted(str(text), where)
+    try:
+        return Term(tuple(parse_variable(v, where=where) for v in masked.split(":")))
+    except SpecError as exc:
+        raise SpecError(str(exc).translate(_UNMASK)) from None
+
+
 def _canonical(name: str, lag: int, diff: int) -> str:
     prefix = ""
     if lag > 0:
@@ -207,18 +275,17 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
-#: Most terms one ``a*b*...`` item may expand to (``2^m - 1`` for ``m`` factors).
-MAX_ITEM_TERMS = 1023
-
-
 def _expand_item(item: str, where: str) -> list[Term]:
     item = _stata_interactions(item)
     factors = _split_top(item, "*")
     if any(not f.strip() for f in factors):
-        raise SpecError(f"{where}: empty factor in {item!r}")
-    if 2 ** len(factors) - 1 > MAX_ITEM_TERMS:
-        raise SpecError(f"{where}: {item!r} expands to {2 ** len(factors) - 1} terms (more than "
-                        f"{MAX_ITEM_TERMS}); list the interactions you need")
+        raise SpecError(f"{where}: empty factor in {_show(item)}")
+    if 2 ** len(factors) - 1 > MAX_TERMS:
+        raise SpecError(
+            f"{where}: {_show(item.strip())} is a product of {len(factors)} factors and expands "
+            f"to {2 ** len(factors) - 1} terms (2^{len(factors)} - 1); at most {MAX_TERMS} terms "
+            "are allowed; write the interactions you need with ':' instead"
+        )
     parsed = [
         tuple(parse_variable(v, where=where) for v in _split_top(f, ":")) for f in factors
     ]
@@ -262,7 +329,7 @@ def _drop_intercept(rhs: str, where: str) -> tuple[str, bool]:
     for piece in pieces[1:]:
         head, *tail = _split_top(piece, "+")
         if head.strip() != "1":
-            raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {rhs!r}")
+            raise SpecError(f"{where}: '-' is only allowed as '-1' (no intercept); got {_show(rhs)}")
         kept.extend(tail)
     return "+".join(p for p in kept if p.strip()) or "", False
 
@@ -270,18 +337,25 @@ def _drop_intercept(rhs: str, where: str) -> tuple[str, bool]:
 def _parse_terms(rhs: str, where: str) -> tuple[list[Term], bool]:
     terms: list[Term] = []
     rhs, intercept = _drop_intercept(rhs, where)
+    seen: set[str] = set()
     for raw in _split_top(rhs, "+"):
         item = raw.strip()
         if not item:
-            raise SpecError(f"{where}: empty term in {rhs!r} (two '+' in a row?)")
+            raise SpecError(f"{where}: empty term in {_show(rhs)} (two '+' in a row?)")
         if item == "0":
             intercept = False
             continue
         if item == "1":
             continue
         for term in _expand_item(item, where):
-            if term.name not in {t.name for t in terms}:
+            if term.name not in seen:
+                seen.add(term.name)
                 terms.append(term)
+        if len(terms) > MAX_TERMS:
+            raise SpecError(
+                f"{where}: {_show(rhs.strip())} expands to more than {MAX_TERMS} terms (the "
+                "limit); write the interactions you need with ':' instead of long products"
+            )
     return terms, intercept
 
 
@@ -300,8 +374,15 @@ def parse_formula(text: str, *, where: str = "formula") -> Formula:
     SpecError
         With the location and what was expected.
     """
+    try:
+        return _parse_formula(_mask_quoted(text, where), text, where)
+    except SpecError as exc:
+        raise SpecError(str(exc).translate(_UNMASK)) from None
+
+
+def _parse_formula(text: str, original: str, where: str) -> Formula:
     if text.count("~") < 1:
-        raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {text!r}")
+        raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {_show(text)}")
     lhs, rhs = text.split("~", 1)
     dependent = parse_variable(lhs, where=where)
     endog: list[Term] = []
@@ -310,26 +391,29 @@ def parse_formula(text: str, *, where: str = "formula") -> Formula:
         m = re.search(r"\[([^\]]*)\]", rhs)
         if not m or rhs.count("[") != 1 or rhs.count("]") != 1:
             raise SpecError(
-                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; got {text!r}"
+                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; "
+                f"got {_show(text)}"
             )
         inner = m.group(1)
         if inner.count("~") != 1:
-            raise SpecError(f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]")
+            raise SpecError(
+                f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]"
+            )
         e_text, i_text = inner.split("~")
         endog, _ = _parse_terms(e_text, where)
         inst, _ = _parse_terms(i_text, where)
         rhs = (rhs[: m.start()] + rhs[m.end():]).strip().rstrip("+").strip()
         rhs = re.sub(r"\+\s*\+", "+", rhs).strip().lstrip("+").strip()
     elif "~" in rhs:
-        raise SpecError(f"{where}: more than one '~' in {text!r}")
+        raise SpecError(f"{where}: more than one '~' in {_show(text)}")
     terms, intercept = _parse_terms(rhs, where) if rhs.strip() else ([], True)
     if not terms and not endog:
-        raise SpecError(f"{where}: no regressors on the right of '~' in {text!r}")
+        raise SpecError(f"{where}: no regressors on the right of '~' in {_show(text)}")
     return Formula(
         dependent=dependent,
         terms=tuple(terms),
         intercept=intercept,
         endogenous=tuple(endog),
         instruments=tuple(inst),
-        text=text,
+        text=original,
     )

@@ -8,6 +8,7 @@ problem is raised as :class:`SpecError` naming the file, the key path
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.mechanisms import check_mechanism_references
 from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
+from regiometrics.spec.paths import check_output_ids
 from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
 from regiometrics.spec.tobit import tobit_not_inherited
 from regiometrics.spec.variants import expand_variants
@@ -52,24 +54,54 @@ def load_spec(path: str | Path) -> StudySpec:
     """
     path = Path(path)
     if not path.is_file():
-        raise SpecError(f"spec file {path} does not exist")
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise SpecError(f"spec file {path} {what}")
+    content = path.read_bytes()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        column = exc.start - (content.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SpecError(
+            f"{path}: not UTF-8 text: byte 0x{content[exc.start]:02x} at offset {exc.start} "
+            f"(line {line}, column {column}) is not valid UTF-8; save the file as UTF-8 "
+            "(it looks like Latin-1 or another legacy encoding)"
+        ) from None
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SpecError(f"{path}: not valid YAML: {exc}") from None
+        raise SpecError(f"{path}: {_yaml_problem(exc)}") from None
+    except RecursionError:
+        raise SpecError(f"{path}: not valid YAML: nested too deeply") from None
     return spec_from_dict(raw, source=str(path))
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: where the YAML parser stopped and why."""
+    mark = getattr(exc, "problem_mark", None)
+    at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = f"not valid YAML{at}: {problem}" + (f" ({context})" if context else "")
+    return " ".join(text.split())
 
 
 def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
     """Validate a spec given as a mapping (what the YAML file holds)."""
     if not isinstance(raw, dict):
-        raise SpecError(f"{source}: the spec must be a mapping with keys data, models, tables")
+        got = "an empty file" if raw is None else (
+            "a list" if isinstance(raw, list) else f"the value {raw!r}")
+        raise SpecError(f"{source}: (top level): the spec must be a mapping with keys data, "
+                        f"models, tables; got {got}")
     raw = expand_variants(raw, source)
     raw = _merge_defaults(raw, source)
     try:
         spec = StudySpec.model_validate(raw)
     except ValidationError as exc:
         raise SpecError(_describe(exc, raw, source)) from None
+    except SpecError as exc:  # raised inside a validator without the file
+        raise SpecError(f"{source}: {exc}") from None
+    check_output_ids(spec, source)
     _check_references(spec, source)
     check_measure_references(spec, source)
     return spec
@@ -82,8 +114,8 @@ def _merge_defaults(raw: dict[str, Any], source: str) -> dict[str, Any]:
     for key in defaults:
         if key not in DEFAULTABLE_KEYS:
             raise SpecError(
-                f"{source}: defaults.{key}: unknown key; allowed keys: {', '.join(DEFAULTABLE_KEYS)}"
-                + _did_you_mean(key, DEFAULTABLE_KEYS)
+                f"{source}: {_key_path(('defaults', key), raw)}: unknown key; allowed keys: "
+                f"{', '.join(DEFAULTABLE_KEYS)}" + _did_you_mean(str(key), DEFAULTABLE_KEYS)
             )
     models = raw.get("models") or []
     if not isinstance(models, list):
@@ -132,6 +164,10 @@ def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return loc[:2] + loc[3:] if _tag_at(loc) is not None else loc
 
 
+#: Keys shown bare in a key path; any other key is shown quoted, ``models.m1['x y']``.
+_PLAIN_KEY = re.compile(r"[\w-]+")
+
+
 def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     parts: list[str] = []
     node: Any = raw
@@ -139,10 +175,12 @@ def _key_path(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
         if isinstance(item, int) and isinstance(node, list):
             entry = node[item] if item < len(node) else None
             ident = entry.get("id") if isinstance(entry, dict) else None
-            parts.append(str(ident) if ident else f"[{item}]")
+            plain = isinstance(ident, (str, int)) and not isinstance(ident, bool)
+            parts.append(str(ident) if plain and ident != "" else f"[{item}]")
             node = entry
         else:
-            parts.append(str(item))
+            plain = isinstance(item, str) and _PLAIN_KEY.fullmatch(item) is not None
+            parts.append(item if plain else f"[{str(item)!r}]")
             node = node.get(item) if isinstance(node, dict) else None
     return ".".join(parts).replace(".[", "[")
 
@@ -153,14 +191,17 @@ def _class_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
         loc = loc[3:]
     else:
         cls = StudySpec
+    mapping_key = False  # the next item is a key of a dict-valued field (indices.NAME)
     for item in loc:
-        if isinstance(item, int):
+        if isinstance(item, int) or mapping_key:
+            mapping_key = False
             continue
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
             return None
         field = cls.model_fields.get(str(item))
         if field is None:
             return None
+        mapping_key = typing.get_origin(field.annotation) is dict
         cls = _model_in(field.annotation)
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
 

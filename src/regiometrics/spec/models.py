@@ -20,7 +20,7 @@ from regiometrics.spec.aggregate import AggregateSpec
 from regiometrics.spec.base import SpecBase, tagged_union
 from regiometrics.spec.charts import CHART_KINDS
 from regiometrics.spec.effects import is_entity_time, parse_effects
-from regiometrics.spec.formula import Formula, parse_formula
+from regiometrics.spec.formula import Formula, parse_formula, parse_term
 from regiometrics.spec.grids import GridSpec, GridSummaryTableSpec, SpecCurveFigureSpec
 from regiometrics.spec.index_outputs import (
     IndexMeansFigureSpec,
@@ -215,8 +215,18 @@ class ModelSpec(SpecBase):
             return v
         try:
             parse_formula(v, where="formula")
-        except SpecError as exc:  # the loader adds file and key path
+        except SpecError as exc:  # pydantic adds the file and the key path
             raise ValueError(str(exc).removeprefix("formula: ")) from None
+        return v
+
+    @field_validator("controls")
+    @classmethod
+    def _controls_parse(cls, v: list[str]) -> list[str]:
+        for i, text in enumerate(v):
+            try:
+                parse_term(text, where=f"[{i}]")
+            except SpecError as exc:
+                raise ValueError(str(exc)) from None
         return v
 
     @model_validator(mode="after")
@@ -267,6 +277,20 @@ class ModelSpec(SpecBase):
             raise ValueError("hausman compares unweighted FE and RE fits; drop aweights or hausman")
         if self.aweights is not None and self.wild_bootstrap is not None:
             raise ValueError("wild_bootstrap does not take aweights yet; drop one of them")
+        return self
+
+    @model_validator(mode="after")
+    def _dependent_not_a_regressor(self) -> ModelSpec:
+        if self.formula is None:
+            return self
+        parsed = self.parsed
+        alone = [t for t in (*parsed.terms, *parsed.endogenous, *parsed.instruments)
+                 if len(t.variables) == 1]
+        if any(t.variables[0].text == parsed.dependent.text for t in alone):
+            raise ValueError(
+                f"the dependent variable {parsed.dependent.text!r} is also a regressor or an "
+                "instrument (in formula or controls); remove it from the right-hand side"
+            )
         return self
 
     @model_validator(mode="after")

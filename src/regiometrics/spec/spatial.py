@@ -164,6 +164,15 @@ class MoranSpec(SpecBase):
     def _listify(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
 
+    @field_validator("variables", "weights")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        repeated = sorted({x for x in v if v.count(x) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(map(repr, repeated))} listed more than once; "
+                             "list each once")
+        return v
+
 
 # --------------------------------------------------------- spatial models
 class EffectsInferenceSpec(SpecBase):

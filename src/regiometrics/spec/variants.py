@@ -26,7 +26,15 @@ import difflib
 from typing import Any
 
 from regiometrics.errors import SpecError
-from regiometrics.spec.formula import Formula, Term, Variable, parse_formula, parse_variable
+from regiometrics.spec.formula import (
+    Formula,
+    Term,
+    Variable,
+    parse_formula,
+    parse_term,
+    parse_variable,
+    quote_name,
+)
 
 #: Keys that describe the change and are consumed by the expansion.
 VARIANT_KEYS = ("base", "swap", "lag_regressors")
@@ -44,13 +52,13 @@ def _ops(lag: int, diff: int) -> str:
 
 
 def _rebuild(var: Variable, *, name: str | None = None, lag: int = 0) -> Variable:
-    new_name = name or var.name
+    new_name = quote_name(name or var.name)
     ops = _ops(var.lag + lag, var.diff)
     return parse_variable(f"{ops}.{new_name}" if ops else new_name)
 
 
 def _term_text(term: Term, *, swap: dict[str, str], lag: int) -> str:
-    return ":".join(_rebuild(v, name=swap.get(v.name), lag=lag).text for v in term.variables)
+    return ":".join(_rebuild(v, name=swap.get(v.name), lag=lag).source for v in term.variables)
 
 
 def _formula_text(f: Formula, *, swap: dict[str, str], lag: int) -> str:
@@ -61,18 +69,18 @@ def _formula_text(f: Formula, *, swap: dict[str, str], lag: int) -> str:
         rhs.append(f"[{endog} ~ {inst}]")
     if not f.intercept:
         rhs.append("0")
-    return f"{_rebuild(f.dependent, name=swap.get(f.dependent.name)).text} ~ {' + '.join(rhs)}"
+    return f"{_rebuild(f.dependent, name=swap.get(f.dependent.name)).source} ~ {' + '.join(rhs)}"
 
 
 def _control_text(text: str, *, swap: dict[str, str], lag: int, where: str) -> str:
-    variables = [parse_variable(v, where=where) for v in str(text).split(":")]
-    return ":".join(_rebuild(v, name=swap.get(v.name), lag=lag).text for v in variables)
+    variables = parse_term(text, where=where).variables
+    return ":".join(_rebuild(v, name=swap.get(v.name), lag=lag).source for v in variables)
 
 
 def _used_columns(model: dict[str, Any], where: str) -> set[str]:
     used = set(parse_formula(str(model.get("formula", "")), where=f"{where}.formula").columns())
     for c in model.get("controls") or []:
-        used |= {parse_variable(v, where=f"{where}.controls").name for v in str(c).split(":")}
+        used |= {v.name for v in parse_term(c, where=f"{where}.controls").variables}
     return used
 
 
@@ -104,8 +112,8 @@ def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
         missing = [old for old in swap if old not in used]
         if missing:
             raise SpecError(
-                f"{where}.swap: {', '.join(missing)} is not a variable of the model (formula "
-                f"{out['formula']!r}, controls {list(out.get('controls') or [])}); it uses "
+                f"{where}.swap: {', '.join(map(repr, missing))} is not a variable of the model "
+                f"(formula {out['formula']!r}, controls {list(out.get('controls') or [])}); it uses "
                 f"{', '.join(sorted(used))}" + _did_you_mean(missing[0], used)
             )
     if swap or lag:
@@ -135,6 +143,23 @@ def expand_variants(raw: dict[str, Any], source: str) -> dict[str, Any]:
     are left for the validator to report.
     """
     models = raw.get("models")
+    if isinstance(models, list):
+        for i, m in enumerate(models):
+            ident = m.get("id") if isinstance(m, dict) else None
+            if ident is not None and not isinstance(ident, str):
+                raise SpecError(
+                    f"{source}: models[{i}].id: expected a model name (text, e.g. id: fe1); "
+                    f"got {ident!r}"
+                )
+            controls = m.get("controls") if isinstance(m, dict) else None
+            if controls is not None and not (
+                isinstance(controls, list) and all(isinstance(c, str) for c in controls)
+            ):
+                place = f"models.{ident}" if ident else f"models[{i}]"
+                raise SpecError(
+                    f"{source}: {place}.controls: expected a list of column names "
+                    f"(controls: [x1, x2]); got {controls!r}"
+                )
     if not isinstance(models, list) or not any(isinstance(m, dict) and "base" in m for m in models):
         if isinstance(models, list):
             for i, m in enumerate(models):

@@ -39,7 +39,7 @@ def table_terms(results: Sequence[Result]) -> list[str]:
     """Union of the models' terms, in order of appearance."""
     terms: list[str] = []
     for r in results:
-        terms += [t for t in r.params if t not in terms]
+        terms += [t for t in r.params.index if t not in terms]
     return terms
 
 

@@ -215,7 +215,7 @@ def _below_cell(result: Result, term: str, table: TableSpec, tidy: dict) -> str:
 def _coef_rows(results: Sequence[Result], table: TableSpec, terms: Sequence[str],
                hidden_constant: set[int]) -> tuple[list[Row], list[Row]]:
     """Coefficient rows and the constant's rows (estimate row then the row under it)."""
-    tidies = [{t.term: t for t in r.tidy(level=table.ci_level)} for r in results]
+    tidies = [{t.term: t for t in r.tidy_rows(level=table.ci_level)} for r in results]
     coefs_out: list[Row] = []
     const_out: list[Row] = []
     const_label = label(table.language, "constant")
@@ -308,7 +308,7 @@ def _controls_row(results: Sequence[Result], table: TableSpec, shown: Sequence[s
     labels = column_labels(results)
     cells, notes = [], []
     for j, r in enumerate(results):
-        present = {v for t in r.params for v in variables_of(t)}
+        present = {v for t in r.params.index for v in variables_of(t)}
         have = [c for c in hidden if c in present]
         if len(have) == len(hidden):
             cells.append(words[0])

@@ -148,7 +148,7 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
         terms += [t for t in r.effects.get("direct", {}) if t not in terms]
     check_names(table.id, "terms", table.terms or [], terms, "a regressor with effects")
     check_names(table.id, "rename", table.rename, list(dict.fromkeys(
-        [*terms, *(p for r in results for p in r.params), *(r.dependent for r in results),
+        [*terms, *(p for r in results for p in r.params.index), *(r.dependent for r in results),
          *(v for t in terms for v in variables_of(t))])),
         "a term, variable or dependent variable of the table's models")
     known = {"entity_fe", "time_fe", "rho", "nobs", *_ROW_LABELS, *table.row_labels,

@@ -96,7 +96,7 @@ def test_to_result_and_json(panel):
     assert out.stats["kp_rk_lm"] == res.diagnostics["kp_rk_lm"]
     assert out.stats["kappa"] == res.kappa and out.info["method"] == "liml"
     assert set(out.components) == {"first_stage:DT", "first_stage:L.DT"}
-    rows = out.tidy()
+    rows = out.tidy_rows()
     assert [r.term for r in rows] == res.terms
     record = json.loads(json.dumps(result_to_json(out)))
     assert record["stats"]["sy_2sls_bias_30pct"] is None  # nan -> null: K2 = 3, n = 2

@@ -84,7 +84,7 @@ def test_cigarettes_cross_section_robust_is_hc1(cig):
     np.testing.assert_allclose([res.params[t] for t in terms], ref["coef"], rtol=1e-10)
     np.testing.assert_allclose([res.std_errors[t] for t in terms],
                                np.sqrt(np.diag(ref["vcov_hc1"])), rtol=1e-9)
-    assert list(res.params)[-1] == "_cons" and res.nobs == 48
+    assert list(res.params.index)[-1] == "_cons" and res.nobs == 48
 
 
 def test_panel_operators_and_products_in_instruments_match_aer(produc):
@@ -102,7 +102,7 @@ def test_panel_operators_and_products_in_instruments_match_aer(produc):
     assert res.nobs == 768 and res.info["n_dropped_missing"] == 48
     assert res.info["instruments"] == ["L.lemp", "L.lpcap:unemp"]
     fs = res.components["first_stage:lemp"]
-    assert list(fs.params)[:2] == ["L.lemp", "L.lpcap:unemp"]
+    assert list(fs.params.index)[:2] == ["L.lemp", "L.lpcap:unemp"]
 
 
 def test_correction_none_is_ivreg2_default_cr0(produc):
@@ -142,7 +142,7 @@ def test_spec_model_equals_fit_iv_on_demeaned_data(cig):
         if np.isfinite(value):
             assert spec_res.stats[key] == pytest.approx(value, rel=1e-7, abs=1e-12), key
     fs = spec_res.components["first_stage:lrprice"]
-    assert fs.params == pytest.approx(dict(direct.first_stage["lrprice"].params), rel=1e-9)
+    assert dict(fs.params) == pytest.approx(dict(direct.first_stage["lrprice"].params), rel=1e-9)
     assert fs.stats["first_stage_f"] == pytest.approx(direct.first_stage["lrprice"].f_stat, rel=1e-9)
     assert spec_res.info["method"] == "liml" and spec_res.stats["kappa"] >= 1.0
 

@@ -74,7 +74,7 @@ def test_to_result_carries_params_effects_and_lee_yu_note(produc):
     )
     eff = fit.effects(draws=100, seed=3)
     res = to_result(fit, model_id="sdm", dependent="lgsp", effects=eff)
-    assert list(res.params) == [
+    assert list(res.params.index) == [
         "lpcap",
         "lpc",
         "lemp",

@@ -92,7 +92,7 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     design = build_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.rows)
     fe_codes = list(design.fe_codes.values())
-    names = [t for t in result.params if t != CONSTANT and t in design.names]
+    names = [t for t in result.params.index if t != CONSTANT and t in design.names]
     X = design.X[:, [design.names.index(t) for t in names]]
     y = design.y
     if fe_codes:

@@ -307,6 +307,11 @@ def fit_iv(
         instrument_names=instrument_names,
     )
     d = inputs.design
+    if float(np.ptp(d.y)) <= 1e-12 * max(float(np.abs(d.y).max()), 1.0):
+        raise IdentificationError(
+            f"the dependent variable {inputs.dependent!r} does not vary (after the fixed "
+            "effects); there is nothing to explain"
+        )
     fit = _METHODS[method](d)
     k = d.x.shape[1]
     v = fit.raw_v * d.dof.vcov_factor(k, d.vcov, d.small, d.ssc)

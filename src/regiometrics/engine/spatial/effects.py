@@ -29,9 +29,9 @@ In both, ``estimate`` is the effect at the ML estimates and the p-value is ``2 P
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from scipy import stats as sps
@@ -40,8 +40,22 @@ from regiometrics.errors import SpecError
 from regiometrics.options import check_literal
 from regiometrics.results.result import EffectEstimate
 
-if TYPE_CHECKING:
-    from regiometrics.engine.spatial.panel_ml import SpatialPanelFit
+
+class SpatialFit(Protocol):
+    """What the effects read from a fitted spatial panel (``panel_ml.SpatialFit``).
+
+    A protocol rather than an import, so this module and ``panel_ml`` (whose fits compute
+    their effects here) do not import each other.
+    """
+
+    params: Mapping[str, float]
+    vcov: np.ndarray
+    info: Mapping[str, Any]
+    x_names: Sequence[str]
+    traces: Any
+
+    @property
+    def spatial_param(self) -> str: ...
 
 EffectsMethod = Literal["simulation", "delta"]
 EffectKind = Literal["direct", "indirect", "total"]
@@ -83,7 +97,7 @@ class SpatialEffects:
         return {k: dict(getattr(self, k)) for k in _KINDS}
 
 
-def _parameter_layout(fit: SpatialPanelFit) -> tuple[list[str], np.ndarray, np.ndarray]:
+def _parameter_layout(fit: SpatialFit) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Terms with effects, and index arrays of their ``b`` and ``theta`` in ``params``."""
     names = list(fit.params)
     const = set(fit.info.get("constant_columns", ()))
@@ -93,7 +107,7 @@ def _parameter_layout(fit: SpatialPanelFit) -> tuple[list[str], np.ndarray, np.n
     return terms, bi, ti
 
 
-def effect_values(fit: SpatialPanelFit, phi: np.ndarray) -> np.ndarray:
+def effect_values(fit: SpatialFit, phi: np.ndarray) -> np.ndarray:
     """Effects for parameter vectors ``phi`` (rows: draws; columns: ``params`` order).
 
     Returns an array of shape ``(draws, 3, K)``: direct, indirect, total for each term.
@@ -112,7 +126,7 @@ def effect_values(fit: SpatialPanelFit, phi: np.ndarray) -> np.ndarray:
     return np.stack([direct, total - direct, total], axis=1)
 
 
-def effect_jacobian(fit: SpatialPanelFit) -> np.ndarray:
+def effect_jacobian(fit: SpatialFit) -> np.ndarray:
     """Jacobian ``d effect / d params`` at the estimates, shape ``(3K, P)``.
 
     Rows: direct for every term, then indirect, then total.
@@ -146,7 +160,7 @@ def effect_jacobian(fit: SpatialPanelFit) -> np.ndarray:
 
 
 def spatial_effects(
-    fit: SpatialPanelFit,
+    fit: SpatialFit,
     *,
     method: EffectsMethod = "simulation",
     draws: int = 1000,

@@ -52,7 +52,7 @@ from regiometrics.spec.models import ModelSpec
 from regiometrics.spec.spatial import EffectsInferenceSpec
 
 if TYPE_CHECKING:
-    from regiometrics.engine.registry import EstimationContext
+    from regiometrics.engine.context import EstimationContext
 
 _MAX_LISTED = 20
 
@@ -167,6 +167,27 @@ def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.nda
     return out
 
 
+def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
+    """Refuse islands and rows not summing to one, naming the entities (not row numbers)."""
+    where = f"models.{model.id}.weights"
+    if w.islands:
+        raise DataError(
+            f"{where}: {len(w.islands)} of {w.n} entities have no neighbours in the weights "
+            f"{model.weights!r} (islands): {name_list(w.islands)}; a spatial panel model needs "
+            "every entity to have a neighbour: give them neighbours (a larger cutoff, type: "
+            "knn) or drop them from the data (data.filter)"
+        )
+    sums = np.asarray(w.to_sparse().sum(axis=1)).ravel()
+    bad = np.flatnonzero(np.abs(sums - 1.0) > 1e-8)
+    if bad.size:
+        shown = ", ".join(f"{w.entities[i]!r}: {sums[i]:.6g}" for i in bad[:5])
+        raise DataError(
+            f"{where}: the rows of the weights {model.weights!r} must sum to 1 for a spatial "
+            f"panel model; {bad.size} do not ({shown}{' ...' if bad.size > 5 else ''}); "
+            "remove row_standardize: false from the weights"
+        )
+
+
 def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext) -> Result:
     """Fit a ``sar``/``sem``/``sdm``/``sdem`` model spec on a panel (see the module docstring).
 
@@ -180,6 +201,7 @@ def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext
     """
     where = f"models.{model.id}"
     w = spatial_weights_for(model, context)
+    _check_rows(model, w)
     frame, dependent, names = stacked_data(model, panel, w)
     n, t = w.n, frame[panel.time].nunique()  # type: ignore[index]
     y = frame[dependent].to_numpy(float)

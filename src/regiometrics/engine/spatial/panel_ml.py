@@ -42,12 +42,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy import optimize
 from scipy import stats as sps
 
+from regiometrics.engine.spatial.effects import SpatialEffects, spatial_effects
 from regiometrics.engine.spatial.logdet import (
     FilterProducts,
     LogdetMethod,
@@ -69,9 +70,6 @@ from regiometrics.engine.spatial.panel_data import (
 )
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
 from regiometrics.options import check_literal
-
-if TYPE_CHECKING:
-    from regiometrics.engine.spatial.effects import SpatialEffects
 
 _LAG_MODELS = ("sar", "sdm")
 _DURBIN_MODELS = ("sdm", "sdem")
@@ -145,8 +143,6 @@ class SpatialPanelFit:
 
         See :func:`regiometrics.engine.spatial.effects.spatial_effects`.
         """
-        from regiometrics.engine.spatial.effects import spatial_effects
-
         return spatial_effects(self, method=method, draws=draws, seed=seed, level=level)
 
 
