@@ -16,6 +16,7 @@ import pytest
 from regiometrics.data.panel import Panel
 from regiometrics.engine.absorb import absorbed_counts, n_components
 from regiometrics.engine.iv.model import fit_iv_model
+from regiometrics.engine import estimate
 from regiometrics.engine.linear import fit_linear
 from regiometrics.errors import DataError, SpecError
 from regiometrics.spec.loader import spec_from_dict
@@ -231,3 +232,27 @@ def test_tables_show_a_row_per_further_effect(panel: Panel) -> None:
                                       indicator_labels={"industry^time": "Industry-year FE"}))
     body = [r.cells for s in grid.sections for r in s]
     assert ("Industry-year FE", "YES") in body and ("Entity FE", "YES") in body
+
+
+def test_moderation_and_subgroups_absorb_interacted_effects(panel: Panel) -> None:
+    """Moderation with [entity, industry^time] has the FE model's slopes; each subgroup fit
+    equals the FE model fitted on that group's rows alone."""
+    effects = ["entity", "industry^time"]
+    fe = ModelSpec(id="m", type="fe", formula="y ~ x1*x2", effects=effects,
+                   vcov={"type": "cluster", "by": "entity"})
+    mod = ModelSpec(id="m", type="moderation", formula="y ~ x1*x2", effects=effects,
+                    treatment="x1", moderator="x2", vcov={"type": "cluster", "by": "entity"})
+    res_fe, res_mod = estimate(fe, panel), estimate(mod, panel)
+    for term in ("x1", "x2", "x1:x2"):
+        np.testing.assert_allclose(res_mod.params[term], res_fe.params[term], rtol=COEF_RTOL)
+        np.testing.assert_allclose(res_mod.std_errors[term], res_fe.std_errors[term],
+                                   rtol=SE_RTOL)
+    by = ModelSpec(id="s", type="fe", formula="y ~ x1 + x2", effects=effects, by="region",
+                   vcov={"type": "cluster", "by": "entity"})
+    res_by = estimate(by, panel)
+    for name, comp in res_by.components.items():
+        alone = fit_linear(fe.replace(formula="y ~ x1 + x2"),
+                           panel.subset((panel.frame["region"] == name).to_numpy()))
+        np.testing.assert_allclose(comp.params["x1"], alone.params["x1"], rtol=COEF_RTOL)
+        np.testing.assert_allclose(comp.std_errors["x1"], alone.std_errors["x1"], rtol=SE_RTOL)
+    assert set(res_by.components) == {"East", "North", "West"}
