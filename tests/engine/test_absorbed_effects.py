@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from regiometrics.data.panel import Panel
+from regiometrics.engine import estimate
 from regiometrics.engine.absorb import absorbed_counts, n_components
 from regiometrics.engine.iv.model import fit_iv_model
-from regiometrics.engine import estimate
 from regiometrics.engine.linear import fit_linear
 from regiometrics.errors import DataError, SpecError
 from regiometrics.spec.loader import spec_from_dict
