@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from regiometrics.spec.base import SpecBase
+from regiometrics.spec.base import MAX_DRAWS, SpecBase
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 
 MediationMode = Literal["parallel", "joint"]
@@ -38,8 +38,8 @@ LINEAR_TYPES = ("ols", "fe", "moderation")
 class BootstrapSpec(SpecBase):
     """Bootstrap of a mediation model: draws, seed, resampling unit, interval kind, level."""
 
-    reps: int = Field(default=1000, ge=2)
-    seed: int
+    reps: int = Field(default=1000, ge=2, le=MAX_DRAWS)
+    seed: int = Field(ge=0)
     resample: BootstrapResample = "entity"
     ci: BootstrapCI = "percentile"
     level: float = Field(default=0.95, gt=0, lt=1)
