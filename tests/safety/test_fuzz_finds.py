@@ -177,3 +177,20 @@ def test_seeds_are_non_negative_and_draws_bounded(tmp_path, capsys, key, value, 
     study = write_study(tmp_path, spec)
     code, _, err = run_cli(["validate", study], capsys)
     assert (code, err) == (2, f"error: {study}: {message}\n")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"mediators": ["unemp"]}, "mediator 'unemp' is also a control; a mediator must be a "
+                               "variable of its own"),
+    ({"mediators": ["lpcap"]}, "mediator 'lpcap' is also the treatment; a mediator must be a "
+                               "variable of its own"),
+    ({"outcome": "unemp"}, "the outcome 'unemp' is also the treatment or a control; each role "
+                           "needs its own variable"),
+])
+def test_mediation_roles_need_their_own_variables(tmp_path, capsys, change, message):
+    model = {"id": "med", "type": "mediation", "treatment": "lpcap", "mediators": ["lemp"],
+             "outcome": "lgsp", "controls": ["unemp"], "effects": ["entity", "time"],
+             "bootstrap": {"reps": 9, "seed": 1}, **change}
+    study = write_study(tmp_path, base_spec(models=[model], tables=[]))
+    code, _, err = run_cli(["validate", study], capsys)
+    assert (code, err) == (2, f"error: {study}: models.med: {message}\n")

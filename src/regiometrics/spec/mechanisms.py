@@ -103,6 +103,18 @@ def check_mechanism_keys(model: Any) -> None:
                 f"type 'mediation' runs two-way fixed effects; set effects: [entity, time] "
                 f"(got {model.effects})"
             )
+        roles = {"the treatment": [model.treatment], "the outcome": [model.outcome],
+                 "a control": list(model.controls)}
+        for mediator in model.mediators:
+            for role, names in roles.items():
+                if mediator in names:
+                    raise ValueError(f"mediator {mediator!r} is also {role}; a mediator must be "
+                                     "a variable of its own")
+        if model.treatment == model.outcome or model.outcome in model.controls:
+            raise ValueError(
+                f"the outcome {model.outcome!r} is also the treatment or a control; each role "
+                "needs its own variable"
+            )
         return
     bad = given & med
     if bad:
