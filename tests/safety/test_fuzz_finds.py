@@ -157,10 +157,9 @@ def test_random_effects_with_more_regressors_than_entities(tmp_path, capsys):
     study = write_study(tmp_path, spec, data=data)
     code, _, err = run_cli(["run", study, "--out", tmp_path / "out"], capsys)
     assert code == 2
-    assert err.startswith(f"error: {study}: models.m1: random effects cannot be estimated: The "
-                          "variance of the effects cannot be estimated since the between "
-                          "regression has no residual degrees of freedom. The model has 5 "
-                          "entities")
+    assert err.startswith(f"error: {study}: models.m1: random effects cannot be estimated: the "
+                          "variance of the effects comes from the between regression, which "
+                          "has no residual degrees of freedom with 5 entities and 8 parameters")
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [
