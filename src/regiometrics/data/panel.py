@@ -27,7 +27,6 @@ from regiometrics.data.filter import evaluate_filter
 from regiometrics.errors import DataError
 from regiometrics.spec.formula import Variable, parse_variable
 
-
 #: Largest magnitude accepted in a numeric column: beyond it sums of squares overflow.
 MAX_ABS_VALUE = 1e100
 

@@ -14,10 +14,10 @@ from pydantic import (
     model_validator,
 )
 
+from regiometrics.errors import SpecError
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.aggregate import AggregateSpec
 from regiometrics.spec.base import MAX_DRAWS, SpecBase, tagged_union
-from regiometrics.errors import SpecError
 from regiometrics.spec.charts import CHART_KINDS
 from regiometrics.spec.formula import Formula, parse_formula, parse_term
 from regiometrics.spec.grids import GridSpec, GridSummaryTableSpec, SpecCurveFigureSpec
