@@ -7,7 +7,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(root / "src"), str(root / "tests" / "tables")]
 
-from snapshot_cases import SNAPSHOTS, rendered_tables  # noqa: E402
+from snapshot_cases import SNAPSHOTS, rendered_tables
 
 tables = rendered_tables()
 shutil.rmtree(SNAPSHOTS, ignore_errors=True)

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from regiometrics.cli import main
-from tests.pipeline.test_run import ROOT
-from tests.pipeline.test_run import edit, study  # noqa: F401  (fixture)
+from tests.pipeline.test_run import ROOT, edit, study  # noqa: F401  (fixture)
 
 WILD = {"cluster": "region", "draws": 999, "terms": ["lpcap", "unemp"], "seed": 5}
 

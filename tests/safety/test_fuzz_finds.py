@@ -157,7 +157,39 @@ def test_random_effects_with_more_regressors_than_entities(tmp_path, capsys):
     study = write_study(tmp_path, spec, data=data)
     code, _, err = run_cli(["run", study, "--out", tmp_path / "out"], capsys)
     assert code == 2
-    assert err.startswith(f"error: {study}: models.m1: random effects cannot be estimated: The "
-                          "variance of the effects cannot be estimated since the between "
-                          "regression has no residual degrees of freedom. The model has 5 "
-                          "entities")
+    assert err.startswith(f"error: {study}: models.m1: random effects cannot be estimated: the "
+                          "variance of the effects comes from the between regression, which "
+                          "has no residual degrees of freedom with 5 entities and 8 parameters")
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("seed", -1, "moran.mi.seed: Input should be greater than or equal to 0"),
+    ("permutations", 2**31, "moran.mi.permutations: Input should be less than or equal to "
+                            "1000000"),
+])
+def test_seeds_are_non_negative_and_draws_bounded(tmp_path, capsys, key, value, message):
+    from tests.safety.helpers import COORDS
+
+    (tmp_path / "coords.csv").write_bytes(COORDS.read_bytes())
+    spec = base_spec(weights={"W": {"type": "knn", "coords": "coords.csv", "k": 4}},
+                     moran=[{"id": "mi", "variables": ["lgsp"], "weights": ["W"], key: value}])
+    study = write_study(tmp_path, spec)
+    code, _, err = run_cli(["validate", study], capsys)
+    assert (code, err) == (2, f"error: {study}: {message}\n")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"mediators": ["unemp"]}, "mediator 'unemp' is also a control; a mediator must be a "
+                               "variable of its own"),
+    ({"mediators": ["lpcap"]}, "mediator 'lpcap' is also the treatment; a mediator must be a "
+                               "variable of its own"),
+    ({"outcome": "unemp"}, "the outcome 'unemp' is also the treatment or a control; each role "
+                           "needs its own variable"),
+])
+def test_mediation_roles_need_their_own_variables(tmp_path, capsys, change, message):
+    model = {"id": "med", "type": "mediation", "treatment": "lpcap", "mediators": ["lemp"],
+             "outcome": "lgsp", "controls": ["unemp"], "effects": ["entity", "time"],
+             "bootstrap": {"reps": 9, "seed": 1}, **change}
+    study = write_study(tmp_path, base_spec(models=[model], tables=[]))
+    code, _, err = run_cli(["validate", study], capsys)
+    assert (code, err) == (2, f"error: {study}: models.med: {message}\n")

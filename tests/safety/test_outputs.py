@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.safety.helpers import COORDS, CONTIGUITY, base_spec, run_cli, snapshot, write_study
+from tests.safety.helpers import CONTIGUITY, COORDS, base_spec, run_cli, snapshot, write_study
 
 RULE = "use letters, digits, '_', '-', '.' only, no path separators"
 

@@ -100,8 +100,16 @@ def fit_re(model: ModelSpec, panel: Panel) -> Result:
     design = build_design(model, panel, formula)
     if design.time is None:
         raise IdentificationError(f"models.{model.id}: random effects need data.time")
-    res = _components(model, design)
     n_entities = int(design.entity.max()) + 1
+    k_between = design.X.shape[1] + 1  # regressors and the constant of the between regression
+    if n_entities <= k_between:
+        raise IdentificationError(
+            f"models.{model.id}: random effects cannot be estimated: the variance of the "
+            f"effects comes from the between regression, which has no residual degrees of "
+            f"freedom with {n_entities} entities and {k_between} parameters; use fewer "
+            "regressors, more entities, or type: fe / ols"
+        )
+    res = _components(model, design)
     theta_e = res.theta["theta"].reindex(np.arange(n_entities)).to_numpy()
     Z = np.column_stack([design.y, design.X, np.ones(design.nobs)])
     theta = theta_e[design.entity]

@@ -24,13 +24,13 @@ from regiometrics.data.panel import Panel
 from regiometrics.data.readers import read_table
 from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.describe import describe
-from regiometrics.errors import OutputError, RegiometricsError, SpecError
+from regiometrics.errors import OutputError, RegiometricsError
 from regiometrics.pipeline.aggregate import AGGREGATE_STAGE
 from regiometrics.pipeline.charts import CHART_BUILDERS
 from regiometrics.pipeline.context import FigureBuilder, RunContext, Stage, TableBuilder
+from regiometrics.pipeline.entities import composite_entity
 from regiometrics.pipeline.executor import Executor, make_executor
 from regiometrics.pipeline.grids import grid_summary_grid, run_grid, spec_curve_chart
-from regiometrics.pipeline.entities import composite_entity
 from regiometrics.pipeline.index_outputs import (
     index_means_chart,
     typology_grid,

@@ -6,6 +6,10 @@ from typing import Annotated, Any, Self, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Tag
 
+#: Most random draws (bootstrap replications, permutations, simulation draws) a spec may ask
+#: for: beyond it a run takes hours, which is far more likely a typo than a wish.
+MAX_DRAWS = 1_000_000
+
 
 class SpecBase(BaseModel):
     """Base: frozen, unknown keys forbidden."""

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from regiometrics.spec.base import SpecBase
+from regiometrics.spec.base import MAX_DRAWS, SpecBase
 from regiometrics.spec.literals import SubgroupTestRow
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 
@@ -39,8 +39,8 @@ LINEAR_TYPES = ("ols", "fe", "moderation")
 class BootstrapSpec(SpecBase):
     """Bootstrap of a mediation model: draws, seed, resampling unit, interval kind, level."""
 
-    reps: int = Field(default=1000, ge=2)
-    seed: int
+    reps: int = Field(default=1000, ge=2, le=MAX_DRAWS)
+    seed: int = Field(ge=0)
     resample: BootstrapResample = "entity"
     ci: BootstrapCI = "percentile"
     level: float = Field(default=0.95, gt=0, lt=1)
@@ -103,6 +103,18 @@ def check_mechanism_keys(model: Any) -> None:
             raise ValueError(
                 f"type 'mediation' runs two-way fixed effects; set effects: [entity, time] "
                 f"(got {model.effects})"
+            )
+        roles = {"the treatment": [model.treatment], "the outcome": [model.outcome],
+                 "a control": list(model.controls)}
+        for mediator in model.mediators:
+            for role, names in roles.items():
+                if mediator in names:
+                    raise ValueError(f"mediator {mediator!r} is also {role}; a mediator must be "
+                                     "a variable of its own")
+        if model.treatment == model.outcome or model.outcome in model.controls:
+            raise ValueError(
+                f"the outcome {model.outcome!r} is also the treatment or a control; each role "
+                "needs its own variable"
             )
         return
     bad = given & med

@@ -17,7 +17,7 @@ from pydantic import (
 from regiometrics.errors import SpecError
 from regiometrics.spec import mechanisms as _mechanisms
 from regiometrics.spec.aggregate import AggregateSpec
-from regiometrics.spec.base import SpecBase, tagged_union
+from regiometrics.spec.base import MAX_DRAWS, SpecBase, tagged_union
 from regiometrics.spec.charts import CHART_KINDS
 from regiometrics.spec.effects import is_entity_time, parse_effects
 from regiometrics.spec.formula import Formula, parse_formula, parse_term
@@ -159,16 +159,16 @@ class ModelSpec(SpecBase):
     moderator: str | None = None
     center: bool = False
     at: list[float | str] | None = None
-    range: int | None = Field(default=None, ge=2)
+    range: int | None = Field(default=None, ge=2, le=10_000)
     by: str | None = None
     split: _mechanisms.SplitSpec | None = None
     periods: dict[str, tuple[float, float]] | None = None
     equality_terms: list[str] | None = None
-    permutations: int | None = Field(default=None, ge=1)
-    seed: int | None = None
+    permutations: int | None = Field(default=None, ge=1, le=MAX_DRAWS)
+    seed: int | None = Field(default=None, ge=0)
     left: float | None = 0.0
     right: float | None = None
-    quadrature: int = 12
+    quadrature: int = Field(default=12, ge=1, le=195)  # Stata xttobit intpoints() max
     wild_bootstrap: WildBootstrapSpec | None = None
 
     @model_validator(mode="after")

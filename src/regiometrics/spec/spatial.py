@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
-from regiometrics.spec.base import SpecBase, tagged_union
+from regiometrics.spec.base import MAX_DRAWS, SpecBase, tagged_union
 from regiometrics.spec.literals import (
     SPATIAL_MODEL_TYPES,
     ContiguityRule,
@@ -155,8 +155,8 @@ class MoranSpec(SpecBase):
     id: str
     variables: list[str] = Field(min_length=1)
     weights: list[str] = Field(min_length=1)
-    permutations: int = Field(default=999, ge=0)
-    seed: int = 0
+    permutations: int = Field(default=999, ge=0, le=MAX_DRAWS)
+    seed: int = Field(default=0, ge=0)
     alternative: MoranAlternative = "greater"
 
     @field_validator("variables", "weights", mode="before")
@@ -183,8 +183,8 @@ class EffectsInferenceSpec(SpecBase):
     """
 
     method: EffectsMethod = "simulation"
-    draws: int = Field(default=1000, ge=2)
-    seed: int = 0
+    draws: int = Field(default=1000, ge=2, le=MAX_DRAWS)
+    seed: int = Field(default=0, ge=0)
 
 
 def check_spatial_model_keys(model: Any) -> None:

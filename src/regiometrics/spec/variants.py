@@ -113,8 +113,8 @@ def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
         if missing:
             raise SpecError(
                 f"{where}.swap: {', '.join(map(repr, missing))} is not a variable of the model "
-                f"(formula {out['formula']!r}, controls {list(out.get('controls') or [])}); it uses "
-                f"{', '.join(sorted(used))}" + _did_you_mean(missing[0], used)
+                f"(formula {out['formula']!r}, controls {list(out.get('controls') or [])}); it "
+                f"uses {', '.join(sorted(used))}" + _did_you_mean(missing[0], used)
             )
     if swap or lag:
         parsed = parse_formula(str(out["formula"]), where=f"{where}.formula")
