@@ -248,8 +248,8 @@ class ModelSpec(SpecBase):
                 "use type 'fe' for fixed effects"
             )
         if self.type == "fe" and not self.effects and not self.absorb:
-            raise ValueError("type 'fe' needs effects: [entity], [time] or [entity, time], or "
-                             "columns to absorb (absorb: [region, product])")
+            raise ValueError("type 'fe' needs effects, e.g. [entity, time], [entity], any column, "
+                             "an interaction 'industry^time' or a trend 'entity[time]'")
         if self.absorb and self.type != "fe":
             raise ValueError(f"absorb (fixed effects of further columns) is for type 'fe', "
                              f"not {self.type!r}")
