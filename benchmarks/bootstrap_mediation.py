@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from regiometrics.engine.mediation_kernel import MediationEstimate, mediation_fe
+from regiometrics.engine.mechanisms.mediation_kernel import MediationEstimate, mediation_fe
 
 MEDIATORS = ("IS", "RM", "CU")
 CONTROLS = ("C1", "C2", "C3", "C4", "C5")

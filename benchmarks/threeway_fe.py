@@ -6,7 +6,7 @@ CRV1 SEs (fixest correction). Both contenders start from the same pandas DataFra
 
 * regiometrics: ``regiometrics.engine.estimate`` of a ``type: fe`` model with
   ``effects: [entity, time, "industry^time"]`` (design, checks, the accelerated alternating
-  projections of :mod:`regiometrics.engine.demean`, CRV1, statistics), and the same with
+  projections of :mod:`regiometrics.engine.linear.demean`, CRV1, statistics), and the same with
   ``aweights``;
 * pyfixest ``feols("y ~ x1 + ... | id + t + ind^t", vcov={"CRV1": "id"})`` (its compiled
   demeaner on its default thread pool, as shipped), unweighted and weighted.

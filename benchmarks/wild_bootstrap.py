@@ -38,13 +38,13 @@ import pandas as pd
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.engine.demean import demean
 from regiometrics.engine.inference.wild_bootstrap import (
     LinearWildKernel,
     bootstrap_pvalue,
     make_draws,
     wild_test,
 )
+from regiometrics.engine.linear.demean import demean
 from regiometrics.spec import ModelSpec
 
 CONTROLS = ["c1", "c2", "c3", "c4"]

@@ -15,7 +15,7 @@ are correlated (clustered) even after the fixed effects are removed::
     y_it = c' d_it + b m_it + 0.1 w_it + mu_i + delta_t + AR1
 
 with ``a = 0.4``, ``b = 0.5`` (true indirect effect ``a b = 0.2``) and ``c' = 0.3``.
-Each replication draws a new panel, runs :func:`regiometrics.engine.mediation_kernel.mediation_fe`
+Each replication draws a new panel, runs :func:`regiometrics.engine.mechanisms.mediation_kernel.mediation_fe`
 with the entity (cluster) bootstrap and with the row bootstrap on the same seed, and
 records whether each 95% interval (percentile and bias-corrected) covers ``a b``.
 
@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from regiometrics.engine.mediation_kernel import mediation_fe
+from regiometrics.engine.mechanisms.mediation_kernel import mediation_fe
 
 TRUE_A, TRUE_B, TRUE_DIRECT = 0.4, 0.5, 0.3
 

@@ -31,12 +31,12 @@ from pathlib import Path
 import numpy as np
 from scipy import stats as sps
 
-from regiometrics.engine.demean import demean
 from regiometrics.engine.inference.wild_bootstrap import (
     LinearWildKernel,
     bootstrap_pvalue,
     make_draws,
 )
+from regiometrics.engine.linear.demean import demean
 
 OUT = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "wild_bootstrap_size.txt"
 T = 20

@@ -15,9 +15,9 @@ import pytest
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.engine.absorb import absorbed_counts, n_components
 from regiometrics.engine.iv.model import fit_iv_model
-from regiometrics.engine.linear import fit_linear
+from regiometrics.engine.linear.absorb import absorbed_counts, n_components
+from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import DataError, SpecError
 from regiometrics.spec.loader import spec_from_dict
 from regiometrics.spec.models import ModelSpec, TableSpec
@@ -73,7 +73,7 @@ def panel() -> Panel:
     return Panel(pd.read_csv(HERE / "panel.csv"), "id", "year", source="panel.csv")
 
 
-@pytest.mark.filterwarnings("ignore::regiometrics.engine.linear.OmittedVariableWarning")
+@pytest.mark.filterwarnings("ignore::regiometrics.engine.linear.fit.OmittedVariableWarning")
 @pytest.mark.parametrize("case", sorted(OURS))
 def test_against_pyfixest(panel: Panel, case: str) -> None:
     kind, formula, effects, vcov, aweights = OURS[case]

@@ -1,4 +1,4 @@
-"""Tests of the two-way FE bootstrap kernel (regiometrics.engine.bootstrap).
+"""Tests of the two-way FE bootstrap kernel (regiometrics.engine.mechanisms.bootstrap).
 
 The references are independent computations done in the tests: the closed-form
 balanced two-way within transform, least squares with explicit entity and time
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from regiometrics.engine.bootstrap import (
+from regiometrics.engine.mechanisms.bootstrap import (
     Equation,
     bc_interval,
     bootstrap_fe,
@@ -242,7 +242,7 @@ def test_unidentified_sample_raises() -> None:
 
 def test_iterated_stacks_do_not_change_draws(monkeypatch: pytest.MonkeyPatch) -> None:
     """Demeaning draws in small stacks (2 per stack here) gives the blocks results."""
-    from regiometrics.engine import bootstrap
+    from regiometrics.engine.mechanisms import bootstrap
 
     data = panel()
     monkeypatch.setattr(bootstrap._IteratedStep, "STACK_ELEMENTS", 2 * data.values.size)

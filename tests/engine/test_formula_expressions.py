@@ -13,8 +13,8 @@ import pytest
 
 from regiometrics.cli import main
 from regiometrics.data.panel import Panel
-from regiometrics.engine.design import build_design
-from regiometrics.engine.linear import fit_linear
+from regiometrics.engine.linear.design import build_design
+from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import SpecError
 from regiometrics.spec.formula import parse_formula
 from regiometrics.spec.models import ModelSpec

@@ -8,7 +8,7 @@ import pytest
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.engine.linear import OmittedVariableWarning
+from regiometrics.engine.linear.fit import OmittedVariableWarning
 from regiometrics.errors import IdentificationError
 from regiometrics.spec import ModelSpec
 
@@ -82,7 +82,7 @@ def test_constant_is_mean_y_minus_mean_x_times_b(panel):
 
 
 def test_balanced_two_way_demeaning_is_exact(panel):
-    from regiometrics.engine.demean import demean
+    from regiometrics.engine.linear.demean import demean
 
     x = panel.frame["x"].to_numpy()
     e, t = panel.codes("e"), panel.codes("t")

@@ -13,7 +13,7 @@ import pytest
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.engine.hausman import hausman
+from regiometrics.engine.linear.hausman import hausman
 from regiometrics.spec import ModelSpec
 from tests.reference_data import load_fixture
 

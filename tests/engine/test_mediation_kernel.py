@@ -1,4 +1,4 @@
-"""Tests of the two-way FE Baron-Kenny mediation kernel (regiometrics.engine.mediation_kernel).
+"""Tests of the two-way FE Baron-Kenny mediation kernel (regiometrics.engine.mechanisms.mediation_kernel).
 
 References: ``tests/fixtures/mediation/reference_linearmodels.json`` (linearmodels
 ``PanelOLS(entity_effects=True, time_effects=True)``, made by ``make_fixtures.py``) and
@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from regiometrics.engine.bootstrap import bc_interval, percentile_interval
-from regiometrics.engine.mediation_kernel import mediation_fe, sobel_test
+from regiometrics.engine.mechanisms.bootstrap import bc_interval, percentile_interval
+from regiometrics.engine.mechanisms.mediation_kernel import mediation_fe, sobel_test
 from regiometrics.errors import DataError, IdentificationError, SpecError
 
 ROOT = Path(__file__).parents[2]

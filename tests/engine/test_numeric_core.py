@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.demean import EntityBlocks, demean, is_balanced_grid
-from regiometrics.engine.design import find_collinear
-from regiometrics.engine.linear import least_squares
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.demean import EntityBlocks, demean, is_balanced_grid
+from regiometrics.engine.linear.design import find_collinear
+from regiometrics.engine.linear.fit import least_squares
 from regiometrics.engine.spatial import logdet as ld
 from regiometrics.errors import ConvergenceError
 

@@ -16,7 +16,7 @@ import pytest
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.engine.design import singleton_rows
+from regiometrics.engine.linear.design import singleton_rows
 from regiometrics.errors import DataError
 from regiometrics.spec.models import ModelSpec, TableSpec
 from regiometrics.tables import regression_table

@@ -17,13 +17,13 @@ import pytest
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.engine.demean import demean
 from regiometrics.engine.inference import bootstrap_pvalue, make_draws
 from regiometrics.engine.inference.wild_bootstrap import (
     IVWildKernel,
     LinearWildKernel,
     invert_test,
 )
+from regiometrics.engine.linear.demean import demean
 from regiometrics.spec import ModelSpec
 from tests.reference_data import load_fixture
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from linearmodels.panel import PanelOLS
 
-from regiometrics.engine.mediation_model import fit_mediation
+from regiometrics.engine.mechanisms.mediation import fit_mediation
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import SpecError
 from regiometrics.spec.loader import spec_from_dict

@@ -13,7 +13,7 @@ import pytest
 from linearmodels.panel import PanelOLS
 from scipy import stats as sps
 
-from regiometrics.engine.linear import fit_linear
+from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import SpecError
 from regiometrics.spec.loader import spec_from_dict

@@ -15,14 +15,14 @@ from linearmodels.panel import PanelOLS
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.linear import fit_linear
-from regiometrics.engine.registry import estimate
-from regiometrics.engine.subgroups import (
+from regiometrics.engine.linear.fit import fit_linear
+from regiometrics.engine.mechanisms.subgroups import (
     _sub_model,
     assign_groups,
     fit_subgroups,
     permutation_test,
 )
+from regiometrics.engine.registry import estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.loader import spec_from_dict
 from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
@@ -223,7 +223,7 @@ def test_bad_subgroup_data():
 
 def test_singular_reassignments_are_left_out():
     """A reassignment whose group regressors are collinear is NaN, not a failure."""
-    from regiometrics.engine.subgroups import _solve
+    from regiometrics.engine.mechanisms.subgroups import _solve
 
     good = np.array([[4.0, 2.0], [2.0, 1.0]])  # y'y, x'y / x'y, x'x -> beta = 2
     bad = np.array([[1.0, 0.0], [0.0, 0.0]])

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import tobit as tobit_module
 from regiometrics.engine.registry import estimate
-from regiometrics.engine.tobit import TobitWarning
-from regiometrics.engine.tobit_kernel import Censoring, fit_pooled_tobit, fit_re_tobit
+from regiometrics.engine.tobit import model as tobit_module
+from regiometrics.engine.tobit.kernel import Censoring, fit_pooled_tobit, fit_re_tobit
+from regiometrics.engine.tobit.model import TobitWarning
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
 from regiometrics.spec.loader import spec_from_dict
 from regiometrics.spec.models import ModelSpec

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from regiometrics.cli import main
-from regiometrics.engine.tobit_kernel import Censoring, fit_pooled_tobit, fit_re_tobit
+from regiometrics.engine.tobit.kernel import Censoring, fit_pooled_tobit, fit_re_tobit
 from regiometrics.tables.latex import latex_document
 
 ROOT = Path(__file__).resolve().parents[2]

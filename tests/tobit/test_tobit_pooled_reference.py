@@ -79,7 +79,7 @@ def test_cluster_by_singleton_ids_equals_robust(panel: Panel) -> None:
 
 def test_cluster_groups_scores(panel: Panel) -> None:
     """Clustered by occupation (7 groups): G/(G-1) H^-1 (sum_g s_g s_g') H^-1 built by hand."""
-    from regiometrics.engine.tobit_kernel import Censoring, pooled_loglik
+    from regiometrics.engine.tobit.kernel import Censoring, pooled_loglik
 
     res = estimate(_model(vcov={"type": "cluster", "by": "occupation"}), panel)
     df = panel.frame

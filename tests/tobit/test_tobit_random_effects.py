@@ -17,7 +17,7 @@ from scipy.stats import norm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
-from regiometrics.engine.tobit_kernel import (
+from regiometrics.engine.tobit.kernel import (
     Censoring,
     numeric_hessian,
     pooled_loglik,

@@ -49,16 +49,16 @@ def _refusals_of_linearmodels(fit: Estimator) -> Estimator:
 
 
 MODEL_REGISTRY: dict[str, Estimator] = {
-    "ols": _lazy("linear", "fit_linear"),
-    "fe": _lazy("linear", "fit_linear"),
-    "re": _refusals_of_linearmodels(_lazy("random_effects", "fit_re")),
+    "ols": _lazy("linear.fit", "fit_linear"),
+    "fe": _lazy("linear.fit", "fit_linear"),
+    "re": _refusals_of_linearmodels(_lazy("linear.random_effects", "fit_re")),
     "iv": _lazy("iv.model", "fit_iv_model"),
 }
 MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"),
                                     _lazy("spatial.model", "fit_spatial_model", context=True)))
-MODEL_REGISTRY["mediation"] = _lazy("mediation_model", "fit_mediation")
-MODEL_REGISTRY["moderation"] = _lazy("moderation", "fit_moderation")
-MODEL_REGISTRY["tobit"] = _lazy("tobit", "fit_tobit")
+MODEL_REGISTRY["mediation"] = _lazy("mechanisms.mediation", "fit_mediation")
+MODEL_REGISTRY["moderation"] = _lazy("mechanisms.moderation", "fit_moderation")
+MODEL_REGISTRY["tobit"] = _lazy("tobit.model", "fit_tobit")
 
 
 def subgroup_requested(model: ModelSpec) -> bool:
@@ -108,14 +108,14 @@ def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None)
     if model.moderator is not None:  # marginal effects for a linear model with a moderator
         estimator = MODEL_REGISTRY["moderation"]
     if subgroup_requested(model):
-        from regiometrics.engine.subgroups import fit_subgroups
+        from regiometrics.engine.mechanisms.subgroups import fit_subgroups
 
         ctx = context or EstimationContext()
         return fit_subgroups(
             model, sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
     if model.hausman is not None:
-        from regiometrics.engine.hausman import hausman
+        from regiometrics.engine.linear.hausman import hausman
 
         stats = dict(result.stats)
         stats.update(hausman(model, sample, method=model.hausman.method))

@@ -87,7 +87,7 @@ class VcovSpec(SpecBase):
     convention, ``fixest`` (reghdfe/fixest: G/(G-1)(N-1)/(N-K), fixed effects nested in the
     cluster not counted in K; the default), ``stata_xtreg`` (xtreg, fe: K counts only the
     regressors and the constant) or ``none``. Random effects read it as described in
-    :mod:`regiometrics.engine.random_effects` (``stata_xtreg``: ``xtreg, re`` with z-tests).
+    :mod:`regiometrics.engine.linear.random_effects` (``stata_xtreg``: ``xtreg, re`` with z-tests).
     """
 
     type: VcovType = "cluster"

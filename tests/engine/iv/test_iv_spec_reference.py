@@ -2,7 +2,7 @@
 
 Reference: tests/fixtures/iv_spec/make_iv_spec_reference.R (AER 1.2.10, sandwich, plm)
 stores AER::ivreg on data two-way demeaned in R, with the raw covariances (RSS/(N-k), HC0,
-CR0); the small-sample factors of the FE models (engine/linear.py, reghdfe/ivreghdfe:
+CR0); the small-sample factors of the FE models (engine/linear/fit.py, reghdfe/ivreghdfe:
 K = k + 1 + sum(G_f - 1), effects nested in the cluster not counted) are applied here
 explicitly. Data: AER's CigarettesSW (Stock and Watson ch. 12; the two-way 2SLS with both
 tax instruments is their Table 12.1 column (3): -1.20 and 0.46) and plm's Produc with

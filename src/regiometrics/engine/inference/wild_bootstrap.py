@@ -66,7 +66,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from regiometrics.engine.demean import demean, group_sums
+from regiometrics.engine.linear.demean import demean, group_sums
 from regiometrics.errors import IdentificationError
 
 #: Draws per block (fixed, so random draws do not depend on memory or batching).

@@ -18,8 +18,6 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.demean import demean
-from regiometrics.engine.design import build_design
 from regiometrics.engine.inference.wild_bootstrap import (
     IVWildKernel,
     LinearWildKernel,
@@ -27,6 +25,8 @@ from regiometrics.engine.inference.wild_bootstrap import (
     wild_test,
 )
 from regiometrics.engine.iv.model import iv_design
+from regiometrics.engine.linear.demean import demean
+from regiometrics.engine.linear.design import build_design
 from regiometrics.errors import DataError, SpecError
 from regiometrics.results import Result, WildBootstrap, WildBootstrapTerm
 from regiometrics.spec.models import ModelSpec

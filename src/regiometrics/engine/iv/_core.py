@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg as sla
 
-from regiometrics.engine import vcov as vc
+from regiometrics.engine.linear import vcov as vc
 
 VcovType = Literal["unadjusted", "robust", "cluster"]
 SmallSampleConvention = Literal["ivreg2", "fixest"]

@@ -5,10 +5,10 @@ endogenous :math:`X_2` and excluded instruments :math:`Z_1` from the formula's b
 (``y ~ x1 + [x2 ~ z1 + z2]``); terms may carry panel operators and products (``L.x``,
 ``L.ports:phones84``), evaluated within entity before listwise deletion. The fixed effects
 are swept out of :math:`y, X_1, X_2, Z_1` by the same demeaning as the FE models
-(:mod:`regiometrics.engine.demean`) and 2SLS/LIML/GMM runs on the demeaned data with no
+(:mod:`regiometrics.engine.linear.demean`) and 2SLS/LIML/GMM runs on the demeaned data with no
 constant. Without effects a constant ``_cons`` is an included exogenous regressor.
 
-Degrees of freedom follow the FE models of :mod:`regiometrics.engine.linear` (and Stata's
+Degrees of freedom follow the FE models of :mod:`regiometrics.engine.linear.fit` (and Stata's
 ``ivreghdfe``): :math:`K = k + 1 + \sum_f (G_f - 1)`, the fixed effects absorbed in the
 ``1 + \sum_f (G_f-1)`` are passed to :func:`fit_iv` as ivreg2's ``sdofminus``, and under
 clustering the effects nested in the cluster variable are not counted. ``vcov.correction``:
@@ -31,16 +31,21 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.absorb import (
+from regiometrics.engine.iv.estimators import IVResult, fit_iv
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.absorb import (
     absorbed_codes,
     absorbed_counts,
     absorbed_slopes,
     model_effects,
 )
-from regiometrics.engine.demean import demean
-from regiometrics.engine.design import complete_rows, formula_columns, model_weights, sample_info
-from regiometrics.engine.iv.estimators import IVResult, fit_iv
+from regiometrics.engine.linear.demean import demean
+from regiometrics.engine.linear.design import (
+    complete_rows,
+    formula_columns,
+    model_weights,
+    sample_info,
+)
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.formula import Term

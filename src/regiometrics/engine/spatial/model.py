@@ -39,7 +39,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.data.weights import SpatialWeights, name_list
-from regiometrics.engine.design import term_values
+from regiometrics.engine.linear.design import term_values
 from regiometrics.engine.spatial.convert import to_result
 from regiometrics.engine.spatial.fit_stats import spatial_r2
 from regiometrics.engine.spatial.lm_tests import spatial_lm_tests

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from regiometrics.engine.demean import demean as fe_demean
+from regiometrics.engine.linear.demean import demean as fe_demean
 from regiometrics.errors import DataError, IdentificationError
 
 FixedEffects = Literal["entity", "time", "twoways", "none"]
@@ -179,7 +179,7 @@ def demean(arr: np.ndarray, n_entities: int, n_periods: int, effects: FixedEffec
 
     ``entity``: ``z_it - zbar_i``; ``time``: ``z_it - zbar_t``; ``twoways``:
     ``z_it - zbar_i - zbar_t + zbar``; ``none``: unchanged. Computed by the project's one
-    demeaning kernel (:func:`regiometrics.engine.demean.demean`, one exact pass here since
+    demeaning kernel (:func:`regiometrics.engine.linear.demean.demean`, one exact pass here since
     spatial panels are balanced).
     """
     a = np.asarray(arr, dtype=float)

@@ -34,7 +34,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import log_ndtr, logsumexp
 
-from regiometrics.engine.demean import group_sums
+from regiometrics.engine.linear.demean import group_sums
 from regiometrics.errors import ConvergenceError
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)

@@ -44,10 +44,10 @@ from scipy import stats as sps
 from tqdm.auto import tqdm
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.absorb import effect_columns, group_codes, model_effects
-from regiometrics.engine.demean import EntityBlocks, demean
-from regiometrics.engine.design import build_design, cluster_columns
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.absorb import effect_columns, group_codes, model_effects
+from regiometrics.engine.linear.demean import EntityBlocks, demean
+from regiometrics.engine.linear.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.formula import parse_formula

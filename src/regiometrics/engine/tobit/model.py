@@ -43,9 +43,9 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.design import Design, build_design, find_collinear
-from regiometrics.engine.tobit_kernel import Censoring, TobitFit, fit_pooled_tobit, fit_re_tobit
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.design import Design, build_design, find_collinear
+from regiometrics.engine.tobit.kernel import Censoring, TobitFit, fit_pooled_tobit, fit_re_tobit
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec

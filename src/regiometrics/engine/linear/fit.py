@@ -1,6 +1,6 @@
 """Pooled OLS and fixed-effects (within) estimators.
 
-Fixed effects are swept out (see :mod:`regiometrics.engine.demean`) and OLS is run
+Fixed effects are swept out (see :mod:`regiometrics.engine.linear.demean`) and OLS is run
 on the transformed data. The constant is reported as Stata's ``xtreg, fe`` and
 ``reghdfe`` do: the slopes come from the within regression and the constant from
 re-adding the sample means, :math:`\\hat\\alpha = \\bar y - \\bar x'\\hat\\beta`, i.e. the
@@ -10,7 +10,7 @@ comes from the same sandwich on the augmented design :math:`[\\tilde X + \\bar x
 Degrees of freedom: :math:`K = k + 1 + \\sum_f (G_f - M_f)` (regressors, constant,
 absorbed effects less their redundant levels :math:`M_f`: reghdfe's rules, exact for the
 first two effects via connected components, one per effect beyond; see
-:mod:`regiometrics.engine.absorb`).
+:mod:`regiometrics.engine.linear.absorb`).
 
 Analytic weights (``aweights``, normalised to sum to :math:`n` as Stata does): the effects
 are swept out with weighted means and OLS runs on rows scaled by :math:`\\sqrt{w_i}`, so
@@ -29,10 +29,10 @@ import numpy as np
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.absorb import absorbed_counts
-from regiometrics.engine.demean import demean
-from regiometrics.engine.design import Design, build_design, find_collinear, sample_info
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.absorb import absorbed_counts
+from regiometrics.engine.linear.demean import demean
+from regiometrics.engine.linear.design import Design, build_design, find_collinear, sample_info
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.absorb import (
+from regiometrics.engine.linear.absorb import (
     absorbed_codes,
     absorbed_slopes,
     effect_columns,

@@ -29,9 +29,9 @@ Three ways to get the cross-products of a draw (``method``):
     A resample is the original panel with frequency weights (entity counts ``c_i`` on
     every row of entity ``i``, or row counts). Entity resampling of an unbalanced panel:
     the same per-entity blocks, with each draw's time effects partialled out through a
-    ``T x T`` system (Frisch-Waugh-Lovell, :class:`~regiometrics.engine.demean.EntityBlocks`),
+    ``T x T`` system (Frisch-Waugh-Lovell, :class:`~regiometrics.engine.linear.demean.EntityBlocks`),
     exact and free of row passes. Row resampling: weighted alternating projections
-    (:func:`~regiometrics.engine.demean.demean` with stacked weights) give the demeaned
+    (:func:`~regiometrics.engine.linear.demean.demean` with stacked weights) give the demeaned
     data of each draw (a small stack of draws per numpy call).
 ``"refit"`` (reference)
     The naive loop: build the resampled panel row by row (drawn entities relabelled
@@ -55,7 +55,7 @@ from numpy.typing import ArrayLike
 from scipy import stats as sps
 from tqdm.auto import tqdm
 
-from regiometrics.engine.demean import EntityBlocks, demean
+from regiometrics.engine.linear.demean import EntityBlocks, demean
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.options import check_literal
 
@@ -185,7 +185,7 @@ def twoway_demean(
 ) -> np.ndarray:
     r"""Remove entity and time effects from each column by alternating projections.
 
-    The project's one demeaning kernel (:func:`regiometrics.engine.demean.demean`) with
+    The project's one demeaning kernel (:func:`regiometrics.engine.linear.demean.demean`) with
     the entity and time codes: accelerated weighted alternating projections until a sweep
     changes no value by more than ``tol`` times the column's scale. The limit is the
     residual of the weighted least-squares projection on entity and time dummies; for a
@@ -476,7 +476,7 @@ class _IteratedStep(_Step):
     """Cross-products of draws on any panel.
 
     Entity resampling: exactly, from per-entity blocks with the time effects of each draw
-    solved from a ``T x T`` system (:class:`~regiometrics.engine.demean.EntityBlocks`).
+    solved from a ``T x T`` system (:class:`~regiometrics.engine.linear.demean.EntityBlocks`).
     Row resampling: weighted alternating projections of the rows, draws stacked.
     """
 

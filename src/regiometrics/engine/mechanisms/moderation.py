@@ -26,8 +26,8 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.design import build_design
-from regiometrics.engine.linear import fit_linear
+from regiometrics.engine.linear.design import build_design
+from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.models import ModelSpec

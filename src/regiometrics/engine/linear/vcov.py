@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from regiometrics.engine.demean import group_sums
+from regiometrics.engine.linear.demean import group_sums
 from regiometrics.errors import IdentificationError
 
 
@@ -67,7 +67,7 @@ def nested_absorbed(
     An effect with :math:`G_f` levels absorbs :math:`G_f - \\text{kept}` parameters beyond
     those counted elsewhere (``kept = 1``: the constant; ``kept = n_groups`` for effects
     interacted with ``n_groups`` group intercepts), or ``counts[f]`` when the caller has
-    counted redundant levels (connected components, :func:`regiometrics.engine.absorb.
+    counted redundant levels (connected components, :func:`regiometrics.engine.linear.absorb.
     absorbed_counts`). These are the parameters the ``fixest`` correction leaves out of ``K``.
     """
     total = 0

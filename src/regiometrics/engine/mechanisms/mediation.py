@@ -11,11 +11,11 @@ every variable of every equation):
     Y   &= c'_j D + b_j M_j + W\theta_j + \mu_i + \delta_t + v_j &\text{(outcome equation)}
 
 (``mode: joint`` puts all mediators in one outcome equation). Each equation is fitted by
-:func:`~regiometrics.engine.linear.fit_linear` with the model's ``vcov`` and becomes a
+:func:`~regiometrics.engine.linear.fit.fit_linear` with the model's ``vcov`` and becomes a
 component Result. The indirect effect :math:`a_j b_j`, the direct effect :math:`c'_j`, the
 total :math:`c` and the proportion mediated :math:`a_j b_j / c` come with the Sobel test
 (standard errors from the components' vcov) and bootstrap intervals of :math:`a_j b_j`
-from :func:`~regiometrics.engine.mediation_kernel.mediation_fe` (whole entities resampled
+from :func:`~regiometrics.engine.mechanisms.mediation_kernel.mediation_fe` (whole entities resampled
 by default; percentile and bias-corrected intervals, both kept).
 """
 
@@ -28,9 +28,9 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine.design import cluster_columns, singleton_rows
-from regiometrics.engine.linear import fit_linear
-from regiometrics.engine.mediation_kernel import IndirectEffect, mediation_fe
+from regiometrics.engine.linear.design import cluster_columns, singleton_rows
+from regiometrics.engine.linear.fit import fit_linear
+from regiometrics.engine.mechanisms.mediation_kernel import IndirectEffect, mediation_fe
 from regiometrics.errors import DataError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.formula import parse_variable

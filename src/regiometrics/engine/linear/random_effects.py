@@ -6,7 +6,7 @@ RE quasi-demeans every variable (the constant included),
 :math:`y^*` on :math:`X^* = [x^*, 1 - \theta_i]`. The variance components come from
 linearmodels' ``RandomEffects`` (:math:`\sigma_e^2` from the within regression,
 :math:`\sigma_u^2` from the between regression); the covariance is the engine's one sandwich
-(:mod:`regiometrics.engine.vcov`) on :math:`X^*` and the GLS residuals :math:`e^*`, with
+(:mod:`regiometrics.engine.linear.vcov`) on :math:`X^*` and the GLS residuals :math:`e^*`, with
 :math:`K` = regressors + constant.
 
 ``vcov.correction`` picks one of three conventions; each gives different standard errors or
@@ -48,10 +48,10 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.demean import group_means
-from regiometrics.engine.design import Design, build_design, sample_info
-from regiometrics.engine.linear import CONSTANT
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.demean import group_means
+from regiometrics.engine.linear.design import Design, build_design, sample_info
+from regiometrics.engine.linear.fit import CONSTANT
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec

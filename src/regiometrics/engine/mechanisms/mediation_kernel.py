@@ -19,7 +19,7 @@ exactly (per mediator in parallel mode). The Sobel test uses
 caller (from the equations' own vcov).
 
 The bootstrap distribution of :math:`a_j b_j` takes :math:`a_j` and :math:`b_j` from
-the same resample (:func:`regiometrics.engine.bootstrap.bootstrap_fe`); intervals are
+the same resample (:func:`regiometrics.engine.mechanisms.bootstrap.bootstrap_fe`); intervals are
 percentile and bias-corrected.
 """
 
@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats as sps
 
-from regiometrics.engine.bootstrap import (
+from regiometrics.engine.mechanisms.bootstrap import (
     BootstrapMethod,
     Equation,
     QuantileMethod,
@@ -197,7 +197,7 @@ def mediation_fe(
         ``"entity"`` (whole entities, the default) or ``"row"`` (entity-years; ignores
         within-entity dependence, kept for comparison).
     method
-        Bootstrap computation, see :func:`~regiometrics.engine.bootstrap.bootstrap_fe`.
+        Bootstrap computation, see :func:`~regiometrics.engine.mechanisms.bootstrap.bootstrap_fe`.
     ci, level, quantile_method
         Interval reported in ``ci_low``/``ci_high``, its level and quantile definition.
     se_a, se_b

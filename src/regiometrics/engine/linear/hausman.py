@@ -17,11 +17,11 @@ import numpy as np
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
-from regiometrics.engine import vcov as vc
-from regiometrics.engine.demean import demean
-from regiometrics.engine.design import build_design
-from regiometrics.engine.linear import CONSTANT, fit_linear
-from regiometrics.engine.random_effects import fit_re
+from regiometrics.engine.linear import vcov as vc
+from regiometrics.engine.linear.demean import demean
+from regiometrics.engine.linear.design import build_design
+from regiometrics.engine.linear.fit import CONSTANT, fit_linear
+from regiometrics.engine.linear.random_effects import fit_re
 from regiometrics.errors import IdentificationError
 from regiometrics.spec.models import ModelSpec
 

@@ -3,7 +3,7 @@ r"""Absorbed fixed effects: group codes from the spec's ``effects`` and their de
 Each entry of ``effects`` (see :mod:`regiometrics.spec.effects`) becomes one integer code
 array on the estimation sample: ``entity`` and ``time`` the panel's own columns, any other
 name that column, ``a^b`` the observed combinations of ``a`` and ``b``. The codes go to the
-one demeaning kernel (:func:`regiometrics.engine.demean.demean`).
+one demeaning kernel (:func:`regiometrics.engine.linear.demean.demean`).
 
 Degrees of freedom (reghdfe's rules, ``dof(firstpair clusters)`` by default)
 ---------------------------------------------------------------------------
@@ -23,7 +23,7 @@ redundant given the constant and the effects before it:
   variable varies, with no further redundancy searched for (exact alone; conservative by
   one next to time effects, whose span contains the common trend);
 * under clustering with the ``fixest`` correction, an effect nested in a cluster variable
-  adds nothing (:func:`regiometrics.engine.vcov.nested_absorbed`).
+  adds nothing (:func:`regiometrics.engine.linear.vcov.nested_absorbed`).
 """
 
 from __future__ import annotations

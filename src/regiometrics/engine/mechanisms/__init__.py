@@ -1,0 +1,1 @@
+"""Mechanism analyses: mediation (with its entity bootstrap), moderation and subgroup fits."""

@@ -1,0 +1,1 @@
+"""Tobit models censored at known limits: pooled and random effects."""
