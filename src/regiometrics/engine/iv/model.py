@@ -34,16 +34,13 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.iv.estimators import IVResult, fit_iv
 from regiometrics.engine.linear import vcov as vc
 from regiometrics.engine.linear.absorb import (
-    absorbed_codes,
     absorbed_counts,
-    absorbed_slopes,
-    model_effects,
 )
 from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import (
     complete_rows,
     formula_columns,
-    model_weights,
+    sample_codes,
     sample_info,
 )
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
@@ -112,26 +109,13 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
     inst = _frame(panel, formula.instruments, where)
     frame = pd.concat([y, exog, endog, inst], axis=1)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
-    sub = panel.frame.loc[complete]
-    entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
-    time = pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
-    fe_codes = absorbed_codes(model_effects(model), panel, complete, where=f"models.{model.id}.effects")
-    fe_slopes = absorbed_slopes(model_effects(model), panel, complete,
-                                where=f"models.{model.id}.effects")
-    w = model_weights(model, panel)
-    weights = None
-    if w is not None:
-        weights = w.loc[complete].to_numpy(dtype=float)
-        weights = weights * (len(weights) / weights.sum())
-    clusters = None
-    if cl_cols:
-        clusters = np.column_stack(
-            [pd.factorize(sub[c], sort=True)[0].astype(np.int64) for c in cl_cols])
+    codes = sample_codes(model, panel, complete, cl_cols)
+    clusters = np.column_stack(codes.clusters) if cl_cols else None
     return IVDesign(
         y=y[complete], exog=exog[complete], endog=endog[complete], instruments=inst[complete],
-        fe_codes=fe_codes, clusters=clusters, cluster_names=cl_cols, entity=entity,
-        time=time, n_dropped=n_dropped, n_singletons=n_singletons, weights=weights,
-        fe_slopes=fe_slopes,
+        fe_codes=codes.fe_codes, clusters=clusters, cluster_names=cl_cols, entity=codes.entity,
+        time=codes.time, n_dropped=n_dropped, n_singletons=n_singletons, weights=codes.weights,
+        fe_slopes=codes.fe_slopes,
     )
 
 

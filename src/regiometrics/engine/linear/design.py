@@ -259,6 +259,48 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     frame = frame.drop(columns=drop_empty_levels(frame, complete))
     names = [c for c in frame.columns if c != formula.dependent.text]
     used = frame.loc[complete]
+    codes = sample_codes(model, panel, complete, cl_cols)
+    absorbed = [codes.fe_codes[c] for c in getattr(model, "absorb", None) or []
+                if c in codes.fe_codes]
+    return Design(
+        y=used[formula.dependent.text].to_numpy(dtype=float),
+        X=used[names].to_numpy(dtype=float),
+        names=names,
+        dependent=formula.dependent.text,
+        rows=used.index,
+        entity=codes.entity,
+        time=codes.time,
+        clusters=codes.clusters,
+        cluster_names=cl_cols,
+        n_dropped=n_dropped,
+        n_singletons=n_singletons,
+        absorbed=absorbed,
+        fe_codes=codes.fe_codes,
+        weights=codes.weights,
+        fe_slopes=codes.fe_slopes,
+    )
+
+
+@dataclass(frozen=True)
+class SampleCodes:
+    """Integer codes and weights of an estimation sample, shared by the OLS/FE and IV designs.
+
+    ``entity``/``time``: codes 0..G-1 of the panel's keys; ``clusters``: one code array per
+    cluster column; ``fe_codes``/``fe_slopes``: the absorbed effects and trends by name;
+    ``weights``: analytic weights scaled to sum to N (Stata's aweights), or ``None``.
+    """
+
+    entity: np.ndarray
+    time: np.ndarray | None
+    clusters: list[np.ndarray]
+    fe_codes: dict[str, np.ndarray]
+    fe_slopes: dict[str, np.ndarray]
+    weights: np.ndarray | None
+
+
+def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
+                 cl_cols: Sequence[str]) -> SampleCodes:
+    """Codes of the rows ``complete`` keeps; refuses clustering with fewer than 2 clusters."""
     sub = panel.frame.loc[complete]
     entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
     time = (
@@ -267,16 +309,6 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
     clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
                 for c in cl_cols]
-    fe_codes = absorbed_codes(model_effects(model), panel, complete,
-                              where=f"models.{model.id}.effects")
-    absorbed = [fe_codes[c] for c in getattr(model, "absorb", None) or [] if c in fe_codes]
-    fe_slopes = absorbed_slopes(model_effects(model), panel, complete,
-                                where=f"models.{model.id}.effects")
-    w = model_weights(model, panel)
-    weights = None
-    if w is not None:
-        weights = w.loc[complete].to_numpy(dtype=float)
-        weights = weights * (len(weights) / weights.sum())
     for col, codes in zip(cl_cols, clusters):
         if int(codes.max()) + 1 < 2:
             raise IdentificationError(
@@ -284,23 +316,15 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
                 f"but the estimation sample ({len(sub)} rows) has only one {col} "
                 f"({sub[col].iloc[0]}); use vcov: robust, or cluster by another column"
             )
-    return Design(
-        y=used[formula.dependent.text].to_numpy(dtype=float),
-        X=used[names].to_numpy(dtype=float),
-        names=names,
-        dependent=formula.dependent.text,
-        rows=used.index,
-        entity=entity,
-        time=time,
-        clusters=clusters,
-        cluster_names=cl_cols,
-        n_dropped=n_dropped,
-        n_singletons=n_singletons,
-        absorbed=absorbed,
-        fe_codes=fe_codes,
-        weights=weights,
-        fe_slopes=fe_slopes,
-    )
+    where = f"models.{model.id}.effects"
+    fe_codes = absorbed_codes(model_effects(model), panel, complete, where=where)
+    fe_slopes = absorbed_slopes(model_effects(model), panel, complete, where=where)
+    w = model_weights(model, panel)
+    weights = None
+    if w is not None:
+        weights = w.loc[complete].to_numpy(dtype=float)
+        weights = weights * (len(weights) / weights.sum())
+    return SampleCodes(entity, time, clusters, fe_codes, fe_slopes, weights)
 
 
 def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
