@@ -256,9 +256,9 @@ def _canonical(name: str, lag: int, diff: int) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def _split_top(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside brackets, parentheses and backticks."""
-    parts, depth, current, quoted = [], 0, [], False
+def _top_level(text: str) -> list[bool]:
+    """For each character, whether it stands outside brackets, parentheses and backticks."""
+    flags, depth, quoted = [], 0, False
     for ch in text:
         if ch == "`":
             quoted = not quoted
@@ -266,7 +266,15 @@ def _split_top(text: str, sep: str) -> list[str]:
             depth += 1
         elif not quoted and ch in "])":
             depth -= 1
-        if ch == sep and depth == 0 and not quoted:
+        flags.append(depth == 0 and not quoted)
+    return flags
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside brackets, parentheses and backticks."""
+    parts, current = [], []
+    for ch, top in zip(text, _top_level(text)):
+        if ch == sep and top:
             parts.append("".join(current))
             current = []
         else:
@@ -299,16 +307,10 @@ def _expand_item(item: str, where: str) -> list[Term]:
 
 def _stata_interactions(item: str) -> str:
     """Stata's ``a##b`` (full factorial) -> ``a*b`` and ``a#b`` -> ``a:b``, at top level."""
-    out, depth, quoted, i = [], 0, False, 0
+    out, top, i = [], _top_level(item), 0
     while i < len(item):
         ch = item[i]
-        if ch == "`":
-            quoted = not quoted
-        elif not quoted and ch in "[(":
-            depth += 1
-        elif not quoted and ch in "])":
-            depth -= 1
-        if ch == "#" and depth == 0 and not quoted:
+        if ch == "#" and top[i]:
             if item[i:i + 2] == "##":
                 out.append("*")
                 i += 2
