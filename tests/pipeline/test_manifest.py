@@ -70,7 +70,7 @@ def test_manifest_records_what_produced_the_run(study, tmp_path):
     assert doc["seeds"] == [{"key": "models.het.seed", "value": 7},
                             {"key": "moran.mi.seed", "value": 11}]
     assert doc["packages"]["regiometrics"] == metadata.version("regiometrics")
-    for dep in ("numpy", "scipy", "pandas", "linearmodels", "statsmodels", "pydantic"):
+    for dep in ("numpy", "scipy", "pandas", "statsmodels", "pydantic"):
         assert doc["packages"][dep] == metadata.version(dep), dep
     written = sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
     assert sorted(doc["outputs"]) == written

@@ -1,8 +1,7 @@
 """One dispatch point from model type to estimator.
 
 Estimator modules are imported on first use, so a run pays only for the model families it
-fits (the IV, spatial, Tobit and random-effects modules pull in scipy.optimize,
-linearmodels and more).
+fits (the IV, spatial and Tobit modules pull in scipy.optimize and more).
 """
 
 from __future__ import annotations
@@ -33,9 +32,9 @@ def _lazy(module: str, name: str, *, context: bool = False) -> Estimator:
     return estimator
 
 
-def _refusals_of_linearmodels(fit: Estimator) -> Estimator:
-    """``fit`` with linearmodels' refusals (a rank-deficient design, more regressor means
-    than entities for the between regression) raised as IdentificationError."""
+def _numeric_refusals(fit: Estimator) -> Estimator:
+    """``fit`` with a failed linear-algebra step (LAPACK's ``LinAlgError`` is a ValueError)
+    raised as IdentificationError naming the model."""
     def checked(model: ModelSpec, panel: Panel, ctx: EstimationContext) -> Result:
         try:
             return fit(model, panel, ctx)
@@ -51,7 +50,7 @@ def _refusals_of_linearmodels(fit: Estimator) -> Estimator:
 MODEL_REGISTRY: dict[str, Estimator] = {
     "ols": _lazy("linear.fit", "fit_linear"),
     "fe": _lazy("linear.fit", "fit_linear"),
-    "re": _refusals_of_linearmodels(_lazy("linear.random_effects", "fit_re")),
+    "re": _numeric_refusals(_lazy("linear.random_effects", "fit_re")),
     "iv": _lazy("iv.model", "fit_iv_model"),
 }
 MODEL_REGISTRY.update(dict.fromkeys(("sar", "sem", "sdm", "sdem"),

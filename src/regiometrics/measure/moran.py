@@ -52,7 +52,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from tqdm.auto import tqdm
 
 from regiometrics.data.weights import SpatialWeights, name_list
 from regiometrics.errors import DataError, SpecError
@@ -350,6 +349,8 @@ def moran_panel(
                 "drop those periods."
             )
         cross[var] = wide.to_numpy(float)
+    from tqdm.auto import tqdm  # imported on use (it loads asyncio): runs without Moran skip it
+
     with tqdm(total=len(variables) * len(aligned) * len(periods), desc="Moran's I",
               disable=not progress, delay=2.0, leave=False) as bar:
         for var in variables:

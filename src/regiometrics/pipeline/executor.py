@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from tqdm import tqdm
-
 from regiometrics.errors import SpecError
 
 
@@ -38,6 +36,8 @@ class InProcessExecutor:
 
     def map_batches(self, fn: Callable[..., Any], batches: Sequence[Any],
                     shared: Sequence[Any], *, desc: str, total: int) -> list[Any]:
+        from tqdm import tqdm  # imported on use: a run without grids does not load it
+
         out = []
         with tqdm(total=total, desc=desc, unit="spec", leave=False,
                   disable=None if len(batches) > 1 else True) as bar:
@@ -86,6 +86,7 @@ class DaskExecutor:
     def map_batches(self, fn: Callable[..., Any], batches: Sequence[Any],
                     shared: Sequence[Any], *, desc: str, total: int) -> list[Any]:
         from distributed import as_completed
+        from tqdm import tqdm
 
         # a one-element list scatters the value itself (a dict would scatter its items)
         scattered = [self.client.scatter([x], broadcast=True)[0] for x in shared]

@@ -115,14 +115,32 @@ def input_records(spec_dump: dict[str, Any], base_dir: Path) -> list[dict[str, A
     return records
 
 
+def _metadata_fields(distribution: str) -> dict[str, list[str]] | None:
+    """The header fields of an installed distribution's core metadata (``METADATA``, or
+    ``PKG-INFO``), keyed by lower-case name; ``None`` when it is not installed.
+
+    Only the header block is read (fields are ``Name: value`` lines up to the first blank
+    line, the long description follows it): :mod:`importlib.metadata` parses the whole file
+    with the e-mail parser, which for a run's dozen packages costs more than the manifest.
+    """
+    try:
+        dist = metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    fields: dict[str, list[str]] = {}
+    for line in text.split("\n\n", 1)[0].splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line[:1].isspace():  # an indented line continues a folded field
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+    return fields
+
+
 def _requirement_names(distribution: str) -> list[str]:
     """Names of the runtime (non-extra) requirements of an installed distribution."""
-    try:
-        requires = metadata.requires(distribution) or []
-    except metadata.PackageNotFoundError:
-        return []
-    names = []
-    for req in requires:
+    fields = _metadata_fields(distribution)
+    names: list[str] = []
+    for req in (fields or {}).get("requires-dist", []):
         marker = req.split(";", 1)[1] if ";" in req else ""
         if "extra" in marker:
             continue
@@ -138,10 +156,8 @@ def package_versions(names: Iterable[str] | None = None) -> dict[str, str | None
     wanted = list(names) if names is not None else _requirement_names("regiometrics")
     out: dict[str, str | None] = {"regiometrics": __version__}
     for name in sorted(set(wanted), key=str.lower):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
+        fields = _metadata_fields(name)
+        out[name] = fields["version"][0] if fields and fields.get("version") else None
     return out
 
 

@@ -3,9 +3,11 @@ r"""Random effects: GLS with Swamy-Arora variance components, and its covariance
 RE quasi-demeans every variable (the constant included),
 :math:`z^*_{it} = z_{it} - \theta_i \bar z_{i\cdot}`,
 :math:`\theta_i = 1 - \sqrt{\sigma_e^2 / (T_i \sigma_u^2 + \sigma_e^2)}`, and runs OLS of
-:math:`y^*` on :math:`X^* = [x^*, 1 - \theta_i]`. The variance components come from
-linearmodels' ``RandomEffects`` (:math:`\sigma_e^2` from the within regression,
-:math:`\sigma_u^2` from the between regression); the covariance is the engine's one sandwich
+:math:`y^*` on :math:`X^* = [x^*, 1 - \theta_i]`. The variance components
+(:math:`\sigma_e^2` from the within regression, :math:`\sigma_u^2` from the between
+regression) and the R² measures are :mod:`regiometrics.engine.linear.re_components`'s (the
+formulas of linearmodels' ``RandomEffects``, equal to it to 1e-10); the covariance is the
+engine's one sandwich
 (:mod:`regiometrics.engine.linear.vcov`) on :math:`X^*` and the GLS residuals :math:`e^*`, with
 :math:`K` = regressors + constant.
 
@@ -44,14 +46,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.linear import vcov as vc
-from regiometrics.engine.linear.demean import group_means
 from regiometrics.engine.linear.design import Design, build_design, sample_info
 from regiometrics.engine.linear.fit import CONSTANT
+from regiometrics.engine.linear.re_components import re_rsquared, swamy_arora
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
 from regiometrics.spec.models import ModelSpec
@@ -109,12 +110,15 @@ def fit_re(model: ModelSpec, panel: Panel) -> Result:
             f"freedom with {n_entities} entities and {k_between} parameters; use fewer "
             "regressors, more entities, or type: fe / ols"
         )
-    res = _components(model, design)
-    theta_e = res.theta["theta"].reindex(np.arange(n_entities)).to_numpy()
-    Z = np.column_stack([design.y, design.X, np.ones(design.nobs)])
+    X = np.column_stack([design.X, np.ones(design.nobs)])
+    comp = swamy_arora(design.y, X, design.entity, n_entities,
+                       small_sample=model.vcov.correction != "stata_xtreg",
+                       where=f"models.{model.id}")
+    theta_e = comp.theta
     theta = theta_e[design.entity]
-    Z_star = Z - theta[:, None] * group_means(Z, design.entity, n_entities)[design.entity]
-    y_star, X_star = Z_star[:, 0], Z_star[:, 1:]
+    means = comp.means[design.entity]
+    y_star = design.y - theta * means[:, 0]
+    X_star = X - theta[:, None] * means[:, 1:]
     coef, *_ = np.linalg.lstsq(X_star, y_star, rcond=None)
     resid = y_star - X_star @ coef
     cov, df = re_covariance(model, X_star, resid, design)
@@ -123,13 +127,10 @@ def fit_re(model: ModelSpec, panel: Panel) -> Result:
     pvals = 2 * (sps.norm.sf(np.abs(stat)) if df is None else sps.t.sf(np.abs(stat), df))
     order = [*design.names, CONSTANT]
     stats = {
-        "r2": float(res.rsquared_overall),
-        "r2_within": float(res.rsquared_within),
-        "r2_between": float(res.rsquared_between),
-        "r2_gls": float(res.rsquared),
+        **re_rsquared(design.y, X, design.entity, comp, coef, y_star, resid),
         "theta": float(theta_e.mean()),
-        "sigma2_eps": float(res.variance_decomposition["Residual"]),
-        "sigma2_u": float(res.variance_decomposition["Effects"]),
+        "sigma2_eps": comp.sigma2_e,
+        "sigma2_u": comp.sigma2_u,
         "n_entities": float(n_entities),
         "n_periods": float(int(design.time.max()) + 1),
     }
@@ -155,22 +156,6 @@ def fit_re(model: ModelSpec, panel: Panel) -> Result:
         vcov=cov.matrix,
         info=info,
     )
-
-
-def _components(model: ModelSpec, design: Design) -> Any:
-    """linearmodels' RE fit, for theta, the variance components and the R² measures.
-
-    ``small_sample=True`` is plm's swar (Baltagi-Chang on unbalanced panels, Stata's
-    ``xtreg, re sa``); ``False`` Stata's default ``xtreg, re`` components.
-    """
-    from linearmodels.panel import RandomEffects  # heavy (formulaic, statsmodels): on use
-
-    assert design.time is not None
-    index = pd.MultiIndex.from_arrays([design.entity, design.time], names=["entity", "time"])
-    exog = pd.DataFrame(design.X, index=index, columns=design.names)
-    exog.insert(0, CONSTANT, 1.0)
-    dep = pd.Series(design.y, index=index, name=design.dependent)
-    return RandomEffects(dep, exog).fit(small_sample=model.vcov.correction != "stata_xtreg")
 
 
 def _is_balanced(design: Design) -> bool:
