@@ -12,9 +12,19 @@ Two exact log-determinants, chosen by ``N``:
   ``tr(W^j)`` (Hutchinson estimator with Rademacher probes, as in LeSage and Pace 2009,
   ch. 4.3) and the series ``A^{-1} = sum_j rho^j W^j``; ``tr(W)`` and ``tr(W^2)`` are exact.
 
-``"auto"`` uses ``"eigen"`` up to ``EIGEN_MAX_N`` units and ``"splu"`` above. From
-``SYMMETRIC_MIN_N`` units on, a ``W`` that row-standardises a symmetric 0/1 matrix gets its
-eigenvalues from the symmetric eigensolver (exact, about three times faster).
+From ``SYMMETRIC_MIN_N`` units on, a ``W`` that row-standardises a symmetric 0/1 matrix
+(contiguity, symmetrised k-nearest neighbours, distance bands) gets its eigenvalues from the
+symmetric eigensolver (exact, about three times faster than the general one).
+
+``"auto"`` takes whichever path fits faster, by the crossover measured for a whole two-way
+FE SDM fit with its effects (``benchmarks/logdet.py``, ``benchmarks/results/logdet.txt``):
+``"eigen"`` up to ``EIGEN_MAX_N`` = 500 units when ``W`` has the symmetric form and up to
+``EIGEN_MAX_N_GENERAL`` = 300 when it needs the general eigensolver, ``"splu"`` above. Both
+log-determinants are exact, so the estimates do not depend on the choice (to the optimiser's
+tolerance); the effects do: ``"eigen"`` gives exact traces, ``"splu"`` Monte Carlo ones
+(``effects.exact_traces``). Up to the crossover the exact traces cost nothing extra; beyond it
+they cost the ``O(N^3)`` eigendecomposition (at N = 1000 about 2.5 times the whole sparse
+fit), which ``logdet="eigen"`` still buys at any N.
 """
 
 from __future__ import annotations
@@ -31,7 +41,10 @@ import scipy.sparse.linalg as spla
 from regiometrics.errors import SpecError
 
 LogdetMethod = Literal["auto", "eigen", "splu"]
-EIGEN_MAX_N = 1000
+#: ``"auto"`` takes the eigen path up to this N when W has the symmetric form ...
+EIGEN_MAX_N = 500
+#: ... and up to this N when it needs the general (non-symmetric) eigensolver.
+EIGEN_MAX_N_GENERAL = 300
 #: From this N on, a row-standardised symmetric 0/1 W takes the symmetric eigensolver, and
 #: the exact ``G = A^{-1} W`` of the eigen path comes from a sparse LU of ``A``.
 SYMMETRIC_MIN_N = 300
@@ -48,11 +61,18 @@ def check_logdet_method(method: str) -> None:
         )
 
 
-def resolve_method(method: LogdetMethod, n: int) -> Literal["eigen", "splu"]:
-    """The concrete method ``"auto"`` stands for at ``n`` units."""
+def resolve_method(
+    method: LogdetMethod, n: int, *, symmetric: bool = True
+) -> Literal["eigen", "splu"]:
+    """The concrete method ``"auto"`` stands for at ``n`` units (module docstring).
+
+    ``symmetric``: whether ``W`` has the symmetric form (:func:`has_symmetric_form`), so that
+    its eigenvalues come from the symmetric eigensolver.
+    """
     check_logdet_method(method)
     if method == "auto":
-        return "eigen" if n <= EIGEN_MAX_N else "splu"
+        limit = EIGEN_MAX_N if symmetric else EIGEN_MAX_N_GENERAL
+        return "eigen" if n <= limit else "splu"
     return method  # type: ignore[return-value]
 
 
@@ -150,15 +170,8 @@ class FilterProducts:
         return np.asarray(self.W @ self.lu.solve(np.asarray(v, dtype=float)))  # type: ignore[attr-defined]
 
 
-def _symmetric_form(W: sp.csr_matrix) -> np.ndarray | None:
-    r"""Dense symmetric :math:`S = D^{1/2} W D^{-1/2}` when :math:`W = D^{-1} C` is a
-    row-standardised symmetric 0/1 matrix :math:`C` (contiguity, k-nearest-neighbour unions,
-    distance bands), else None.
-
-    :math:`S = D^{-1/2} C D^{-1/2}` is symmetric and similar to :math:`W`, so it has the same
-    (real) eigenvalues, which the symmetric eigensolver finds about three times faster than
-    the general one (measured in ``benchmarks/logdet.py``).
-    """
+def _standardised_degrees(W: sp.csr_matrix) -> np.ndarray | None:
+    """The row sums ``d`` of a symmetric 0/1 matrix ``C`` with ``W = D^{-1} C``, else None."""
     Wc = W.tocsr()
     if Wc.nnz == 0:
         return None
@@ -169,8 +182,29 @@ def _symmetric_form(W: sp.csr_matrix) -> np.ndarray | None:
     C = sp.diags(d) @ Wc
     if abs(C - C.T).max() > 1e-12 or abs(C.data - 1.0).max() > 1e-12:
         return None
+    return d
+
+
+def has_symmetric_form(W: sp.csr_matrix) -> bool:
+    """Whether the eigen path takes the symmetric eigensolver for ``W`` (see
+    :func:`_symmetric_form`; below ``SYMMETRIC_MIN_N`` units it never does, nor needs to)."""
+    return W.shape[0] < SYMMETRIC_MIN_N or _standardised_degrees(W) is not None
+
+
+def _symmetric_form(W: sp.csr_matrix) -> np.ndarray | None:
+    r"""Dense symmetric :math:`S = D^{1/2} W D^{-1/2}` when :math:`W = D^{-1} C` is a
+    row-standardised symmetric 0/1 matrix :math:`C` (contiguity, k-nearest-neighbour unions,
+    distance bands), else None.
+
+    :math:`S = D^{-1/2} C D^{-1/2}` is symmetric and similar to :math:`W`, so it has the same
+    (real) eigenvalues, which the symmetric eigensolver finds about three times faster than
+    the general one (measured in ``benchmarks/logdet.py``).
+    """
+    d = _standardised_degrees(W)
+    if d is None:
+        return None
     half = np.sqrt(d)
-    return (sp.diags(half) @ Wc @ sp.diags(1.0 / half)).toarray()
+    return (sp.diags(half) @ W.tocsr() @ sp.diags(1.0 / half)).toarray()
 
 
 def make_filter(W: sp.csr_matrix, method: Literal["eigen", "splu"]) -> SpatialFilter:

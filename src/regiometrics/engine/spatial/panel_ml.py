@@ -55,6 +55,8 @@ from regiometrics.engine.spatial.logdet import (
     SpatialFilter,
     TraceSource,
     build_traces,
+    check_logdet_method,
+    has_symmetric_form,
     make_filter,
     resolve_method,
     sparse_filter_products,
@@ -186,7 +188,8 @@ def fit_spatial_panel(
         all non-constant columns).
     logdet
         ``"eigen"`` (exact, N up to a few thousand), ``"splu"`` (sparse LU; Monte Carlo traces)
-        or ``"auto"`` (eigen for N <= 1000).
+        or ``"auto"`` (whichever is faster: eigen up to N = 500 for a row-standardised
+        symmetric 0/1 W, up to 300 otherwise; see :mod:`regiometrics.engine.spatial.logdet`).
     trace_probes, trace_seed
         Rademacher probes and seed of the Monte Carlo traces used by ``"splu"``.
 
@@ -207,7 +210,7 @@ def fit_spatial_panel(
     """
     check_literal(model, SpatialModel, "model")
     check_literal(effects, FixedEffects, "effects")
-    method = resolve_method(logdet, n_entities)
+    check_logdet_method(logdet)
     if lee_yu and effects == "none":
         raise SpecError(
             "lee_yu=True corrects the bias caused by fixed effects, but effects='none'; "
@@ -218,6 +221,7 @@ def fit_spatial_panel(
     if effects in ("entity", "twoways") and T < 2:
         raise IdentificationError(f"entity fixed effects need at least 2 periods; n_periods = {T}.")
     Wc = as_weights(W, N)
+    method = resolve_method(logdet, N, symmetric=logdet != "auto" or has_symmetric_form(Wc))
     k = Xm.shape[1]
     names = tuple(x_names) if x_names is not None else tuple(f"x{j + 1}" for j in range(k))
     if len(names) != k:
