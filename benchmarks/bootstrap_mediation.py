@@ -23,23 +23,19 @@ the seven component fits); the unbalanced draws are checked against the refit lo
 
 It checks that all three used identical draws and give identical indirect-effect draws
 and intervals (rtol 1e-10), prints the speed ratios and writes them to
-``benchmarks/results/bootstrap_mediation.txt``. Wall-clock times are the best of
-``--repeat`` runs (the refit loop is run once). The kept result was run with
-``OPENBLAS_NUM_THREADS=1`` so that the ratio does not hinge on BLAS threads competing
-for a shared machine's cores (the refit loop's many small ``lstsq`` calls suffer most
-from that).
+``benchmarks/results/bootstrap_mediation.txt``. Wall-clock times are medians of ``--repeat``
+interleaved rounds after one warm-up call each, with one BLAS thread
+(``benchmarks/_timing.py``), so that the ratio does not hinge on BLAS threads competing for a
+shared machine's cores (the refit loop's many small ``lstsq`` calls suffer most from that).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+import _timing  # first: one BLAS thread before numpy loads
 import numpy as np
 
 from regiometrics.engine.mechanisms.mediation_kernel import MediationEstimate, mediation_fe
@@ -87,27 +83,20 @@ def run(data: dict[str, np.ndarray], method: str, reps: int, seed: int) -> Media
     )
 
 
-def timed(data: dict[str, np.ndarray], method: str, reps: int, seed: int, repeat: int):
-    best, est = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        est = run(data, method, reps, seed)
-        best = min(best, time.perf_counter() - start)
-    return best, est
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=2024)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/bootstrap_mediation.txt"))
     args = ap.parse_args(argv)
     data = simulate()
-    t_blocks, blocks = timed(data, "blocks", args.reps, args.seed, args.repeat)
-    t_iter, iterated = timed(data, "iterated", args.reps, args.seed, 1)
-    t_refit, refit = timed(data, "refit", args.reps, args.seed, 1)
-    assert blocks is not None and iterated is not None and refit is not None
+    blocks, iterated, refit = (run(data, m, args.reps, args.seed)
+                               for m in ("blocks", "iterated", "refit"))
+    med = _timing.median_rounds(
+        {m: (lambda m=m: run(data, m, args.reps, args.seed))
+         for m in ("blocks", "iterated", "refit")}, args.repeat, warmup=False)
+    t_blocks, t_iter, t_refit = med["blocks"], med["iterated"], med["refit"]
     for other in (iterated, refit):
         np.testing.assert_array_equal(blocks.indices, other.indices)
         for m in MEDIATORS:
@@ -120,20 +109,16 @@ def main(argv: list[str] | None = None) -> None:
         float(np.max(np.abs(blocks.path(m).indirect.draws / refit.path(m).indirect.draws - 1)))
         for m in MEDIATORS
     )
-    threads = os.environ.get("OPENBLAS_NUM_THREADS")
-    env = f"OPENBLAS_NUM_THREADS={threads} " if threads else ""
     lines = [
         "Entity bootstrap of a two-way FE mediation (parallel, 3 mediators, 5 controls)",
         (
             f"panel: 283 entities x 18 periods (balanced, n = {283 * 18}), draws: {args.reps}, "
             f"seed: {args.seed}, equations per draw: 7"
         ),
-        f"command: {env}PYTHONPATH=src python benchmarks/bootstrap_mediation.py "
+        f"command: PYTHONPATH=src python benchmarks/bootstrap_mediation.py "
         f"{' '.join(sys.argv[1:] if argv is None else argv)}".rstrip(),
-        (
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
-            f"{platform.python_version()}, numpy {np.__version__}"
-        ),
+        f"{_timing.machine_line(numpy=np.__version__)}; medians of {args.repeat} interleaved "
+        "rounds",
         "",
         f"{'method':<10}{'seconds':>10}{'ratio to refit':>16}",
         f"{'blocks':<10}{t_blocks:>10.3f}{t_refit / t_blocks:>16.1f}",
@@ -160,18 +145,6 @@ def main(argv: list[str] | None = None) -> None:
     args.out.write_text(text)
 
 
-def _median_rounds(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    for fn in fns.values():
-        fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(rounds):
-        for k, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - start)
-    return {k: float(np.median(v)) for k, v in times.items()}
-
-
 def unbalanced_section(data: dict[str, np.ndarray], reps: int, seed: int,
                        rounds: int = 9) -> list[str]:
     """Balanced vs one-row-missing entity bootstrap, kernel and public API (see docstring)."""
@@ -190,7 +163,7 @@ def unbalanced_section(data: dict[str, np.ndarray], reps: int, seed: int,
                       bootstrap={"reps": reps, "seed": seed, "resample": "entity"})
     full_panel = Panel(frame, "entity", "time")
     holed_panel = Panel(frame.loc[keep].reset_index(drop=True), "entity", "time")
-    med = _median_rounds({
+    med = _timing.median_rounds({
         "kernel balanced": lambda: run(data, "auto", reps, seed),
         "kernel one missing": lambda: run(holed, "auto", reps, seed),
         "api balanced": lambda: estimate(model, full_panel),

@@ -14,23 +14,20 @@ of uniform random points, and times
 Run from the repository root:  PYTHONPATH=src python benchmarks/spatial_sdm.py
 Writes the table to benchmarks/results/spatial_sdm.txt.
 
-BLAS threads: BENCH_BLAS_THREADS (default 1) is exported as OPENBLAS/OMP/MKL_NUM_THREADS
-before numpy loads.  On a busy 2-core machine multi-threaded BLAS spins against other
-processes (numpy's eigvals of a 283 x 283 matrix took 1.8 s with 2 threads, 0.06 s with 1).
+Timing (``benchmarks/_timing.py``): medians of 3 interleaved rounds after one warm-up call
+each (one untimed and one timed run at N = 30000), one BLAS thread (BENCH_BLAS_THREADS):
+on a busy 2-core machine multi-threaded BLAS spins against other processes (numpy's eigvals
+of a 283 x 283 matrix took 1.8 s with 2 threads, 0.06 s with 1).
 """
 
 from __future__ import annotations
 
 import os
-
-BLAS_THREADS = os.environ.get("BENCH_BLAS_THREADS", "1")
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = BLAS_THREADS
-import platform
-import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
+import _timing  # first: one BLAS thread before numpy loads
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
@@ -67,19 +64,10 @@ def simulate(W: sp.csr_matrix, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     return y, X
 
 
-def timed(fn, *args, repeat: int = 1, **kwargs):
-    """Result of ``fn(*args, **kwargs)`` and the best wall-clock time of ``repeat`` runs."""
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - t0)
-    return out, best
-
-
 def spreg_fe_lag(
-    y: np.ndarray, X: np.ndarray, W: sp.csr_matrix, repeat: int
-) -> tuple[str, float | None]:
+    y: np.ndarray, X: np.ndarray, W: sp.csr_matrix
+) -> tuple[str, Callable[[], object] | None]:
+    """spreg's entity-FE SAR as a zero-argument call, or why it cannot run here."""
     n = W.shape[0]
     need = 4 * 8 * n * n  # dense W, I - rho W, its inverse, W A^-1 (at least)
     avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
@@ -93,10 +81,13 @@ def spreg_fe_lag(
 
     w = libpysal.weights.WSP(W).to_W(silence_warnings=True)
     w.transform = "r"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m, sec = timed(spreg.Panel_FE_Lag, y[:, None], X, w, repeat=repeat)
-    return f"rho = {float(m.rho):.6f}", sec
+
+    def fit() -> object:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return spreg.Panel_FE_Lag(y[:, None], X, w)
+
+    return f"rho = {float(fit().rho):.6f}", fit  # type: ignore[attr-defined]
 
 
 def run_one(n: int) -> list[str]:
@@ -104,12 +95,23 @@ def run_one(n: int) -> list[str]:
     W = knn_w(n)
     y, X = simulate(W)
     kw = {"n_entities": n, "n_periods": T, "x_names": ["x1", "x2"]}
-    rep = 3 if n < 10_000 else 1
-    fit, t_fit = timed(fit_spatial_panel, y, X, W, model="sdm", effects="twoways", repeat=rep, **kw)
-    sim, t_sim = timed(fit.effects, method="simulation", draws=DRAWS, seed=2024, repeat=rep)
-    _, t_delta = timed(fit.effects, method="delta", repeat=rep)
-    sar, t_sar = timed(fit_spatial_panel, y, X, W, model="sar", effects="entity", repeat=rep, **kw)
-    note, t_spreg = spreg_fe_lag(y, X, W, rep)
+    rounds = 3 if n < 10_000 else 1
+    fit = fit_spatial_panel(y, X, W, model="sdm", effects="twoways", **kw)
+    sim = fit.effects(method="simulation", draws=DRAWS, seed=2024)
+    sar = fit_spatial_panel(y, X, W, model="sar", effects="entity", **kw)
+    note, spreg_fit = spreg_fe_lag(y, X, W)
+    fns: dict[str, Callable[[], object]] = {
+        "fit": lambda: fit_spatial_panel(y, X, W, model="sdm", effects="twoways", **kw),
+        "sim": lambda: fit.effects(method="simulation", draws=DRAWS, seed=2024),
+        "delta": lambda: fit.effects(method="delta"),
+        "sar": lambda: fit_spatial_panel(y, X, W, model="sar", effects="entity", **kw),
+    }
+    if spreg_fit is not None:
+        fns["spreg"] = spreg_fit
+    # the calls above were the warm-up
+    med = _timing.median_rounds(fns, rounds, warmup=False)
+    t_fit, t_sim, t_delta, t_sar = med["fit"], med["sim"], med["delta"], med["sar"]
+    t_spreg = med.get("spreg")
     spreg_cell = f"{t_spreg:12.2f}" if t_spreg is not None else f"{'n/a':>12}"
     row = (
         f"{n:>6} {n * T:>7} {fit.logdet_method:>6} | {t_fit:8.2f} {t_sim:11.2f} {t_delta:13.2f} "
@@ -125,11 +127,7 @@ def run_one(n: int) -> list[str]:
 
 
 def main() -> None:
-    machine = (
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-        f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"BLAS threads {BLAS_THREADS}"
-    )
+    machine = _timing.machine_line(numpy=np.__version__)
     header = (
         f"{'N':>6} {'NT':>7} {'logdet':>6} | {'SDM fit':>8} {'effects sim':>11} "
         f"{'effects delta':>13} {'SDM total':>9} | {'SAR entity':>10} {'spreg FE_Lag':>12} | "
@@ -137,6 +135,7 @@ def main() -> None:
     )
     lines = [
         "Two-way FE spatial Durbin panel, T = 10, kNN(6) W, 1000 simulation draws for effects",
+        "command: PYTHONPATH=src python benchmarks/spatial_sdm.py",
         machine,
         "",
         header,
@@ -149,10 +148,11 @@ def main() -> None:
         lines += new
     lines += [
         "",
-        "Times in seconds: best wall clock of 3 runs (1 run at N = 30000), on a shared machine.",
-        "'SDM total' = fit + simulated effects.",
-        "logdet 'eigen' = exact eigenvalues (N <= 1000); 'splu' = sparse LU log-determinant with",
-        "Monte Carlo power traces for the effects and the information matrix.",
+        "Times in seconds: medians of 3 interleaved rounds after a warm-up (one run after it at",
+        "N = 30000), on a shared machine. 'SDM total' = fit + simulated effects.",
+        "logdet 'auto': 'eigen' = exact eigenvalues (N <= 500 for a symmetric 0/1 W, 300",
+        "otherwise, as this kNN W); 'splu' = sparse LU log-determinant with Monte Carlo power",
+        "traces for the effects and the information matrix.",
         "spreg.Panel_FE_Lag fits an entity-FE SAR only (no W.x, no time effects); compare it with",
         "the 'SAR entity' column.",
     ]

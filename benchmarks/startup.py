@@ -19,15 +19,14 @@ Writes the table to benchmarks/results/startup.txt.
 from __future__ import annotations
 
 import os
-import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import _timing  # the shared loop: medians of interleaved rounds, one warm-up each
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "results" / "startup.txt"
@@ -48,11 +47,9 @@ def _run_cmd(spec: str, out: Path) -> list[str]:
     return [sys.executable, "-m", "regiometrics.cli", "run", spec, "--out", str(out)]
 
 
-def _timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
+def _run(cmd: list[str]) -> None:
     subprocess.run(cmd, cwd=ROOT, env=_env(), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def _importtimes(cmd: list[str]) -> dict[str, int]:
@@ -71,20 +68,15 @@ def main() -> None:
     cmds = {"base: import numpy, pandas, scipy.stats": BASE}
     for spec in SPECS:
         cmds[f"regiometrics run {spec}"] = _run_cmd(spec, tmp / Path(spec).stem)
-    for cmd in cmds.values():
-        _timed(cmd)  # warm-up: bytecode caches
-    times: dict[str, list[float]] = {k: [] for k in cmds}
-    for _ in range(ROUNDS):
-        for k, cmd in cmds.items():
-            times[k].append(_timed(cmd))
-    med = {k: statistics.median(v) for k, v in times.items()}
+    # the warm-up run of each writes the bytecode caches
+    med = _timing.median_rounds({k: (lambda cmd=cmd: _run(cmd)) for k, cmd in cmds.items()},
+                                ROUNDS)
     base = med["base: import numpy, pandas, scipy.stats"]
     lines = [
         "Whole-process time of `regiometrics run SPEC` vs importing numpy, pandas, scipy.stats",
         f"medians of {ROUNDS} interleaved rounds of separate processes, after one warm-up each",
         "command: PYTHONPATH=src python benchmarks/startup.py",
-        (f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}"),
+        _timing.machine_line(),
         "",
         f"{'process':<48}{'seconds':>9}{'ratio to base':>15}",
     ]

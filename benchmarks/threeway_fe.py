@@ -22,17 +22,10 @@ Writes the table to benchmarks/results/threeway_fe.txt.
 
 from __future__ import annotations
 
-import os
-
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-import platform
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
+import _timing  # first: one BLAS thread before numpy loads
 import numpy as np
 import pandas as pd
 
@@ -63,18 +56,6 @@ def simulate(seed: int = 0) -> pd.DataFrame:
     return frame.loc[keep].reset_index(drop=True)
 
 
-def interleaved(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    for fn in contenders.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(v) for name, v in times.items()}
-
-
 def main() -> None:
     import pyfixest as pf
 
@@ -97,7 +78,7 @@ def main() -> None:
         np.testing.assert_allclose(coef, theirs.coef().to_numpy(), rtol=1e-6)
         np.testing.assert_allclose(se, theirs.se().to_numpy(), rtol=1e-6)
         assert ours.nobs == theirs._N
-    times = interleaved({
+    times = _timing.median_rounds({
         "regiometrics 3-way": lambda: estimate(m3, panel),
         "pyfixest 3-way": lambda: pf.feols(pf3, data=frame, vcov={"CRV1": "id"},
                                            fixef_rm="none"),
@@ -113,8 +94,7 @@ def main() -> None:
         (f"medians over {ROUNDS} interleaved rounds after one warm-up call each; slopes and SEs "
         "agree with pyfixest to 1e-6"),
         "command: PYTHONPATH=src python benchmarks/threeway_fe.py",
-        (f"python {platform.python_version()}, numpy {np.__version__}, pyfixest {pf.__version__}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs; regiometrics 1 BLAS thread"),
+        _timing.machine_line(numpy=np.__version__, pyfixest=pf.__version__),
         "",
     ]
     for name, sec in times.items():

@@ -19,7 +19,8 @@ done four ways, starting from the same pandas DataFrame:
   CRV1 sandwich from ``np.bincount`` cluster sums, no checks.
 
 Rounds are interleaved (each round times every contender once, in turn) after one warm-up
-call each; the table shows medians over rounds and the ratios of the medians. The slope
+call each, one BLAS thread (``benchmarks/_timing.py``); the table shows medians over rounds
+and the ratios of the medians. The slope
 coefficients and SEs of regiometrics, pyfixest and the bare pass must agree to 1e-10.
 
 Run from the repository root:  PYTHONPATH=src python benchmarks/twoway_fe.py
@@ -29,19 +30,11 @@ Writes the table to benchmarks/results/twoway_fe.txt.
 from __future__ import annotations
 
 import os
-
-BLAS_THREADS = os.environ.get("BENCH_BLAS_THREADS", "1")
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = BLAS_THREADS
-if "BENCH_PEER_THREADS" in os.environ:  # default: pyfixest's own thread pool, as shipped
-    os.environ["RAYON_NUM_THREADS"] = os.environ["BENCH_PEER_THREADS"]
-import platform
-import statistics
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import _timing  # first: one BLAS thread before numpy loads
 import numpy as np
 import pandas as pd
 
@@ -92,19 +85,9 @@ def bare_numpy(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return beta, np.sqrt(np.diag(c * bread @ (sg.T @ sg) @ bread))
 
 
-def interleaved(contenders: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    for fn in contenders.values():
-        fn()  # warm-up (pyfixest compiles its demeaner)
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, fn in contenders.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(v) for name, v in times.items()}
-
-
 def main() -> None:
+    if "BENCH_PEER_THREADS" in os.environ:  # default: pyfixest's own thread pool, as shipped
+        os.environ["RAYON_NUM_THREADS"] = os.environ["BENCH_PEER_THREADS"]
     import linearmodels
     import pyfixest as pf
     from linearmodels.panel import PanelOLS
@@ -118,11 +101,9 @@ def main() -> None:
         ("medians over interleaved rounds (each round times every contender once), "
         "after one warm-up call each"),
         "command: PYTHONPATH=src python benchmarks/twoway_fe.py",
-        (f"machine: {platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-        f"pyfixest {pf.__version__}, linearmodels {linearmodels.__version__}, "
-        f"BLAS threads {BLAS_THREADS}, pyfixest threads "
-        f"{os.environ.get('RAYON_NUM_THREADS', 'default')}"),
+        (_timing.machine_line(numpy=np.__version__, pandas=pd.__version__,
+                              pyfixest=pf.__version__, linearmodels=linearmodels.__version__)
+         + f", pyfixest threads {os.environ.get('RAYON_NUM_THREADS', 'default')}"),
         "",
         (f"{'N x T':>14} {'rows':>9} {'rounds':>6} {'regiometrics':>13} {'pyfixest':>9} "
         f"{'bare numpy':>11} {'linearmodels':>13} {'pyfixest/ours':>14} {'ours/numpy':>11} "
@@ -142,7 +123,7 @@ def main() -> None:
             contenders["linearmodels"] = lambda indexed=indexed: PanelOLS(
                 indexed["y"], indexed[REGRESSORS], entity_effects=True, time_effects=True
             ).fit(cov_type="clustered", cluster_entity=True)
-        med = interleaved(contenders, rounds)
+        med = _timing.median_rounds(contenders, rounds)  # warm-up: pyfixest compiles
         ours = estimate(model, panel)
         fit = pf.feols(FORMULA + " | id + t", data=frame, vcov={"CRV1": "id"})
         b = np.array([ours.params[x] for x in REGRESSORS])

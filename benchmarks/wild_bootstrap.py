@@ -20,19 +20,19 @@ the *same* weight matrix (``make_draws``):
 
 It checks that the three give the same bootstrap t statistics (rtol 1e-8; up to the
 constant small-sample factor for wildboottest, whose K counts the year dummies) and the same
-p-value, prints wall-clock times (best of ``--repeat``; the refit loop once) and writes them
-to ``benchmarks/results/wild_bootstrap.txt``.
+p-value, prints wall-clock times (medians of ``--repeat`` interleaved rounds after a warm-up,
+one BLAS thread, ``benchmarks/_timing.py``; the refit loop and wildboottest once each) and
+writes them to ``benchmarks/results/wild_bootstrap.txt``.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import platform
 import sys
-import time
 from pathlib import Path
 
+import _timing  # first: one BLAS thread before numpy loads
 import numpy as np
 import pandas as pd
 
@@ -108,15 +108,6 @@ def wildboottest_tstar(df: pd.DataFrame, V: np.ndarray) -> tuple[np.ndarray, flo
     return np.ravel(wb.t_boot), float(np.ravel(wb.t_stat)[0]), float(wb.pvalue)
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--draws", type=int, default=9999)
@@ -152,9 +143,9 @@ def main() -> None:
                                       "terms": ["x"]})
     panel = Panel(df, "prov", "year")
 
-    t_fast = best(fast_p, args.repeat)
-    t_ci = best(fast_ci, args.repeat)
-    t_model = best(lambda: estimate(model, panel), args.repeat)
+    med = _timing.median_rounds({"fast": fast_p, "ci": fast_ci,
+                                 "model": lambda: estimate(model, panel)}, args.repeat)
+    t_fast, t_ci, t_model = med["fast"], med["ci"], med["model"]
     k = kernel()
     k.prepare(draws)
     fast = k.tstar(0.0)
@@ -162,9 +153,7 @@ def main() -> None:
     end_to_end = estimate(model, panel).wild_bootstrap.terms["x"]
     assert abs(end_to_end.pvalue - p_fast) < 1e-12
 
-    t0 = time.perf_counter()
-    naive = refit_tstar(df, V, small)
-    t_refit = time.perf_counter() - t0
+    naive, t_refit = _timing.timed(lambda: refit_tstar(df, V, small))
     np.testing.assert_allclose(naive, fast, rtol=1e-8, atol=1e-10)
     p_refit = bootstrap_pvalue(k.t(0.0), naive, "symmetric")
 
@@ -173,7 +162,8 @@ def main() -> None:
         f"panel: 30 provinces x 20 years (n = {n}), y ~ x + 4 controls, province and year effects,"
         " clustered by province (G = 30)",
         f"draws: {draws.draws} (seed {args.seed}), the same weight matrix for every method",
-        f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}",
+        "command: PYTHONPATH=src python benchmarks/wild_bootstrap.py",
+        _timing.machine_line(numpy=np.__version__),
         "",
         f"fast p-value (kernel, one pass over the draws): {t_fast * 1e3:8.1f} ms",
         f"fast p-value + 95% CI by test inversion:          {t_ci * 1e3:8.1f} ms",
@@ -182,16 +172,12 @@ def main() -> None:
         f"   ({t_refit / t_fast:,.0f}x the fast p-value)",
     ]
     try:
-        t0 = time.perf_counter()
-        theirs, t_theirs, p_theirs = wildboottest_tstar(df, V)
-        t_wbt = time.perf_counter() - t0
+        (theirs, t_theirs, p_theirs), t_wbt = _timing.timed(lambda: wildboottest_tstar(df, V))
         scale = t_theirs / k.t(0.0)  # their K counts the 19 year dummies: a constant factor
         np.testing.assert_allclose(theirs, fast * scale, rtol=1e-8, atol=1e-10)
         lines.append(f"wildboottest 0.3.2 WildboottestCL (numba):        {t_wbt * 1e3:8.1f} ms"
                      f"   ({t_wbt / t_fast:,.1f}x; includes numba compilation on first call)")
-        t0 = time.perf_counter()
-        wildboottest_tstar(df, V)
-        t_wbt2 = time.perf_counter() - t0
+        _, t_wbt2 = _timing.timed(lambda: wildboottest_tstar(df, V))
         lines.append(f"wildboottest, second call (compiled):             {t_wbt2 * 1e3:8.1f} ms"
                      f"   ({t_wbt2 / t_fast:,.1f}x)")
         agree = f"; wildboottest {p_theirs:.6f} (t* equal up to its small-sample factor)"

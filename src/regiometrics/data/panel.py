@@ -72,8 +72,8 @@ class Panel:
             if frame[self.time].isna().any():
                 rows = frame.index[frame[self.time].isna()][:5].tolist()
                 raise DataError(f"{self.source}: time column {self.time!r} is empty in rows {rows}")
-            dup = frame.duplicated([self.entity, self.time], keep=False)
-            if dup.any():
+            if self._has_duplicate_pairs(frame):
+                dup = frame.duplicated([self.entity, self.time], keep=False)
                 pairs = (
                     frame.loc[dup, [self.entity, self.time]].drop_duplicates().head(5)
                     .itertuples(index=False, name=None)
@@ -88,10 +88,25 @@ class Panel:
             kept = self.outside.reset_index(drop=True) if len(self.outside) else None
             object.__setattr__(self, "outside", kept)
 
+    def _has_duplicate_pairs(self, frame: pd.DataFrame) -> bool:
+        """Whether an (entity, time) pair occurs twice. Integer keys of compact ranges (the
+        usual codes and years) are counted by ``bincount`` in O(n); others by pandas."""
+        assert self.time is not None
+        e, t = frame[self.entity].to_numpy(), frame[self.time].to_numpy()
+        if e.dtype.kind in "iu" and t.dtype.kind in "iu" and len(e):
+            e_lo, t_lo = int(e.min()), int(t.min())
+            span_e, span_t = int(e.max()) - e_lo + 1, int(t.max()) - t_lo + 1
+            if span_e * span_t <= 4 * len(e) + 4096:
+                key = (e - e_lo).astype(np.intp) * span_t + (t - t_lo).astype(np.intp)
+                return bool(np.bincount(key, minlength=span_e * span_t).max() > 1)
+        return bool(frame.duplicated([self.entity, self.time]).any())
+
     def _make_time_index(self, frame: pd.DataFrame) -> pd.Series:
         if self.time is None:
             return pd.Series(np.zeros(len(frame), dtype=np.int64), index=frame.index)
         t = frame[self.time]
+        if t.dtype.kind in "iu":
+            return t.astype(np.int64)
         if pd.api.types.is_numeric_dtype(t) and np.all(np.mod(t.to_numpy(dtype=float), 1) == 0):
             return t.astype(np.int64)
         ranks = {v: i for i, v in enumerate(sorted(t.unique()))}
@@ -192,7 +207,8 @@ class Panel:
         array = values.to_numpy()
         infinite = np.isinf(array)
         keys = [self.entity] + ([self.time] if self.time else [])
-        huge = ~infinite & (np.abs(np.nan_to_num(array)) > MAX_ABS_VALUE)
+        with np.errstate(invalid="ignore"):  # NaN compares False: not huge
+            huge = ~infinite & (np.abs(array) > MAX_ABS_VALUE)
         if huge.any():
             row = values.index[huge][0]
             at = ", ".join(str(v) for v in self.frame.loc[row, keys])

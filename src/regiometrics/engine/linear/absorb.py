@@ -28,7 +28,7 @@ redundant given the constant and the effects before it:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -102,11 +102,30 @@ def effect_columns(effects: Sequence[str], panel: Panel, *, where: str) -> dict[
     return out
 
 
+def sorted_codes(values: pd.Series) -> np.ndarray:
+    """Codes 0..G-1 of the distinct values in sorted order: ``pd.factorize(sort=True)``.
+
+    An integer column whose values span a range no longer than about twice its length (the
+    usual entity and year codes) takes an O(n) path without hashing: the value minus the
+    minimum, renumbered by the running count of the values present. The codes are the same.
+    """
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iu" and arr.size:
+        low, high = int(arr.min()), int(arr.max())
+        span = high - low + 1
+        if span <= 2 * arr.size + 1024:
+            shifted = (arr - low).astype(np.intp)
+            present = np.zeros(span, dtype=bool)
+            present[shifted] = True
+            return (np.cumsum(present) - 1)[shifted].astype(np.int64)
+    return pd.factorize(values, sort=True)[0].astype(np.int64)
+
+
 def group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Integer codes 0..G-1 of the observed combinations of ``columns`` (sorted)."""
     if len(columns) == 1:
-        return pd.factorize(frame[columns[0]], sort=True)[0].astype(np.int64)
-    keys = [pd.factorize(frame[c], sort=True)[0].astype(np.int64) for c in columns]
+        return sorted_codes(frame[columns[0]])
+    keys = [sorted_codes(frame[c]) for c in columns]
     combined = keys[0]
     for k in keys[1:]:
         combined = combined * (int(k.max()) + 1) + k
@@ -114,17 +133,26 @@ def group_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 
 def absorbed_codes(effects: Sequence[str], panel: Panel, rows: pd.Series | np.ndarray | None,
-                   *, where: str) -> dict[str, np.ndarray]:
-    """Code arrays of every effect on the rows ``rows`` (a boolean mask or None: all)."""
+                   *, where: str, known: Mapping[str, np.ndarray] | None = None
+                   ) -> dict[str, np.ndarray]:
+    """Code arrays of every effect on the rows ``rows`` (a boolean mask or None: all).
+
+    ``known``: codes already computed on the same rows, by column name (the entity and time
+    codes of the design), reused for an effect of that one column.
+    """
     cols = effect_columns(effects, panel, where=where)
     frame = panel.frame if rows is None else panel.frame.loc[rows]
-    return {name: group_codes(frame, c) for name, c in cols.items()}
+    known = known or {}
+    return {name: known[c[0]] if len(c) == 1 and c[0] in known else group_codes(frame, c)
+            for name, c in cols.items()}
 
 
 def n_components(a: np.ndarray, b: np.ndarray) -> int:
     """Connected components of the bipartite graph of the levels of ``a`` and ``b`` (edges:
     the observations); the number of redundant levels of the second effect given the first."""
     g_a, g_b = int(a.max()) + 1, int(b.max()) + 1
+    if a.shape[0] == g_a * g_b and np.bincount(a * g_b + b, minlength=g_a * g_b).max() == 1:
+        return 1  # every pair of levels observed once (a balanced panel): one component
     graph = coo_matrix((np.ones(a.shape[0]), (a, b + g_a)), shape=(g_a + g_b, g_a + g_b))
     return int(connected_components(graph, directed=False)[0])
 

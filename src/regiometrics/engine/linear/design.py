@@ -22,6 +22,7 @@ from regiometrics.engine.linear.absorb import (
     group_codes,
     model_effects,
     slope_columns,
+    sorted_codes,
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.formula import Formula, Term
@@ -302,13 +303,10 @@ def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
                  cl_cols: Sequence[str]) -> SampleCodes:
     """Codes of the rows ``complete`` keeps; refuses clustering with fewer than 2 clusters."""
     sub = panel.frame.loc[complete]
-    entity = pd.factorize(sub[panel.entity], sort=True)[0].astype(np.int64)
-    time = (
-        pd.factorize(sub[panel.time], sort=True)[0].astype(np.int64) if panel.time else None
-    )
+    entity = sorted_codes(sub[panel.entity])
+    time = sorted_codes(sub[panel.time]) if panel.time else None
     known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
-    clusters = [known[c] if c in known else pd.factorize(sub[c], sort=True)[0].astype(np.int64)
-                for c in cl_cols]
+    clusters = [known[c] if c in known else sorted_codes(sub[c]) for c in cl_cols]
     for col, codes in zip(cl_cols, clusters):
         if int(codes.max()) + 1 < 2:
             raise IdentificationError(
@@ -317,7 +315,7 @@ def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
                 f"({sub[col].iloc[0]}); use vcov: robust, or cluster by another column"
             )
     where = f"models.{model.id}.effects"
-    fe_codes = absorbed_codes(model_effects(model), panel, complete, where=where)
+    fe_codes = absorbed_codes(model_effects(model), panel, complete, where=where, known=known)
     fe_slopes = absorbed_slopes(model_effects(model), panel, complete, where=where)
     w = model_weights(model, panel)
     weights = None
