@@ -1,3 +1,3 @@
-from regiometrics.cli import main
+from regiometrics.cli import entry
 
-raise SystemExit(main())
+entry()

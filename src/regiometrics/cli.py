@@ -12,6 +12,7 @@ Commands::
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import warnings
@@ -169,5 +170,21 @@ def _silence_stdout() -> None:
         pass
 
 
+def entry() -> None:
+    """The ``regiometrics`` console command: :func:`main`, then the process exits.
+
+    Before it does, :func:`gc.freeze` takes every object alive at that point out of the
+    cyclic garbage collector's view. At exit CPython runs full collections over all of them
+    (what numpy, pandas, scipy, pydantic and the run created: about 0.2 s, a sixth of a
+    whole ``regiometrics run``) only to free memory the ending process hands back anyway.
+    atexit handlers, stream flushing and module teardown still run as usual. Only this
+    process-level entry does it; :func:`main` itself (called by tests and by Python code)
+    leaves the collector alone.
+    """
+    code = main()
+    gc.freeze()
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()
