@@ -24,7 +24,8 @@ and the ratios of the medians. The slope
 coefficients and SEs of regiometrics, pyfixest and the bare pass must agree to 1e-10.
 
 Run from the repository root:  PYTHONPATH=src python benchmarks/twoway_fe.py
-Writes the table to benchmarks/results/twoway_fe.txt.
+Writes the table to benchmarks/results/twoway_fe.txt (with ``BENCH_PEER_THREADS=n``:
+twoway_fe_peer_n_thread.txt).
 """
 
 from __future__ import annotations
@@ -44,7 +45,9 @@ from regiometrics.spec.models import ModelSpec
 
 SIZES = ((283, 18, 41), (120_000, 10, 9))  # N, T, rounds
 K = 5
-OUT = Path(__file__).resolve().parent / "results" / "twoway_fe.txt"
+OUT = Path(__file__).resolve().parent / "results" / (
+    f"twoway_fe_peer_{os.environ['BENCH_PEER_THREADS']}_thread.txt"
+    if "BENCH_PEER_THREADS" in os.environ else "twoway_fe.txt")
 REGRESSORS = [f"x{j}" for j in range(1, K + 1)]
 FORMULA = "y ~ " + " + ".join(REGRESSORS)
 
@@ -100,7 +103,10 @@ def main() -> None:
         "5 regressors, balanced panels"),
         ("medians over interleaved rounds (each round times every contender once), "
         "after one warm-up call each"),
-        "command: PYTHONPATH=src python benchmarks/twoway_fe.py",
+        ("command: "
+         + (f"BENCH_PEER_THREADS={os.environ['BENCH_PEER_THREADS']} "
+            if "BENCH_PEER_THREADS" in os.environ else "")
+         + "PYTHONPATH=src python benchmarks/twoway_fe.py"),
         (_timing.machine_line(numpy=np.__version__, pandas=pd.__version__,
                               pyfixest=pf.__version__, linearmodels=linearmodels.__version__)
          + f", pyfixest threads {os.environ.get('RAYON_NUM_THREADS', 'default')}"),
