@@ -305,7 +305,9 @@ def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
     sub = panel.frame.loc[complete]
     entity = sorted_codes(sub[panel.entity])
     time = sorted_codes(sub[panel.time]) if panel.time else None
-    known = {panel.entity: entity, **({panel.time: time} if panel.time else {})}
+    known: dict[str, np.ndarray] = {panel.entity: entity}
+    if panel.time is not None and time is not None:
+        known[panel.time] = time
     clusters = [known[c] if c in known else sorted_codes(sub[c]) for c in cl_cols]
     for col, codes in zip(cl_cols, clusters):
         if int(codes.max()) + 1 < 2:
