@@ -114,7 +114,7 @@ def _eval(node: ast.AST, frame: pd.DataFrame, expression: str, where: str) -> An
     return _constant(node, expression, where)
 
 
-def _type_mismatch(left: Any, right: Any, op: ast.AST, expression: str, where: str) -> str:
+def _type_mismatch(left: Any, right: Any, op: ast.cmpop, expression: str, where: str) -> str:
     """The message for a comparison of a column with a value of another type."""
     symbol = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}.get(type(op), "==")
 

@@ -203,9 +203,11 @@ class SpatialWeights:
         """
         rs = self.row_sums
         inv = np.divide(1.0, rs, out=np.zeros_like(rs), where=rs > 0)
+        m: np.ndarray | sparse.csr_array
         if self.is_sparse:
-            m: np.ndarray | sparse.csr_array = sparse.csr_array(self.matrix, dtype=float, copy=True)
-            m.data *= np.repeat(inv, np.diff(m.indptr))  # row i's stored entries times 1/rowsum
+            csr = sparse.csr_array(self.matrix, dtype=float, copy=True)
+            csr.data *= np.repeat(inv, np.diff(csr.indptr))  # row i's entries times 1/rowsum
+            m = csr
         else:
             m = self.matrix * inv[:, None]
         return SpatialWeights(self.entities, m, transform="r", kind=self.kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def index_means_figure(
@@ -33,8 +34,9 @@ def index_means_figure(
         ax.set_title(title)
     if len(means.columns) > 1:
         ax.legend(frameon=False, fontsize=8)
-    if pd.api.types.is_integer_dtype(means.index):
-        ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if pd.api.types.is_integer_dtype(means.index) and isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)  # the default AutoLocator is a MaxNLocator
     ax.grid(True, linewidth=0.4, color="0.85")
     fig.tight_layout()
     return fig

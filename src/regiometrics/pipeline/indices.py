@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from regiometrics.data.panel import Panel
 from regiometrics.errors import RegiometricsError, SpecError
-from regiometrics.measure.composite import IndexResult, build_index
+from regiometrics.measure.composite import ComponentRule, IndexResult, Method, build_index
+from regiometrics.measure.weighting import WeightingMethod
 from regiometrics.pipeline.context import RunContext, Stage
 from regiometrics.results import jsonable
 from regiometrics.spec.models import StudySpec
 
-_WEIGHTED_SUMS = {"entropy": "entropy", "critic": "critic", "cv": "cv", "equal": "equal"}
+_WEIGHTED_SUMS: dict[str, WeightingMethod] = {
+    "entropy": "entropy", "critic": "critic", "cv": "cv", "equal": "equal"}
 
 
 def build_indices(spec: StudySpec, panel: Panel) -> tuple[Panel, dict[str, IndexResult]]:
@@ -30,10 +32,14 @@ def build_indices(spec: StudySpec, panel: Panel) -> tuple[Panel, dict[str, Index
                                 "use method 'topsis' to combine a weighting with TOPSIS")
             weighting = _WEIGHTED_SUMS[ispec.method]
         try:
+            # the spec's strings go in as the measure's literals: build_index checks them
+            # (check_literal) and names a wrong one
             result = build_index(
-                frame, ispec.indicators, name=name, method=method,
-                weighting=weighting, dimension_weights=ispec.dimension_weights,
-                components=ispec.components, normalize=ispec.normalize,
+                frame, ispec.indicators, name=name, method=cast(Method, method),
+                weighting=cast("WeightingMethod | dict[str, float] | None", weighting),
+                dimension_weights=ispec.dimension_weights,
+                components=cast("ComponentRule | int", ispec.components),
+                normalize=ispec.normalize,
                 entity=panel.entity, time=panel.time,
             )
         except RegiometricsError as exc:

@@ -21,7 +21,7 @@ def _missing(x: float | None) -> bool:
 
 def _num(x: float | None, width: int = 11) -> str:
     """A coefficient-like number: 4 decimals, scientific below 1e-4 in absolute value."""
-    if _missing(x):
+    if x is None or _missing(x):
         return f"{'.':>{width}}"
     if x != 0 and abs(x) < 1e-4:
         return f"{x:>{width}.3e}"

@@ -1,5 +1,7 @@
 """Publication tables: a format-neutral grid built from Results, and pure renderers."""
 
+from collections.abc import Callable
+
 from regiometrics.tables.descriptive import descriptive_table
 from regiometrics.tables.grid import Row, TableGrid
 from regiometrics.tables.html import render_html
@@ -16,7 +18,8 @@ def render_docx(grid: TableGrid) -> bytes:
     return render(grid)
 
 
-RENDERERS = {
+#: Format name -> (renderer of a grid to text or bytes, file extension).
+RENDERERS: dict[str, tuple[Callable[[TableGrid], str | bytes], str]] = {
     "latex": (render_latex, "tex"),
     "markdown": (render_markdown, "md"),
     "html": (render_html, "html"),

@@ -18,7 +18,8 @@ _ZH = {"group": "变量类型", "variable": "变量", "n": "观测值", "mean": 
 def descriptive_table(desc: Descriptives, spec: DescriptiveSpec) -> TableGrid:
     """Grid with one row per variable; the group label shown on a group's first row."""
     grouped = any(r.group for r in desc.rows)
-    words = {**(_ZH if spec.language == "zh" else _EN), **spec.header}
+    words = {**(_ZH if spec.language == "zh" else _EN),
+             **{str(k): v for k, v in spec.header.items()}}
     keys = (("group",) if grouped else ()) + ("variable", "n", "mean", "sd", "min", "max")
     head = tuple(words[k] for k in keys)
     rows = []

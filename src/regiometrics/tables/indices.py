@@ -57,7 +57,7 @@ def index_weights_table(weights: pd.DataFrame, spec: IndexWeightsTableSpec) -> T
     cell = {"target": "", "dimension": "Dimension", "subdimension": "Sub-dimension",
             "indicator": "Indicator", "explanation": "Explanation", "direction": "Direction",
             "weight": f"Weight{unit}", "dimension_weight": f"Dimension weight{unit}",
-            **spec.header}
+            **{str(k): v for k, v in spec.header.items()}}
     show_dim_weight = has_dims and spec.dimension_weight
     levels = (["target"] if spec.target is not None else []) + (
         ["dimension"] if has_dims else []) + (["subdimension"] if has_sub else [])
@@ -129,7 +129,8 @@ def index_values_table(
     """
     years = [str(c) for c in table.columns]
     head = Row((spec.entity_label or entity_label, *years), "header")
-    body, mean = [], []
+    body: list[Row] = []
+    mean: list[Row] = []
     for name, values in table.iterrows():
         cells = (spec.rename.get(str(name), str(name)),
                  *(fmt(_float(v), spec.decimals) for v in values))

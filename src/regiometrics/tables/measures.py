@@ -212,7 +212,7 @@ def resilience_table(rows: pd.DataFrame, spec: ResilienceTableSpec, *,
     zh = spec.language == "zh"
     words = {"entity": entity, "resistance": "抵御力" if zh else "Resistance",
              "recovery": "恢复力" if zh else "Recovery", "mean": "均值" if zh else "Mean",
-             **spec.header}
+             **{str(k): v for k, v in spec.header.items()}}
     phases = rows.drop_duplicates("phase").sort_values("phase")
     wide = rows.pivot(index=entity, columns="phase", values=spec.value)
     wide.index = [str(e) for e in wide.index]

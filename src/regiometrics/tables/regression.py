@@ -109,8 +109,11 @@ def ordered_terms(results: Sequence[Result], table: TableSpec) -> list[str]:
 
 def column_labels(results: Sequence[Result]) -> list[str]:
     """A model's ``label`` when it has one, else ``(j)``."""
-    return [r.info.get("label") if r.info.get("label") not in (None, r.model_id) else f"({i + 1})"
-            for i, r in enumerate(results)]
+    labels = []
+    for i, r in enumerate(results):
+        label = r.info.get("label")
+        labels.append(str(label) if label not in (None, r.model_id) else f"({i + 1})")
+    return labels
 
 
 def _further_effects(result: Result) -> list[str]:

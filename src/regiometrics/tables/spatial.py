@@ -71,8 +71,8 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
     weights = _ordered(rows["weights"], table.weights)
     times = _ordered(rows["time"], table.times)
     if table.times is not None and len(times) < len(table.times):
-        have = {str(t) for t in times}
-        missing = [t for t in table.times if str(t) not in have]
+        found = {str(t) for t in times}
+        missing = [t for t in table.times if str(t) not in found]
         raise SpecError(f"tables.{table.id}.times: no Moran's I for {missing}")
     cell = rows.set_index(["variable", "weights", "time"])
     p_col = f"p_{table.inference}"

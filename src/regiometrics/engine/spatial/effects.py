@@ -48,11 +48,20 @@ class SpatialFit(Protocol):
     their effects here) do not import each other.
     """
 
-    params: Mapping[str, float]
-    vcov: np.ndarray
-    info: Mapping[str, Any]
-    x_names: Sequence[str]
-    traces: Any
+    @property
+    def params(self) -> Mapping[str, float]: ...
+
+    @property
+    def vcov(self) -> np.ndarray: ...
+
+    @property
+    def info(self) -> Mapping[str, Any]: ...
+
+    @property
+    def x_names(self) -> Sequence[str]: ...
+
+    @property
+    def traces(self) -> Any: ...
 
     @property
     def spatial_param(self) -> str: ...
