@@ -256,3 +256,68 @@ def test_moderation_and_subgroups_absorb_interacted_effects(panel: Panel) -> Non
         np.testing.assert_allclose(comp.params["x1"], alone.params["x1"], rtol=COEF_RTOL)
         np.testing.assert_allclose(comp.std_errors["x1"], alone.std_errors["x1"], rtol=SE_RTOL)
     assert set(res_by.components) == {"East", "North", "West"}
+
+
+def test_twoway_cluster_not_psd_is_fixed_like_reghdfe(panel: Panel) -> None:
+    """fe2_w_twoway_cluster: V1 + V2 - V12 of [slopes, _cons] has a negative eigenvalue (the
+    constant's variance is negative). The fix (Cameron, Gelbach and Miller 2011, sec. 2.3;
+    reghdfe_fix_psd with a reported constant): negative eigenvalues of the whole matrix set to
+    zero, then the slope block put back (it is PSD): slope SEs stay equal to pyfixest's (which
+    reports no constant), the constant gets a finite SE, and the result carries a note. The
+    reference sandwich is rebuilt here with numpy from the weighted augmented design."""
+    kind, formula, effects, vcov, aweights = OURS["fe2_w_twoway_cluster"]
+    model = ModelSpec(id="m", type=kind, formula=formula, effects=effects, vcov=vcov,
+                      aweights=aweights)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = fit_linear(model, panel)
+    ref = FIXTURE["fe2_w_twoway_cluster"]
+    for term in ("x1", "x2"):
+        np.testing.assert_allclose(res.std_errors[term], ref["std_errors"][term], rtol=SE_RTOL)
+    assert any("not positive semi-definite" in n for n in res.info["notes"])
+    # the raw two-way sandwich on [X~ + xbar, 1] (weighted), by hand
+    f = panel.frame
+    w = f["w"].to_numpy() * len(f) / f["w"].sum()
+    ent, yr = pd.factorize(f["id"])[0], pd.factorize(f["year"])[0]
+    D = np.column_stack([_dummies(ent), _dummies(yr)[:, 1:]])
+    X = f[["x1", "x2"]].to_numpy()
+    y = f["y"].to_numpy()
+    r = np.sqrt(w)
+    full = np.column_stack([X, D]) * r[:, None]
+    beta, *_ = np.linalg.lstsq(full, y * r, rcond=None)
+    e = y * r - full @ beta
+    xbar = np.average(X, axis=0, weights=w)
+    Xt = X - D @ np.linalg.lstsq(D * r[:, None], X * r[:, None], rcond=None)[0]
+    A = np.column_stack([Xt + xbar, np.ones(len(f))]) * r[:, None]
+    B = np.linalg.inv(A.T @ A)
+    s = A * e[:, None]
+
+    def meat(codes: np.ndarray) -> np.ndarray:
+        g = np.zeros((int(codes.max()) + 1, s.shape[1]))
+        np.add.at(g, codes, s)
+        return g.T @ g
+
+    ind = pd.factorize(f["industry"])[0]
+    both = pd.factorize(f["industry"] + f["year"].astype(str))[0]
+    # K (fixest): entities (inside industries) and years are nested in a cluster: not counted
+    n, k, G = len(f), 3, min(ind.max(), yr.max()) + 1
+    V = G / (G - 1) * (n - 1) / (n - k) * B @ (meat(ind) + meat(yr) - meat(both)) @ B
+    lam, U = np.linalg.eigh((V + V.T) / 2)
+    assert lam[0] < 0
+    fixed = U @ np.diag(np.maximum(lam, 0)) @ U.T
+    fixed[:2, :2] = V[:2, :2]
+    np.testing.assert_allclose(res.vcov, fixed, rtol=1e-6, atol=1e-12)
+    assert np.isfinite(res.std_errors["_cons"])
+
+
+def test_psd_fix_leaves_psd_matrices_alone() -> None:
+    from regiometrics.engine.linear.vcov import psd_fix
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(4, 3))
+    V = a @ a.T  # PSD, rank 3 (a zero eigenvalue up to rounding)
+    out, fixed = psd_fix(V, keep=3)
+    assert not fixed and out is V
+    bad = V - 2 * np.outer(np.ones(4), np.ones(4)) * np.abs(V).max()
+    out, fixed = psd_fix(bad)
+    assert fixed and np.linalg.eigvalsh(out)[0] >= -1e-12 * np.abs(out).max()

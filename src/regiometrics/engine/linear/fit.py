@@ -100,7 +100,8 @@ def _vcov(
                                 fe_codes=fe_codes, clusters=design.clusters,
                                 counts=counts)
     result = vc.cluster(
-        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread
+        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread,
+        keep=X.shape[1] - 1,  # the constant is the last column
     )
     return result, min(result.n_clusters) - 1
 
@@ -210,6 +211,8 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         stats["adj_r2_within"] = 1 - (1 - r2_w) * (n - 1 - absorbed) / (n - k_full)
     if cov.n_clusters:
         stats["n_clusters"] = float(min(cov.n_clusters))
+    if cov.note:
+        notes.append(cov.note)
     info = {
         **sample_info(model, design),
         "omitted": [design.names[j] for j, _ in omitted],

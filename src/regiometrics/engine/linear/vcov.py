@@ -10,7 +10,9 @@ design :math:`X` (n x p), residuals :math:`e` and bread :math:`B = (X'X)^{-1}`:
   :math:`c = \\frac{G}{G-1}\\frac{n-1}{n-K}`;
 * two-way cluster (Cameron, Gelbach and Miller 2011): :math:`V_1 + V_2 - V_{12}` with
   :math:`V_{12}` clustered on the intersection; following fixest, every term uses
-  :math:`G = \\min(G_1, G_2)`.
+  :math:`G = \\min(G_1, G_2)`. :math:`V_1 + V_2 - V_{12}` need not be positive
+  semi-definite; when it is not, :func:`psd_fix` applies the eigenvalue fix of Cameron,
+  Gelbach and Miller (2011, section 2.3) by reghdfe's rule, and the result says so.
 
 The meat :math:`\\sum_g s_g s_g'` of any scores :math:`s_i` (linear, IV, likelihood) is
 :func:`cluster_meat`. ``K`` is where the conventions (``vcov.correction``) differ, and the
@@ -41,6 +43,49 @@ class VcovResult:
     kind: str
     n_clusters: tuple[int, ...] = ()
     df_k: int = 0
+    psd_fixed: bool = False
+
+    @property
+    def note(self) -> str | None:
+        """The table note of a fixed two-way covariance (reghdfe's warning), or None."""
+        if not self.psd_fixed:
+            return None
+        return ("two-way cluster covariance was not positive semi-definite; negative "
+                "eigenvalues set to zero (Cameron, Gelbach and Miller 2011)")
+
+
+#: An eigenvalue below ``-PSD_TOL`` times the largest absolute eigenvalue makes a
+#: covariance "not positive semi-definite" (rounding alone stays above it).
+PSD_TOL = 1e-12
+
+
+def psd_fix(matrix: np.ndarray, *, keep: int | None = None) -> tuple[np.ndarray, bool]:
+    r"""Cameron, Gelbach and Miller's (2011, section 2.3) fix of a covariance that is not
+    positive semi-definite, by reghdfe's rule (``reghdfe_fix_psd``).
+
+    With :math:`V = U \Lambda U'` (symmetric eigendecomposition), a matrix with an eigenvalue
+    below :math:`-10^{-12} \max_j |\lambda_j|` (:data:`PSD_TOL`) becomes
+    :math:`U \max(\Lambda, 0) U'`. With ``keep = k`` (a reported constant in the last
+    row, as reghdfe's ``report_constant``), the leading :math:`k \times k` block of the
+    slopes is then replaced by its own fix: left as it was when it is positive
+    semi-definite, so slope standard errors equal fixest's (which reports no constant and
+    fixes only a matrix with a negative variance) and only the constant's row changes (the
+    whole matrix need then not be exactly semi-definite, as in reghdfe).
+
+    Returns
+    -------
+    matrix, fixed
+        The (possibly fixed) matrix and whether a fix was needed.
+    """
+    sym = (matrix + matrix.T) / 2
+    lam, vec = np.linalg.eigh(sym)
+    scale = max(float(np.abs(lam).max()), 1e-300) if lam.size else 1.0
+    if lam.size == 0 or lam[0] >= -PSD_TOL * scale:
+        return matrix, False
+    out = (vec * np.maximum(lam, 0.0)) @ vec.T
+    if keep is not None and 0 < keep < sym.shape[0]:
+        out[:keep, :keep] = psd_fix(sym[:keep, :keep])[0]
+    return (out + out.T) / 2, True
 
 
 def nested_in_cluster(fe: np.ndarray, cluster: np.ndarray) -> bool:
@@ -181,6 +226,7 @@ def cluster(
     df_k: int,
     small: bool = True,
     bread: np.ndarray | None = None,
+    keep: int | None = None,
 ) -> VcovResult:
     """One- or two-way cluster-robust covariance (CRV1).
 
@@ -194,6 +240,9 @@ def cluster(
         Apply :math:`G/(G-1)\\cdot(n-1)/(n-K)`; otherwise no correction.
     bread
         :math:`(X'X)^{-1}` when the caller has it already.
+    keep
+        Columns before a reported constant (the last column), for :func:`psd_fix` of a
+        two-way covariance; None when the design has no such constant.
     """
     n = X.shape[0]
     b = _bread(X, bread)
@@ -206,4 +255,7 @@ def cluster(
         )
     meat = cluster_meat(X * resid[:, None], clusters)
     factor = cluster_factor(n, df_k, min(sizes), small=small)
-    return VcovResult(factor * b @ meat @ b, "cluster", n_clusters=sizes, df_k=df_k)
+    matrix, fixed = factor * b @ meat @ b, False
+    if len(clusters) == 2:
+        matrix, fixed = psd_fix(matrix, keep=keep)
+    return VcovResult(matrix, "cluster", n_clusters=sizes, df_k=df_k, psd_fixed=fixed)
