@@ -135,7 +135,7 @@ def test_singletons_dropped_from_every_equation():
         ({"formula": "lgsp ~ lpcap"}, "remove 'formula'"),
         ({"bootstrap": None}, "needs bootstrap"),
         ({"mediators": []}, "needs mediators"),
-        ({"effects": ["entity"]}, r"effects: \[entity, time\]"),
+        ({"effects": []}, r"absorbs fixed effects in every equation; set effects"),
         ({"moderator": "unemp"}, "does not take moderator"),
         ({"bootstrap": {"reps": 10}}, r"models\.med\.bootstrap\.seed: required key is missing"),
         ({"hausman": True}, "takes no Hausman test"),

@@ -99,10 +99,10 @@ def check_mechanism_keys(model: Any) -> None:
                 "type 'mediation' builds its equations from treatment, mediators, outcome and "
                 "controls; remove 'formula'"
             )
-        if sorted(model.effects) != ["entity", "time"]:
+        if not model.effects:
             raise ValueError(
-                f"type 'mediation' runs two-way fixed effects; set effects: [entity, time] "
-                f"(got {model.effects})"
+                "type 'mediation' absorbs fixed effects in every equation; set effects, e.g. "
+                "[entity, time], [entity, time, industry^time] or [entity[time], time]"
             )
         roles = {"the treatment": [model.treatment], "the outcome": [model.outcome],
                  "a control": list(model.controls)}

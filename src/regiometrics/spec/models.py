@@ -113,7 +113,7 @@ class HausmanSpec(SpecBase):
 
 
 #: Model types whose effects may be any column or interaction (``industry^time``).
-ABSORBING_TYPES = ("fe", "iv", "moderation")
+ABSORBING_TYPES = ("fe", "iv", "moderation", "mediation")
 
 
 class ModelSpec(SpecBase):
@@ -270,9 +270,9 @@ class ModelSpec(SpecBase):
             raise ValueError(f"aweights are available for types ols, fe and iv; not for "
                              f"{self.type!r} (the key 'weights' names a spatial W)")
         trends = [e for e in self.effects if e.endswith("]")]
-        if trends and (self.wild_bootstrap is not None or self.by or self.split is not None):
+        if trends and self.wild_bootstrap is not None:
             raise ValueError(f"group-specific slopes ({', '.join(trends)}) are not available "
-                             "with wild_bootstrap or subgroups (by/split) yet")
+                             "with wild_bootstrap yet")
         if self.aweights is not None and self.hausman is not None:
             raise ValueError("hausman compares unweighted FE and RE fits; drop aweights or hausman")
         if self.aweights is not None and self.wild_bootstrap is not None:
