@@ -321,3 +321,42 @@ def test_psd_fix_leaves_psd_matrices_alone() -> None:
     bad = V - 2 * np.outer(np.ones(4), np.ones(4)) * np.abs(V).max()
     out, fixed = psd_fix(bad)
     assert fixed and np.linalg.eigvalsh(out)[0] >= -1e-12 * np.abs(out).max()
+
+
+TRENDS = json.loads((HERE / "fixest_trends.json").read_text())["cases"]
+# case: (type, formula, effects, vcov, aweights), fixest's id[year] written entity[time]
+TREND_CASES = {
+    "trend_year_iid": ("fe", "y ~ x1 + x2", ["entity[time]", "time"], {"type": "unadjusted"},
+                       None),
+    "trend_year_hetero": ("fe", "y ~ x1 + x2", ["entity[time]", "time"], {"type": "robust"},
+                          None),
+    "trend_year_cluster_id": ("fe", "y ~ x1 + x2", ["entity[time]", "time"],
+                              {"type": "cluster", "by": "entity"}, None),
+    "trend_year_w_cluster_industry": ("fe", "y ~ x1 + x2", ["entity[time]", "time"],
+                                      {"type": "cluster", "by": "industry"}, "w"),
+    "trend_alone_cluster_id": ("fe", "y ~ x1 + x2", ["entity[time]"],
+                               {"type": "cluster", "by": "entity"}, None),
+    "iv_trend_year_cluster_id": ("iv", "y ~ x1 + [x3 ~ z]", ["entity[time]", "time"],
+                                 {"type": "cluster", "by": "entity"}, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TREND_CASES))
+def test_unit_trends_against_fixest(panel: Panel, case: str) -> None:
+    """R fixest 0.12.2 (fixture made by make_fixest_trends.R): K counts every entity's
+    intercept and trend and the year effects less one reference (one above the rank: the
+    common trend lies in both spans), as ours does; under clustering the intercepts of an
+    effect nested in the cluster leave K, its trends stay."""
+    kind, formula, effects, vcov, aweights = TREND_CASES[case]
+    model = ModelSpec(id=case, type=kind, formula=formula, effects=effects, vcov=vcov,
+                      aweights=aweights)
+    result = fit_iv_model(model, panel) if kind == "iv" else fit_linear(model, panel)
+    ref = TRENDS[case]
+    assert result.nobs == ref["nobs"]
+    for term, value in ref["params"].items():
+        fit_name = "x3" if term == "fit_x3" else term
+        np.testing.assert_allclose(result.params[fit_name], value, rtol=COEF_RTOL)
+        np.testing.assert_allclose(result.std_errors[fit_name], ref["std_errors"][term],
+                                   rtol=SE_RTOL)
+    if vcov["type"] != "cluster":
+        assert result.stats["df_k"] == ref["dof_k"]

@@ -129,7 +129,7 @@ def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     nested = 0
     if vcov_type == "cluster" and design.clusters is not None:
         cols = [design.clusters[:, j] for j in range(design.clusters.shape[1])]
-        nested = vc.nested_absorbed(codes, cols, counts=counts)
+        nested = vc.nested_absorbed(codes, cols, counts=absorbed_counts(codes))  # intercepts
     return total, nested
 
 

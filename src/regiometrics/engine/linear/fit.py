@@ -184,7 +184,10 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         X_aug *= root[:, None]
         y_aug = y_aug * root
     coef, resid, bread = least_squares(X_aug, y_aug)
-    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread, counts)
+    # effects nested in a cluster leave K with their intercepts only; their group-specific
+    # slopes stay counted (fixest's fixef.K = "nested", reghdfe)
+    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread,
+                      absorbed_counts(fe_codes))
     se = np.sqrt(np.diag(cov.matrix))
     tstat = coef / se
     pvals = 2 * sps.t.sf(np.abs(tstat), df_t)

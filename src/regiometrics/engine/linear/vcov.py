@@ -113,7 +113,9 @@ def nested_absorbed(
     those counted elsewhere (``kept = 1``: the constant; ``kept = n_groups`` for effects
     interacted with ``n_groups`` group intercepts), or ``counts[f]`` when the caller has
     counted redundant levels (connected components, :func:`regiometrics.engine.linear.absorb.
-    absorbed_counts`). These are the parameters the ``fixest`` correction leaves out of ``K``.
+    absorbed_counts` without slopes). These are the parameters the ``fixest`` correction leaves
+    out of ``K``: the intercepts of a nested effect; its group-specific slopes
+    (``entity[time]``) stay in ``K``, as fixest (``fixef.K = "nested"``) and reghdfe count.
     """
     total = 0
     for f, codes in enumerate(fe_codes):
