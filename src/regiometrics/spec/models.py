@@ -269,14 +269,8 @@ class ModelSpec(SpecBase):
         if self.aweights is not None and self.type not in ("ols", "fe", "iv"):
             raise ValueError(f"aweights are available for types ols, fe and iv; not for "
                              f"{self.type!r} (the key 'weights' names a spatial W)")
-        trends = [e for e in self.effects if e.endswith("]")]
-        if trends and self.wild_bootstrap is not None:
-            raise ValueError(f"group-specific slopes ({', '.join(trends)}) are not available "
-                             "with wild_bootstrap yet")
         if self.aweights is not None and self.hausman is not None:
             raise ValueError("hausman compares unweighted FE and RE fits; drop aweights or hausman")
-        if self.aweights is not None and self.wild_bootstrap is not None:
-            raise ValueError("wild_bootstrap does not take aweights yet; drop one of them")
         return self
 
     @model_validator(mode="after")

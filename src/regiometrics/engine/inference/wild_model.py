@@ -21,6 +21,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.inference.wild_bootstrap import (
     IVWildKernel,
     LinearWildKernel,
+    Sweep,
     make_draws,
     wild_test,
 )
@@ -95,12 +96,16 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     names = [t for t in result.params.index if t != CONSTANT and t in design.names]
     X = design.X[:, [design.names.index(t) for t in names]]
     y = design.y
+    w = design.weights
+    sweep = Sweep(fe_codes, design.slope_list, w)
     if fe_codes:
-        Z = demean(np.column_stack([y, X]), fe_codes)
+        Z = demean(np.column_stack([y, X]), fe_codes, weights=w, slopes=design.slope_list)
         y, X = Z[:, 0], Z[:, 1:]
     else:
         X = np.column_stack([X, np.ones(len(y))])
         names = [*names, CONSTANT]
+    if w is not None:  # WLS: OLS on rows scaled by sqrt(w), as the fit does
+        y, X = y * np.sqrt(w), X * np.sqrt(w)[:, None]
     G = int(codes.max()) + 1
     nested = all(_nested(fe, codes) for fe in fe_codes)
     small = _small_factor(model, result, len(y), G, len(names) + (1 if fe_codes else 0),
@@ -108,7 +113,7 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     tested = _terms(model, names, [t for t in names if t != CONSTANT])
 
     def kernel(term: str) -> LinearWildKernel:
-        return LinearWildKernel(X, y, codes, fe_codes=fe_codes, nested=nested,
+        return LinearWildKernel(X, y, codes, fe_codes=sweep, nested=nested,
                                 j=names.index(term), small=small)
     return column, G, tested, kernel
 
@@ -134,19 +139,25 @@ def _iv_tests(model: ModelSpec, panel: Panel,
     y2 = design.endog.to_numpy(dtype=float)[:, 0]
     Z1 = design.instruments.to_numpy(dtype=float)
     X1 = design.exog.to_numpy(dtype=float)
+    w = design.weights
+    sweep = Sweep(fe_codes, design.slope_list, w)
     if fe_codes:
-        stacked = demean(np.column_stack([y1, y2, Z1, X1]), fe_codes)
+        stacked = demean(np.column_stack([y1, y2, Z1, X1]), fe_codes, weights=w,
+                         slopes=design.slope_list)
         y1, y2 = stacked[:, 0], stacked[:, 1]
         Z1, X1 = stacked[:, 2:2 + Z1.shape[1]], stacked[:, 2 + Z1.shape[1]:]
     else:
         X1 = np.column_stack([X1, np.ones(len(y1))])
+    if w is not None:  # weighted 2SLS: every column scaled by sqrt(w), as the fit does
+        root = np.sqrt(w)
+        y1, y2, Z1, X1 = y1 * root, y2 * root, Z1 * root[:, None], X1 * root[:, None]
     G = int(codes.max()) + 1
     nested = all(_nested(fe, codes) for fe in fe_codes)
     small = _small_factor(model, result, len(y1), G, 1 + X1.shape[1] + (1 if fe_codes else 0),
                           fe_codes, codes)
 
     def kernel(term: str) -> IVWildKernel:
-        return IVWildKernel(y1, y2, Z1, X1, codes, fe_codes=fe_codes, nested=nested,
+        return IVWildKernel(y1, y2, Z1, X1, codes, fe_codes=sweep, nested=nested,
                             small=small)
     return column, G, tested, kernel
 
