@@ -54,6 +54,8 @@ OURS = {
                            {"type": "cluster", "by": "entity"}, "w"),
     "iv_fe3_w_cluster": ("iv", "y ~ x1 + [x3 ~ z]", ["entity", "time", "industry^time"],
                          {"type": "cluster", "by": "entity"}, "w"),
+    "iv_fe2_w_twoway_cluster": ("iv", "y ~ x1 + x2 + [x3 ~ z]", ["entity", "time"],
+                                {"type": "cluster", "by": ["region", "time"]}, "w"),
 }
 
 
@@ -259,12 +261,13 @@ def test_moderation_and_subgroups_absorb_interacted_effects(panel: Panel) -> Non
 
 
 def test_twoway_cluster_not_psd_is_fixed_like_reghdfe(panel: Panel) -> None:
-    """fe2_w_twoway_cluster: V1 + V2 - V12 of [slopes, _cons] has a negative eigenvalue (the
-    constant's variance is negative). The fix (Cameron, Gelbach and Miller 2011, sec. 2.3;
+    """fe2_w_twoway_cluster: V1 + V2 - V12 of [slopes, _cons] has a negative variance (the
+    constant's), fixest's trigger. The fix (Cameron, Gelbach and Miller 2011, sec. 2.3;
     reghdfe_fix_psd with a reported constant): negative eigenvalues of the whole matrix set to
-    zero, then the slope block put back (it is PSD): slope SEs stay equal to pyfixest's (which
-    reports no constant), the constant gets a finite SE, and the result carries a note. The
-    reference sandwich is rebuilt here with numpy from the weighted augmented design."""
+    zero, then the slope block put back (its variances are positive): slope SEs stay equal to
+    pyfixest's (which reports no constant), the constant gets a finite SE, and the result
+    carries a note. The reference sandwich is rebuilt here with numpy from the weighted
+    augmented design."""
     kind, formula, effects, vcov, aweights = OURS["fe2_w_twoway_cluster"]
     model = ModelSpec(id="m", type=kind, formula=formula, effects=effects, vcov=vcov,
                       aweights=aweights)
@@ -275,7 +278,7 @@ def test_twoway_cluster_not_psd_is_fixed_like_reghdfe(panel: Panel) -> None:
     ref = FIXTURE["fe2_w_twoway_cluster"]
     for term in ("x1", "x2"):
         np.testing.assert_allclose(res.std_errors[term], ref["std_errors"][term], rtol=SE_RTOL)
-    assert any("not positive semi-definite" in n for n in res.info["notes"])
+    assert any("negative variance" in n for n in res.info["notes"])
     # the raw two-way sandwich on [X~ + xbar, 1] (weighted), by hand
     f = panel.frame
     w = f["w"].to_numpy() * len(f) / f["w"].sum()
@@ -311,13 +314,18 @@ def test_twoway_cluster_not_psd_is_fixed_like_reghdfe(panel: Panel) -> None:
     assert np.isfinite(res.std_errors["_cons"])
 
 
-def test_psd_fix_leaves_psd_matrices_alone() -> None:
+def test_psd_fix_only_for_a_negative_variance() -> None:
+    """fixest's trigger: non-negative variances are left alone even when the matrix is not
+    semi-definite (then SEs equal fixest's and pyfixest's); a negative one is fixed to a
+    semi-definite matrix."""
     from regiometrics.engine.linear.vcov import psd_fix
     rng = np.random.default_rng(0)
     a = rng.normal(size=(4, 3))
     V = a @ a.T  # PSD, rank 3 (a zero eigenvalue up to rounding)
     out, fixed = psd_fix(V, keep=3)
     assert not fixed and out is V
+    indefinite = np.array([[1.0, 2.0], [2.0, 1.0]])
+    assert psd_fix(indefinite) == (indefinite, False)
     bad = V - 2 * np.outer(np.ones(4), np.ones(4)) * np.abs(V).max()
     out, fixed = psd_fix(bad)
     assert fixed and np.linalg.eigvalsh(out)[0] >= -1e-12 * np.abs(out).max()

@@ -252,6 +252,8 @@ def _to_result(model: ModelSpec, design: IVDesign, res: IVResult, y: np.ndarray,
                y_t: np.ndarray, total: int) -> Result:
     base = res.to_result(model.id, type="iv")
     info = {**_info(model, design), **base.info}
+    if res.psd_fixed:
+        info["notes"] = [*info.get("notes", []), vc.PSD_NOTE]  # type: ignore[list-item]
     stats = {**base.stats, **_fit_stats(res, design, y, y_t, total)}
     components = {}
     for key, comp in base.components.items():

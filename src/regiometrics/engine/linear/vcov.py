@@ -11,8 +11,9 @@ design :math:`X` (n x p), residuals :math:`e` and bread :math:`B = (X'X)^{-1}`:
 * two-way cluster (Cameron, Gelbach and Miller 2011): :math:`V_1 + V_2 - V_{12}` with
   :math:`V_{12}` clustered on the intersection; following fixest, every term uses
   :math:`G = \\min(G_1, G_2)`. :math:`V_1 + V_2 - V_{12}` need not be positive
-  semi-definite; when it is not, :func:`psd_fix` applies the eigenvalue fix of Cameron,
-  Gelbach and Miller (2011, section 2.3) by reghdfe's rule, and the result says so.
+  semi-definite; when a variance comes out negative, :func:`psd_fix` applies the eigenvalue
+  fix of Cameron, Gelbach and Miller (2011, section 2.3) (fixest's trigger, reghdfe's
+  treatment of a reported constant), and the result says so in a note.
 
 The meat :math:`\\sum_g s_g s_g'` of any scores :math:`s_i` (linear, IV, likelihood) is
 :func:`cluster_meat`. ``K`` is where the conventions (``vcov.correction``) differ, and the
@@ -48,40 +49,36 @@ class VcovResult:
     @property
     def note(self) -> str | None:
         """The table note of a fixed two-way covariance (reghdfe's warning), or None."""
-        if not self.psd_fixed:
-            return None
-        return ("two-way cluster covariance was not positive semi-definite; negative "
-                "eigenvalues set to zero (Cameron, Gelbach and Miller 2011)")
+        return PSD_NOTE if self.psd_fixed else None
 
 
-#: An eigenvalue below ``-PSD_TOL`` times the largest absolute eigenvalue makes a
-#: covariance "not positive semi-definite" (rounding alone stays above it).
-PSD_TOL = 1e-12
+#: The note of a result whose two-way cluster covariance was fixed by :func:`psd_fix`.
+PSD_NOTE = ("two-way cluster covariance had a negative variance (not positive semi-definite); "
+            "negative eigenvalues set to zero (Cameron, Gelbach and Miller 2011)")
 
 
 def psd_fix(matrix: np.ndarray, *, keep: int | None = None) -> tuple[np.ndarray, bool]:
-    r"""Cameron, Gelbach and Miller's (2011, section 2.3) fix of a covariance that is not
-    positive semi-definite, by reghdfe's rule (``reghdfe_fix_psd``).
+    r"""Cameron, Gelbach and Miller's (2011, section 2.3) fix of a two-way cluster covariance.
 
-    With :math:`V = U \Lambda U'` (symmetric eigendecomposition), a matrix with an eigenvalue
-    below :math:`-10^{-12} \max_j |\lambda_j|` (:data:`PSD_TOL`) becomes
-    :math:`U \max(\Lambda, 0) U'`. With ``keep = k`` (a reported constant in the last
-    row, as reghdfe's ``report_constant``), the leading :math:`k \times k` block of the
-    slopes is then replaced by its own fix: left as it was when it is positive
-    semi-definite, so slope standard errors equal fixest's (which reports no constant and
-    fixes only a matrix with a negative variance) and only the constant's row changes (the
-    whole matrix need then not be exactly semi-definite, as in reghdfe).
+    When a variance on the diagonal is negative (fixest's trigger, ``vcov``: a matrix whose
+    variances are all non-negative is left as it is, so its standard errors stay fixest's),
+    :math:`V = U \Lambda U'` (symmetric eigendecomposition) becomes
+    :math:`U \max(\Lambda, 0) U'` (negative eigenvalues set to zero, as reghdfe's
+    ``reghdfe_fix_psd``). With ``keep = k`` (a reported constant in the last row, reghdfe's
+    ``report_constant``) the leading :math:`k \times k` block of the slopes is then replaced
+    by its own fix: left as it was when its variances are non-negative, so slope standard
+    errors equal fixest's (which reports no constant) and only the constant's row changes
+    (the whole matrix need then not be exactly semi-definite, as in reghdfe).
 
     Returns
     -------
     matrix, fixed
-        The (possibly fixed) matrix and whether a fix was needed.
+        The (possibly fixed) matrix and whether a fix was applied.
     """
     sym = (matrix + matrix.T) / 2
-    lam, vec = np.linalg.eigh(sym)
-    scale = max(float(np.abs(lam).max()), 1e-300) if lam.size else 1.0
-    if lam.size == 0 or lam[0] >= -PSD_TOL * scale:
+    if sym.size == 0 or not bool((np.diag(sym) < 0).any()):
         return matrix, False
+    lam, vec = np.linalg.eigh(sym)
     out = (vec * np.maximum(lam, 0.0)) @ vec.T
     if keep is not None and 0 < keep < sym.shape[0]:
         out[:keep, :keep] = psd_fix(sym[:keep, :keep])[0]
