@@ -138,12 +138,12 @@ def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> R
         b_of = {m: comps["outcome"] for m in meds}
     frame = sample.frame
     bs = model.bootstrap
-    effects = model_effects(model)
+    absorbed = model_effects(model)
     general: dict[str, object] = {}
-    if sorted(effects) != ["entity", "time"]:  # else the entity-time block bootstrap
+    if sorted(absorbed) != ["entity", "time"]:  # else the entity-time block bootstrap
         where = f"models.{model.id}.effects"
-        codes = absorbed_codes(effects, sample, None, where=where)
-        trends = absorbed_slopes(effects, sample, None, where=where)
+        codes = absorbed_codes(absorbed, sample, None, where=where)
+        trends = absorbed_slopes(absorbed, sample, None, where=where)
         general = {
             "effects": list(codes.values()),
             "slopes": [trends.get(k) for k in codes],
