@@ -64,6 +64,13 @@ def test_mediation_equations_with_three_way_effects_equal_pyfixest(panel: Panel)
     b = FIXTURE["med_outcome"]["params"]["x3"]
     np.testing.assert_allclose(res.params["indirect[x3]"], a * b, rtol=COEF_RTOL)
     assert res.info["effects"] == THREE_WAY
+    again = fit_mediation(_mediation(THREE_WAY), panel, progress=False)
+    for kind in ("indirect", "indirect_percentile", "indirect_bc"):
+        e, f = again.effects[kind]["x3"], res.effects[kind]["x3"]  # same seed, same CI
+        assert (e.ci_low, e.ci_high, e.std_error) == (f.ci_low, f.ci_high, f.std_error)
+    other = fit_mediation(_mediation(THREE_WAY, bootstrap={"reps": 49, "seed": 12}), panel,
+                          progress=False)
+    assert other.effects["indirect"]["x3"].ci_low != res.effects["indirect"]["x3"].ci_low
 
 
 def _kernel(panel: Panel, effects: list[str], method: str, seed: int = 3, reps: int = 25):
