@@ -14,7 +14,7 @@ import pytest
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 from tests.reference_data import FIXTURES, load_fixture
 
 STATA = load_fixture("grunfeld", "stata_printed.json")["simulated"]["results"]
@@ -45,7 +45,7 @@ def test_matches_printed_stata(panel, suffix, estimator, vce, vcov):
     ref = STATA[f"{estimator}-{vce}--{suffix}"]
     kind, effects = ("fe", ["entity"]) if estimator == "fixed_effect" else ("ols", [])
     res = estimate(
-        ModelSpec(id="m", type=kind, formula=_formula(suffix), effects=effects, vcov=vcov), panel
+        model_spec(id="m", type=kind, formula=_formula(suffix), effects=effects, vcov=vcov), panel
     )
     terms = list(ref["coef"])
     assert res.nobs == int(ref["stats"]["N"])

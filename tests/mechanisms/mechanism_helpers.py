@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from regiometrics.data.panel import Panel
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.models import ModelSpec, model_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUC = ROOT / "specs" / "data" / "produc.csv"
@@ -25,4 +25,4 @@ def produc_panel(frame: pd.DataFrame | None = None) -> Panel:
 def model(**fields) -> ModelSpec:
     base = {"id": "m", "type": "fe", "effects": ["entity", "time"],
             "vcov": {"type": "cluster", "by": ["entity"]}}
-    return ModelSpec.model_validate({**base, **fields})
+    return model_spec(**{**base, **fields})

@@ -239,8 +239,8 @@ def test_permutations_need_two_groups():
 
 
 def test_non_linear_type_gets_fits_without_test():
-    res = fit_subgroups(model(type="re", effects=["entity"], formula="lgsp ~ lpcap",
-                              by="region"), produc_panel(),
+    res = fit_subgroups(model_spec(id="m", type="re", formula="lgsp ~ lpcap", by="region"),
+                        produc_panel(),
                         lambda m, p: estimate(m, p))
     assert len(res.components) == 9 and "equality_p" not in res.stats
     assert "no equality test" in res.info["notes"][0]

@@ -63,7 +63,7 @@ MODEL_REGISTRY["tobit"] = _lazy("tobit.model", "fit_tobit")
 
 def subgroup_requested(model: ModelSpec) -> bool:
     """Whether the model asks for subgroup fits (``by``, ``split`` or ``periods``)."""
-    return model.by is not None or model.split is not None or model.periods is not None
+    return any(getattr(model, k, None) is not None for k in ("by", "split", "periods"))
 
 
 def attach_wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> Result:
@@ -105,7 +105,7 @@ def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None)
             f"available: {', '.join(sorted(MODEL_REGISTRY))}"
         ) from None
     sample = panel.filtered(model.filter, where=f"models.{model.id}.filter")
-    if model.moderator is not None:  # marginal effects for a linear model with a moderator
+    if getattr(model, "moderator", None) is not None:  # marginal effects for a linear model with a moderator
         estimator = MODEL_REGISTRY["moderation"]
     if subgroup_requested(model):
         from regiometrics.engine.mechanisms.subgroups import fit_subgroups
@@ -114,10 +114,11 @@ def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None)
         return fit_subgroups(
             model, sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
-    if model.hausman is not None:
+    test = getattr(model, "hausman", None)
+    if test is not None:
         from regiometrics.engine.linear.hausman import hausman
 
         stats = dict(result.stats)
-        stats.update(hausman(model, sample, method=model.hausman.method))
+        stats.update(hausman(model, sample, method=test.method))
         result = replace(result, stats=stats)
     return attach_wild_bootstrap(model, sample, result)

@@ -10,9 +10,11 @@ from regiometrics.spec.models import (
     StudySpec,
     TableSpec,
     VcovSpec,
+    model_spec,
 )
 
 __all__ = [
     "DataSpec", "DescriptiveSpec", "Formula", "HausmanSpec", "ModelSpec", "StudySpec",
-    "TableSpec", "Term", "Variable", "VcovSpec", "load_spec", "parse_formula", "spec_from_dict",
+    "TableSpec", "Term", "Variable", "VcovSpec", "load_spec", "model_spec", "parse_formula",
+    "spec_from_dict",
 ]

@@ -4,7 +4,8 @@ A model entry with ``base: <model id>`` starts from that model's entry (its own 
 ``defaults`` are merged) and applies, in this order:
 
 * every other key it gives, overriding the base's (``vcov`` mappings are merged, as with
-  ``defaults``);
+  ``defaults``); a variant that changes ``type`` keeps only the base's keys the new type
+  takes (``base: fe`` with ``type: ols`` leaves the base's ``effects`` behind);
 * ``swap: {OLD: NEW}`` and ``lag_regressors`` change the ``controls`` too, including those
   the base inherits from ``defaults``;
 * ``swap: {OLD: NEW}`` -- the column ``OLD`` is replaced by ``NEW`` wherever the formula
@@ -87,6 +88,13 @@ def _used_columns(model: dict[str, Any], where: str) -> set[str]:
 def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
            default_controls: Any = None) -> dict[str, Any]:
     out = dict(model)
+    new_type = change.get("type", out.get("type"))
+    if new_type != out.get("type"):
+        from regiometrics.spec.models import MODEL_KINDS
+
+        kind = MODEL_KINDS.get(str(new_type))
+        if kind is not None:
+            out = {k: v for k, v in out.items() if k in kind.model_fields}
     for key, value in change.items():
         if key in VARIANT_KEYS or key == "filter":
             continue

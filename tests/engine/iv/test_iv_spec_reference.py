@@ -18,7 +18,7 @@ import pytest
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.iv import fit_iv
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.models import ModelSpec, model_spec
 from tests.reference_data import ROOT, load_fixture
 
 REF = load_fixture("iv_spec", "iv_spec_reference.json")
@@ -35,7 +35,7 @@ def produc() -> Panel:
 
 
 def model(formula: str, **kw) -> ModelSpec:
-    return ModelSpec(id="m", type=kw.pop("type", "iv"), formula=formula, **kw)
+    return model_spec(id="m", type=kw.pop("type", "iv"), formula=formula, **kw)
 
 
 def se_from(vcov, factor: float) -> np.ndarray:

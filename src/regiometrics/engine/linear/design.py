@@ -20,6 +20,7 @@ from regiometrics.engine.linear.absorb import (
     absorbed_slopes,
     effect_columns,
     group_codes,
+    grouping_effects,
     model_effects,
     slope_columns,
 )
@@ -230,16 +231,17 @@ def model_weights(model: ModelSpec, panel: Panel) -> pd.Series | None:
     DataError
         Negative weights (naming the column and the first entity-years).
     """
-    if model.aweights is None:
+    column = getattr(model, "aweights", None)
+    if column is None:
         return None
     where = f"models.{model.id}.aweights"
-    w = panel.numeric(model.aweights, where=where)
+    w = panel.numeric(column, where=where)
     bad = w < 0
     if bad.any():
         keys = [panel.entity] + ([panel.time] if panel.time else [])
         at = ", ".join(str(tuple(r)) for r in panel.frame.loc[bad[bad].index[:3], keys]
                        .itertuples(index=False, name=None))
-        raise DataError(f"{where}: column {model.aweights!r} has {int(bad.sum())} negative "
+        raise DataError(f"{where}: column {column!r} has {int(bad.sum())} negative "
                         f"weights, e.g. at {at}; analytic weights must be >= 0")
     return w
 
@@ -256,7 +258,7 @@ def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[
     cl_cols = cluster_columns(model, panel)
     panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
     panel.require(list(getattr(model, "absorb", None) or []), where=f"models.{model.id}.absorb")
-    fe_cols = effect_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
+    fe_cols = effect_columns(grouping_effects(model), panel, where=f"models.{model.id}.effects")
     complete = frame.notna().all(axis=1)
     slope_cols = slope_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
     for col in dict.fromkeys([*cl_cols, *(c for cs in fe_cols.values() for c in cs),
@@ -371,10 +373,10 @@ def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
     Singletons are searched across every absorbed effect (interactions included),
     iteratively. Returns the number of rows dropped; refuses a sample with nothing left.
     """
-    if model.singletons != "drop" or not model_effects(model):
+    if getattr(model, "singletons", "keep") != "drop" or not grouping_effects(model):
         return 0
     if fe_cols is None:
-        fe_cols = effect_columns(model_effects(model), panel,
+        fe_cols = effect_columns(grouping_effects(model), panel,
                                  where=f"models.{model.id}.effects")
     sub = panel.frame.loc[complete]
     groups = pd.DataFrame({name: group_codes(sub, cols) for name, cols in fe_cols.items()},
@@ -385,7 +387,7 @@ def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
     if not complete.any():
         raise DataError(
             f"models.{model.id}: every row is a singleton of the fixed effects "
-            f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
+            f"{grouping_effects(model)} ({n_singletons} rows); use singletons: keep or more data"
         )
     return n_singletons
 

@@ -37,8 +37,7 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
     fe_spec = model.replace(type="fe", effects=["entity"], vcov={"type": "unadjusted"})
     # RE with the model's variance components (stata_xtreg: xtreg's; else plm's swar)
     components = "stata_xtreg" if model.vcov.correction == "stata_xtreg" else "fixest"
-    re_spec = model.replace(type="re", effects=["entity"],
-                            vcov={"type": "unadjusted", "correction": components})
+    re_spec = model.replace(type="re", vcov={"type": "unadjusted", "correction": components})
     fe = fit_linear(fe_spec, panel)
     re = fit_re(re_spec, panel)
     if method == "classic":
@@ -56,7 +55,7 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
 
 
 def _aux(model: ModelSpec, panel: Panel, theta: float, theta_i: list[float] | None) -> tuple[float, int]:
-    design = build_design(model.replace(effects=["entity"]), panel)
+    design = build_design(model.replace(type="fe", effects=["entity"]), panel)
     n = design.nobs
     Z = np.column_stack([design.y, np.ones(n), design.X])
     means = Z - demean(Z, [design.entity])

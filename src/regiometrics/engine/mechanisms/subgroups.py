@@ -203,7 +203,7 @@ def fit_subgroups(
         years = ", ".join(map(str, groups.description["shared_years"]))
         info["notes"].append(f"no equality test: the periods share their turning years ({years}),"
                              " so the groups are not disjoint")
-    elif model.absorb:
+    elif getattr(model, "absorb", None):
         info["notes"].append(f"no equality test: the fully interacted regression does not yet "
                              f"carry group-specific effects of the absorbed columns "
                              f"({', '.join(model.absorb)})")
