@@ -9,7 +9,7 @@ import pytest
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.errors import DataError
+from regiometrics.errors import DataError, SpecError
 from regiometrics.spec import TableSpec
 from regiometrics.spec.models import model_spec
 from regiometrics.tables import regression_table
@@ -57,9 +57,10 @@ def test_region_and_product_effects_equal_the_dummy_regression():
 
 
 def test_absorb_is_for_fe_models_and_names_existing_columns():
-    with pytest.raises(ValueError, match="absorb .* is for type 'fe', not 'ols'"):
+    with pytest.raises(SpecError, match=r"models\.m\.absorb: type 'ols' does not take 'absorb' "
+                                        r"\(a key of type 'fe'\)"):
         model_spec(id="m", type="ols", formula="y ~ x", absorb=["region"])
-    with pytest.raises(ValueError, match="hausman compares entity fixed effects"):
+    with pytest.raises(SpecError, match="hausman compares entity fixed effects"):
         model_spec(id="m", type="fe", formula="y ~ x", absorb=["region"], hausman="aux")
     model = model_spec(id="m", type="fe", formula="y ~ x", absorb=["regoin"])
     with pytest.raises(DataError, match=r"models\.m\.absorb: unknown variable 'regoin'.*"

@@ -83,8 +83,9 @@ def panel() -> Panel:
 @pytest.mark.parametrize("case", sorted(OURS))
 def test_against_pyfixest(panel: Panel, case: str) -> None:
     kind, formula, effects, vcov, aweights = OURS[case]
-    model = model_spec(id=case, type=kind, formula=formula, effects=effects, vcov=vcov,
-                      aweights=aweights)
+    keys = {"effects": effects} if effects else {}  # pooled OLS takes no effects key
+    model = model_spec(id=case, type=kind, formula=formula, vcov=vcov, aweights=aweights,
+                       **keys)
     result = fit_iv_model(model, panel) if kind == "iv" else fit_linear(model, panel)
     ref = FIXTURE[case]
     assert set(result.params.index) - {"_cons"} == {_our_name(t) for t in ref["params"]} - {"_cons"}

@@ -43,7 +43,8 @@ def panel(produc):
 
 def _fit(panel, name, vcov):
     kind, effects = MODELS[name]
-    return estimate(model_spec(id=name, type=kind, formula=FORMULA, effects=effects, vcov=vcov), panel)
+    keys = {"effects": effects} if effects else {}  # pooled OLS takes no effects key
+    return estimate(model_spec(id=name, type=kind, formula=FORMULA, vcov=vcov, **keys), panel)
 
 
 @pytest.mark.parametrize("name", list(MODELS))

@@ -42,9 +42,9 @@ def test_grid_rows_equal_separate_fits(study, tmp_path, produc):  # noqa: F811
     panel = Panel(produc, "state", "year")
     for row in rows:
         effects = row["effects"]
-        model = model_spec(id="x", type="fe" if effects else "ols", formula="lgsp ~ lpcap",
-                          controls=row["controls"], effects=effects, filter=row["filter"],
-                          vcov={"type": "cluster", "by": "entity"})
+        kind = {"type": "fe", "effects": effects} if effects else {"type": "ols"}
+        model = model_spec(id="x", formula="lgsp ~ lpcap", controls=row["controls"],
+                           filter=row["filter"], vcov={"type": "cluster", "by": "entity"}, **kind)
         ref = estimate(model, panel)
         assert row["estimate"] == pytest.approx(ref.params["lpcap"], rel=EST_RTOL)
         assert row["std_error"] == pytest.approx(ref.std_errors["lpcap"], rel=EST_RTOL)

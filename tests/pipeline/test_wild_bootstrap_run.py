@@ -55,7 +55,8 @@ def _bad(change):
 
 @pytest.mark.parametrize("change,message", [
     (lambda m: m.update(wild_bootstrap={"draws": 99}) if m["id"] == "re" else None,
-     "wild_bootstrap is available for types ols, fe, iv"),
+     "models.re.wild_bootstrap: type 're' does not take 'wild_bootstrap' (a key of types "
+     "'ols', 'fe', 'iv')"),
     (lambda m: m["wild_bootstrap"].update(terms=["lgsp"]) if m["id"] == "fe2" else None,
      "models.fe2.wild_bootstrap.terms: 'lgsp' cannot be tested here"),
     (lambda m: m["wild_bootstrap"].update(weights="gamma") if m["id"] == "fe2" else None,

@@ -238,6 +238,10 @@ def _describe_errors(errors: typing.Sequence[Any], raw: dict[str, Any], source: 
             msg = _foreign_model_key(parent, key) or (
                 f"unknown key {key!r}; allowed keys: {', '.join(allowed)}"
                 + _did_you_mean(key, allowed))
+        elif err["type"] == "missing" and loc[-1] == "formula" and _model_type(
+                _class_at(loc[:-1])) is not None:
+            msg = (f"type {_model_type(_class_at(loc[:-1]))!r} needs a formula "
+                   "(formula: \"y ~ x + z\")")
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] and (
@@ -256,12 +260,20 @@ def _describe_errors(errors: typing.Sequence[Any], raw: dict[str, Any], source: 
     return "\n".join(lines)
 
 
+def _model_type(cls: type[BaseModel] | None) -> str | None:
+    """The ``type`` of model spec class ``cls`` (None: not a model class)."""
+    if not (isinstance(cls, type) and issubclass(cls, ModelSpec)):
+        return None
+    return str(typing.get_args(cls.model_fields["type"].annotation)[0])
+
+
 def _foreign_model_key(cls: type[BaseModel] | None, key: str) -> str | None:
     """Why model class ``cls`` refuses ``key`` when it is a key of other model types (its
     own explanation if it has one), else None."""
-    if not (isinstance(cls, type) and issubclass(cls, ModelSpec)):
+    kind = _model_type(cls)
+    if kind is None:
         return None
-    kind = cls.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+    assert cls is not None and issubclass(cls, ModelSpec)
     if key in cls.refused:
         return cls.refused[key].format(type=kind, key=key)
     owners = [t for t, c in MODEL_KINDS.items() if key in c.model_fields]
