@@ -38,7 +38,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec.models import model_spec
+from regiometrics.spec import model_spec
 
 N_ENT, N_T, N_IND, K, ROUNDS = 150_000, 10, 50, 5, 3
 OUT = Path(__file__).resolve().parent / "results" / "threeway_fe.txt"

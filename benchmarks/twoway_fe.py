@@ -47,7 +47,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec.models import model_spec
+from regiometrics.spec import model_spec
 
 SIZES = ((283, 18, 41), (120_000, 10, 9))  # N, T, rounds
 K = 5

@@ -10,8 +10,7 @@ import pytest
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.errors import DataError, SpecError
-from regiometrics.spec import TableSpec
-from regiometrics.spec.models import model_spec
+from regiometrics.spec import TableSpec, model_spec
 from regiometrics.tables import regression_table
 
 

@@ -19,8 +19,9 @@ from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear.absorb import absorbed_counts, n_components
 from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import DataError, SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
-from regiometrics.spec.models import TableSpec, model_spec
+from regiometrics.spec.models import TableSpec
 from regiometrics.tables.regression import regression_table
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"

@@ -16,8 +16,8 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.linear.design import build_design
 from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.formula import parse_formula
-from regiometrics.spec.models import model_spec
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"
 COEF_RTOL = 1e-8

@@ -18,7 +18,8 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.linear.design import singleton_rows
 from regiometrics.errors import DataError
-from regiometrics.spec.models import TableSpec, model_spec
+from regiometrics.spec import model_spec
+from regiometrics.spec.models import TableSpec
 from regiometrics.tables import regression_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "singletons"

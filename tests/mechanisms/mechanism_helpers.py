@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from regiometrics.data.panel import Panel
-from regiometrics.spec.models import ModelSpec, model_spec
+from regiometrics.spec import model_spec
+from regiometrics.spec.models import ModelSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUC = ROOT / "specs" / "data" / "produc.csv"

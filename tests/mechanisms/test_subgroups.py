@@ -24,8 +24,8 @@ from regiometrics.engine.mechanisms.subgroups import (
 )
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
-from regiometrics.spec.models import model_spec
 from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
 
 CONTROLS = ["lpc", "lemp"]

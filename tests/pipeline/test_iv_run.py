@@ -20,7 +20,7 @@ from regiometrics.cli import main
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.iv import fit_iv
-from regiometrics.spec.models import model_spec
+from regiometrics.spec import model_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "iv.yaml"

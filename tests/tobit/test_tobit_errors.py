@@ -14,8 +14,8 @@ from regiometrics.engine.tobit import model as tobit_module
 from regiometrics.engine.tobit.kernel import Censoring, fit_pooled_tobit, fit_re_tobit
 from regiometrics.engine.tobit.model import TobitWarning
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
-from regiometrics.spec.models import model_spec
 
 
 def _spec(model: dict, defaults: dict | None = None) -> object:

@@ -17,7 +17,8 @@ import pytest
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
-from regiometrics.spec.models import ModelSpec, model_spec
+from regiometrics.spec import model_spec
+from regiometrics.spec.models import ModelSpec
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "tobit"
 REF = json.loads((FIX / "affairs_reference.json").read_text())

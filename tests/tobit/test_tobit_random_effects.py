@@ -24,7 +24,7 @@ from regiometrics.engine.tobit.kernel import (
     posterior_moments,
     re_loglik,
 )
-from regiometrics.spec.models import model_spec
+from regiometrics.spec import model_spec
 
 TRUE = {"x1": 1.0, "x2": -0.5, "_cons": 0.6, "sigma_u": 0.8, "sigma_e": 1.0}
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
-from regiometrics.spec.models import model_spec
+from regiometrics.spec import model_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "fixtures" / "tobit" / "re_produc_reference.json").read_text())

@@ -1,7 +1,7 @@
 """Spec objects, the formula parser and the YAML loader."""
 
 from regiometrics.spec.formula import Formula, Term, Variable, parse_formula
-from regiometrics.spec.loader import load_spec, spec_from_dict
+from regiometrics.spec.loader import load_spec, model_spec, spec_from_dict
 from regiometrics.spec.models import (
     DataSpec,
     DescriptiveSpec,
@@ -10,7 +10,6 @@ from regiometrics.spec.models import (
     StudySpec,
     TableSpec,
     VcovSpec,
-    model_spec,
 )
 
 __all__ = [

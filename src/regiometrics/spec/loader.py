@@ -39,6 +39,9 @@ _OWN_KEYS = frozenset({"id", "type", "formula", "label"})
 DEFAULTABLE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(
     k for cls in MODEL_KINDS.values() for k in cls.model_fields if k not in _OWN_KEYS
 ))
+_MODEL_KEYS: dict[str, frozenset[str]] = {
+    kind: frozenset(cls.model_fields) for kind, cls in MODEL_KINDS.items()
+}
 _MODEL_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyModelSpec)
 
 
@@ -97,7 +100,7 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
             "a list" if isinstance(raw, list) else f"the value {raw!r}")
         raise SpecError(f"{source}: (top level): the spec must be a mapping with keys data, "
                         f"models, tables; got {got}")
-    raw = expand_variants(raw, source)
+    raw = expand_variants(raw, source, _MODEL_KEYS)
     raw = _merge_defaults(raw, source)
     try:
         spec = StudySpec.model_validate(raw)
@@ -282,6 +285,22 @@ def _foreign_model_key(cls: type[BaseModel] | None, key: str) -> str | None:
     kinds = ", ".join(repr(t) for t in owners)
     return (f"type {kind!r} does not take {key!r} (a key of type{'s' if len(owners) > 1 else ''} "
             f"{kinds}); remove it or change the type")
+
+
+def model_spec(**keys: Any) -> ModelSpec:
+    """The spec of one model from the keys of a YAML model entry, as keyword arguments.
+
+    The class is chosen by ``type`` (:data:`~regiometrics.spec.models.MODEL_KINDS`):
+    ``model_spec(id="m", type="fe", formula="y ~ x", effects=["entity"])`` is an
+    :class:`~regiometrics.spec.model_kinds.FeSpec`. No ``defaults`` are merged.
+
+    Raises
+    ------
+    SpecError
+        As for a spec file: an unknown type, a key the type does not take, a bad value;
+        named ``model_spec(): models.<id>.<key>: ...``.
+    """
+    return validate_model(keys)
 
 
 def validate_model(keys: dict[str, Any], *, source: str = "model_spec()") -> ModelSpec:

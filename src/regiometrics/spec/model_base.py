@@ -17,7 +17,7 @@ entity intercepts (types ``re`` and ``tobit``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, Self, get_args, get_origin
 
 from pydantic import Field, field_validator, model_validator
 
@@ -104,9 +104,7 @@ class ModelSpec(SpecBase):
         if new_type == self.type:
             data.update(changes)
             return type(self).model_validate(data)
-        from regiometrics.spec.models import MODEL_KINDS
-
-        cls = MODEL_KINDS[new_type]
+        cls = model_classes()[new_type]
         data = {k: v for k, v in data.items() if k in cls.model_fields}
         data.update(changes)
         return cls.model_validate(data)  # type: ignore[return-value]
@@ -132,6 +130,22 @@ class ModelSpec(SpecBase):
         if wild is not None and wild.cluster not in ("entity", "time"):
             columns.append(wild.cluster)
         return list(dict.fromkeys(columns))
+
+
+def model_classes() -> dict[str, type[ModelSpec]]:
+    """Every defined model spec class by its ``type`` (the subclasses of :class:`ModelSpec`
+    whose ``type`` is one literal value), in definition order. The union the loader
+    validates is :data:`regiometrics.spec.models.MODEL_KINDS`; this lookup serves
+    :meth:`ModelSpec.replace` and messages without importing it."""
+    found: dict[str, type[ModelSpec]] = {}
+    todo: list[type[ModelSpec]] = [ModelSpec]
+    while todo:
+        cls = todo.pop(0)
+        todo.extend(cls.__subclasses__())
+        values = get_args(cls.model_fields["type"].annotation)
+        if get_origin(cls.model_fields["type"].annotation) is Literal and len(values) == 1:
+            found.setdefault(str(values[0]), cls)
+    return found
 
 
 class FormulaModel(ModelSpec):
@@ -219,12 +233,11 @@ class FixedEffectsKeys(SpecBase):
     def _effects_fit_type(self) -> Self:
         kind = getattr(self, "type", "?")
         if not self.absorbing and not is_entity_time(self.effects):
-            from regiometrics.spec.models import ABSORBING_TYPES
-
+            absorbing = sorted(t for t, c in model_classes().items()
+                               if issubclass(c, FixedEffectsKeys) and c.absorbing)
             raise ValueError(
                 f"type {kind!r} takes effects entity and time only (got {self.effects}); "
-                f"other columns and interactions are absorbed by types "
-                f"{', '.join(ABSORBING_TYPES)}"
+                f"other columns and interactions are absorbed by types {', '.join(absorbing)}"
             )
         trends = [e for e in self.effects if e.endswith("]")]
         subgroups = getattr(self, "by", None) or getattr(self, "split", None) is not None

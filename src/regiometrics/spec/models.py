@@ -2,7 +2,7 @@
 
 Every object is immutable; a variant is made with :meth:`SpecBase.replace`
 (``baseline.replace(filter=...)``), never by mutation. Models are one class per type
-(:data:`MODEL_KINDS`); build one in Python with :func:`model_spec`.
+(:data:`MODEL_KINDS`); build one in Python with :func:`regiometrics.spec.model_spec`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from regiometrics.spec.index_outputs import (
 )
 from regiometrics.spec.iv import IvSpec
 from regiometrics.spec.iv_tables import FirstStageTableSpec
-from regiometrics.spec.literals import MODEL_TYPES, DescriptiveHeaderCell, IndexMethod
+from regiometrics.spec.literals import DescriptiveHeaderCell, IndexMethod
 from regiometrics.spec.measures import (
     AnyMeasureSpec,
     DagumTableSpec,
@@ -38,6 +38,7 @@ from regiometrics.spec.model_base import (  # noqa: F401  (VcovSpec, HausmanSpec
     HausmanSpec,
     ModelSpec,
     VcovSpec,
+    model_classes,
 )
 from regiometrics.spec.model_kinds import (
     FeSpec,
@@ -89,7 +90,10 @@ MODEL_KINDS: dict[str, type[ModelSpec]] = {
     "moderation": ModerationSpec,
     "tobit": TobitSpec,
 }
-assert tuple(MODEL_KINDS) == MODEL_TYPES, "ModelType lists the MODEL_KINDS keys in order"
+#: The model types, in the order of :data:`MODEL_KINDS`.
+MODEL_TYPES: tuple[str, ...] = tuple(MODEL_KINDS)
+
+assert MODEL_KINDS == model_classes(), "every model spec class is listed, once, by its type"
 
 #: Model types whose effects may be any column or interaction (``industry^time``).
 ABSORBING_TYPES: tuple[str, ...] = tuple(
@@ -100,23 +104,6 @@ if TYPE_CHECKING:
     AnyModelSpec = ModelSpec
 else:
     AnyModelSpec = tagged_union(MODEL_KINDS)
-
-
-def model_spec(**keys: Any) -> ModelSpec:
-    """The spec of one model from the keys of a YAML model entry, as keyword arguments.
-
-    The class is chosen by ``type`` (:data:`MODEL_KINDS`): ``model_spec(id="m", type="fe",
-    formula="y ~ x", effects=["entity"])`` is an :class:`FeSpec`.
-
-    Raises
-    ------
-    SpecError
-        As for a spec file: an unknown type, a key the type does not take, a bad value;
-        the message names ``models.<id>`` and the key.
-    """
-    from regiometrics.spec.loader import validate_model
-
-    return validate_model(keys)
 
 
 class TableSpec(CoefficientTableBase):

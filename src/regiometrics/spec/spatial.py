@@ -31,7 +31,6 @@ from pydantic import Field, field_validator, model_validator
 
 from regiometrics.spec.base import MAX_DRAWS, SpecBase, tagged_union
 from regiometrics.spec.literals import (
-    SPATIAL_MODEL_TYPES,
     ContiguityRule,
     EffectsMethod,
     MoranAlternative,
@@ -244,7 +243,7 @@ class SdemSpec(SpatialModelSpec):
 SPATIAL_MODEL_KINDS: dict[str, type[SpatialModelSpec]] = {
     "sar": SarSpec, "sem": SemSpec, "sdm": SdmSpec, "sdem": SdemSpec,
 }
-assert tuple(SPATIAL_MODEL_KINDS) == SPATIAL_MODEL_TYPES
+SPATIAL_MODEL_TYPES: tuple[str, ...] = tuple(SPATIAL_MODEL_KINDS)
 
 
 # ------------------------------------------------------------ table kinds

@@ -17,7 +17,8 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine import MODEL_REGISTRY, estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import result_to_json
-from regiometrics.spec.models import ModelSpec, model_spec
+from regiometrics.spec import model_spec
+from regiometrics.spec.models import ModelSpec
 from tests.reference_data import ROOT, load_fixture
 
 ISSUE5_KEYS = {"anderson_lm", "anderson_lm_p", "kp_rk_lm", "kp_rk_lm_p", "cd_wald_f",

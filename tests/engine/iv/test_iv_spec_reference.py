@@ -18,7 +18,8 @@ import pytest
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.iv import fit_iv
-from regiometrics.spec.models import ModelSpec, model_spec
+from regiometrics.spec import model_spec
+from regiometrics.spec.models import ModelSpec
 from tests.reference_data import ROOT, load_fixture
 
 REF = load_fixture("iv_spec", "iv_spec_reference.json")
