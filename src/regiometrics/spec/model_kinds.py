@@ -143,8 +143,9 @@ class MediationSpec(ModelSpec, VcovKeys, FixedEffectsKeys, SingletonsKeys):
                 f"type 'mediation' runs two-way fixed effects; set effects: [entity, time] "
                 f"(got {self.effects})"
             )
-        roles = {"the treatment": [self.treatment], "the outcome": [self.outcome],
-                 "a control": list(self.controls)}
+        roles: dict[str, list[str | None]] = {
+            "the treatment": [self.treatment], "the outcome": [self.outcome],
+            "a control": list(self.controls)}
         for mediator in self.mediators:
             for role, names in roles.items():
                 if mediator in names:

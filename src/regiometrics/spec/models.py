@@ -54,6 +54,7 @@ from regiometrics.spec.spatial import (
     MoranSpec,
     MoranTableSpec,
     SpatialEffectsTableSpec,
+    SpatialModelSpec,
 )
 from regiometrics.spec.table_base import CoefficientTableBase, TableKindBase
 from regiometrics.spec.tobit import TobitSpec
@@ -99,6 +100,18 @@ assert MODEL_KINDS == model_classes(), "every model spec class is listed, once, 
 ABSORBING_TYPES: tuple[str, ...] = tuple(
     t for t, cls in MODEL_KINDS.items() if issubclass(cls, FixedEffectsKeys) and cls.absorbing
 )
+
+#: Type hints of the engine: the model classes a code path takes.
+#: Linear fits (formula, ``vcov``; OLS/FE/RE and the moderation regression).
+LinearModel = OlsSpec | FeSpec | ReSpec | ModerationSpec
+#: Models with ``treatment``/``moderator`` (marginal effects).
+ModeratedModel = OlsSpec | FeSpec | ModerationSpec
+#: Models with ``wild_bootstrap``.
+WildModel = OlsSpec | FeSpec | IvSpec
+#: Models built by the linear design (formula, ``vcov``, effects, sample codes).
+DesignModel = LinearModel | IvSpec | TobitSpec
+#: Models with subgroup keys (``by``, ``split``, ``periods``): every type but mediation.
+SubgroupModel = DesignModel | SpatialModelSpec
 
 if TYPE_CHECKING:
     AnyModelSpec = ModelSpec

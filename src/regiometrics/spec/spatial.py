@@ -325,7 +325,7 @@ def check_spatial_references(spec: Any, source: str, did_you_mean: Any) -> None:
     for model in spec.models:
         if isinstance(model, SpatialModelSpec) and model.weights not in weights:
             raise SpecError(_unknown(f"{source}: models.{model.id}.weights", "weights",
-                                     model.weights, weights, did_you_mean))
+                                     str(model.weights), weights, did_you_mean))
     moran_ids = [m.id for m in spec.moran]
     dupes = sorted({i for i in moran_ids if moran_ids.count(i) > 1})
     if dupes:

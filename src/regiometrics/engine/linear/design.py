@@ -27,7 +27,8 @@ from regiometrics.engine.linear.absorb import (
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.spec.formula import Formula, Term, Variable
 from regiometrics.spec.formula_expr import factor_levels
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import MediationSpec
+from regiometrics.spec.models import DesignModel
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series,
     return [c for c in used.columns if c not in own and not used[c].to_numpy().any()]
 
 
-def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
+def cluster_columns(model: DesignModel | MediationSpec, panel: Panel) -> list[str]:
     """Columns the model's vcov clusters on (``entity``/``time`` map to the panel's own)."""
     if model.vcov.type != "cluster":
         return []
@@ -223,7 +224,7 @@ def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
     return out
 
 
-def model_weights(model: ModelSpec, panel: Panel) -> pd.Series | None:
+def model_weights(model: DesignModel, panel: Panel) -> pd.Series | None:
     """The ``aweights`` column as float (missing stays missing), or None.
 
     Raises
@@ -246,7 +247,7 @@ def model_weights(model: ModelSpec, panel: Panel) -> pd.Series | None:
     return w
 
 
-def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[pd.Series, int,
+def complete_rows(model: DesignModel, panel: Panel, frame: pd.DataFrame) -> tuple[pd.Series, int,
                                                                                  int, list[str]]:
     """Rows complete in ``frame``, the cluster and effect columns and a positive weight; then
     (``singletons: drop``) without singletons of the effects.
@@ -271,14 +272,14 @@ def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[
     if not complete.any():
         raise DataError(
             f"models.{model.id}: no row has all of {', '.join(map(str, frame.columns))} "
-            "non-missing" + (f" and a positive weight in {model.aweights!r}" if w is not None
-                             else "")
+            "non-missing" + (f" and a positive weight in {getattr(model, 'aweights', '')!r}"
+                             if w is not None else "")
         )
     n_singletons = drop_singletons(model, panel, complete, fe_cols)
     return complete, n_dropped, n_singletons, cl_cols
 
 
-def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None) -> Design:
+def build_design(model: DesignModel, panel: Panel, formula: Formula | None = None) -> Design:
     """Evaluate a model's formula on a panel and delete incomplete rows.
 
     Raises
@@ -337,7 +338,7 @@ class SampleCodes:
     weights: np.ndarray | None
 
 
-def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
+def sample_codes(model: DesignModel, panel: Panel, complete: pd.Series,
                  cl_cols: Sequence[str]) -> SampleCodes:
     """Codes of the rows ``complete`` keeps; refuses clustering with fewer than 2 clusters."""
     sub = panel.frame.loc[complete]
@@ -366,7 +367,7 @@ def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
     return SampleCodes(entity, time, clusters, fe_codes, fe_slopes, weights)
 
 
-def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
+def drop_singletons(model: DesignModel, panel: Panel, complete: pd.Series,
                     fe_cols: dict[str, list[str]] | None = None) -> int:
     """With ``singletons: drop``, mark singleton rows of ``complete`` False (in place).
 
@@ -419,13 +420,13 @@ def singleton_rows(groups: pd.DataFrame) -> pd.Series:
         dropped.loc[alone.index[alone]] = True
 
 
-def sample_info(model: ModelSpec, design: Design | Any) -> dict[str, Any]:
+def sample_info(model: DesignModel, design: Design | Any) -> dict[str, Any]:
     """The ``Result.info`` entries every estimated design reports: effects, vcov and its
     correction, cluster columns, rows dropped (missing values, singletons), the formula, the
     column label and the controls (tables read them for indicator rows and notes)."""
     return {
         "effects": list(model.effects),
-        **({"absorb": list(model.absorb)} if getattr(model, "absorb", None) else {}),
+        **({"absorb": list(absorb)} if (absorb := getattr(model, "absorb", None)) else {}),
         "vcov": model.vcov.type,
         "vcov_correction": model.vcov.correction,
         "cluster_by": design.cluster_names,
