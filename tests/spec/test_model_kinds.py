@@ -54,6 +54,10 @@ def test_model_spec_raises_the_package_error_with_the_key_path() -> None:
     with pytest.raises(SpecError, match=r"models\.m\.efects: unknown key 'efects'; allowed keys: "
                                         r".* \(did you mean 'effects'\?\)"):
         model_spec(id="m", type="fe", formula="y ~ x", efects=["entity"])
+    with pytest.raises(SpecError, match=r"models\.m\.quadratur: unknown key 'quadratur'; allowed "
+                                        r"keys: .* \(did you mean 'quadrature', a key of type "
+                                        r"'tobit'\?\)$"):
+        model_spec(id="m", type="ols", formula="y ~ x", quadratur=3)
     with pytest.raises(SpecError, match=r"models\.m: unknown type 'logit'; available: ols, fe"):
         model_spec(id="m", type="logit", formula="y ~ x")
 

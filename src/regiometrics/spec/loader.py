@@ -240,7 +240,7 @@ def _describe_errors(errors: typing.Sequence[Any], raw: dict[str, Any], source: 
             key = str(loc[-1])
             msg = _foreign_model_key(parent, key) or (
                 f"unknown key {key!r}; allowed keys: {', '.join(allowed)}"
-                + _did_you_mean(key, allowed))
+                + (_did_you_mean(key, allowed) or _other_type_key(parent, key)))
         elif err["type"] == "missing" and loc[-1] == "formula" and _model_type(
                 _class_at(loc[:-1])) is not None:
             msg = (f"type {_model_type(_class_at(loc[:-1]))!r} needs a formula "
@@ -301,6 +301,18 @@ def model_spec(**keys: Any) -> ModelSpec:
         named ``model_spec(): models.<id>.<key>: ...``.
     """
     return validate_model(keys)
+
+
+def _other_type_key(cls: type[BaseModel] | None, key: str) -> str:
+    """`` (did you mean 'quadrature', a key of type 'tobit'?)`` for a misspelt key of another
+    model type, else empty."""
+    if _model_type(cls) is None:
+        return ""
+    close = difflib.get_close_matches(key, DEFAULTABLE_KEYS, n=1)
+    if not close:
+        return ""
+    owners = ", ".join(repr(t) for t, c in MODEL_KINDS.items() if close[0] in c.model_fields)
+    return f" (did you mean {close[0]!r}, a key of type{'s' if ',' in owners else ''} {owners}?)"
 
 
 def validate_model(keys: dict[str, Any], *, source: str = "model_spec()") -> ModelSpec:

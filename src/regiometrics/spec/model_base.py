@@ -69,7 +69,7 @@ class ModelSpec(SpecBase):
     ``controls`` are appended to the formula's regressors (or, for ``mediation``, to every
     equation); a table's "Controls" row says YES for models that have them. Subclasses fix
     ``type`` to their own value and add their keys; build one from keyword arguments with
-    :func:`regiometrics.spec.models.model_spec`.
+    :func:`regiometrics.spec.model_spec`.
     """
 
     #: Why a key of other types is refused here, by key (``{type}`` is this model's type);
