@@ -21,7 +21,7 @@ from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.inference import bootstrap_pvalue, make_draws
 from regiometrics.engine.inference.wild_model import _iv_tests, _linear_tests
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 
 TSTAR_RTOL = 1e-8
 P_ATOL = 1e-12
@@ -123,10 +123,10 @@ CASES = [
 def test_wcr_with_weights_and_trends_equals_naive_loop(name, effects, aweights, cluster, beta0):
     df = _panel()
     panel = Panel(df, "prov", "year")
-    model = ModelSpec(id="m", type="fe" if effects else "ols", formula="y ~ x + w",
-                      effects=effects, aweights=aweights,
-                      vcov={"type": "cluster", "by": cluster},
-                      wild_bootstrap={"draws": 9999, "terms": ["x"], "cluster": cluster})
+    model = model_spec(id="m", type="fe" if effects else "ols", formula="y ~ x + w",
+                       **({"effects": effects} if effects else {}), aweights=aweights,
+                       vcov={"type": "cluster", "by": cluster},
+                       wild_bootstrap={"draws": 9999, "terms": ["x"], "cluster": cluster})
     result = estimate(model, panel)
     _, G, _, factory = _linear_tests(model, panel, result)
     kernel = factory("x")
@@ -151,7 +151,7 @@ def test_wcr_with_weights_and_trends_equals_naive_loop(name, effects, aweights, 
 def test_weighted_wre_equals_naive_loop(effects):
     df = _panel()
     panel = Panel(df, "prov", "year")
-    model = ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=effects,
+    model = model_spec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=effects,
                       aweights="aw", vcov={"type": "cluster", "by": "entity"},
                       wild_bootstrap={"draws": 999})
     result = estimate(model, panel)

@@ -23,7 +23,8 @@ from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.engine.mechanisms.mediation import fit_mediation
 from regiometrics.engine.mechanisms.mediation_kernel import mediation_fe
 from regiometrics.engine.registry import estimate
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
+from regiometrics.spec.model_kinds import MediationSpec
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"
 FIXTURE = json.loads((HERE / "pyfixest.json").read_text())["cases"]
@@ -38,12 +39,12 @@ def panel() -> Panel:
     return Panel(pd.read_csv(HERE / "panel.csv"), "id", "year", source="panel.csv")
 
 
-def _mediation(effects: list[str], **extra) -> ModelSpec:
-    return ModelSpec.model_validate({
+def _mediation(effects: list[str], **extra) -> MediationSpec:
+    return model_spec(**{
         "id": "med", "type": "mediation", "treatment": "x1", "mediators": ["x3"],
         "outcome": "y", "controls": ["x2"], "effects": effects,
         "vcov": {"type": "cluster", "by": "entity"},
-        "bootstrap": {"reps": 49, "seed": 11}, **extra})
+        "bootstrap": {"reps": 49, "seed": 11}, **extra})  # type: ignore[return-value]
 
 
 def _same(result, case: str) -> None:
@@ -112,7 +113,7 @@ def test_mediation_with_unit_trends_equals_fe_fits(panel: Panel) -> None:
     and the point estimates in the bootstrap kernel agree with them."""
     effects = ["entity[time]", "time"]
     res = fit_mediation(_mediation(effects), panel, progress=False)
-    fe = ModelSpec(id="m", type="fe", formula="x3 ~ x1 + x2", effects=effects,
+    fe = model_spec(id="m", type="fe", formula="x3 ~ x1 + x2", effects=effects,
                    vcov={"type": "cluster", "by": "entity"})
     alone = fit_linear(fe, panel)
     for term in ("x1", "x2"):
@@ -127,7 +128,7 @@ def test_mediation_with_unit_trends_equals_fe_fits(panel: Panel) -> None:
 def test_weighted_subgroups_with_three_way_effects_equal_pyfixest(panel: Panel) -> None:
     """by: region, aweights, [entity, time, industry^time], singletons dropped (pyfixest drops
     singleton fixed effects): each region's fit equals pyfixest on that region's rows."""
-    m = ModelSpec(id="s", type="fe", formula="y ~ x1 + x2", effects=THREE_WAY, aweights="w",
+    m = model_spec(id="s", type="fe", formula="y ~ x1 + x2", effects=THREE_WAY, aweights="w",
                   by="region", singletons="drop", vcov={"type": "cluster", "by": "entity"})
     res = estimate(m, panel)
     for region in ("East", "North", "West"):
@@ -143,7 +144,7 @@ def test_subgroups_with_unit_trends(panel: Panel) -> None:
     interacted regression (trends interacted with the groups) reproduces every group's
     slopes; the weighted permutation test is reproducible."""
     effects = ["entity[time]", "industry^time"]
-    m = ModelSpec(id="s", type="fe", formula="y ~ x1 + x2", effects=effects, aweights="w",
+    m = model_spec(id="s", type="fe", formula="y ~ x1 + x2", effects=effects, aweights="w",
                   split={"var": "x2", "at": "median", "level": "entity"},
                   vcov={"type": "cluster", "by": "entity"}, permutations=19, seed=3)
     res = estimate(m, panel)

@@ -61,9 +61,11 @@ from regiometrics.engine.linear.design import build_design, cluster_columns, mod
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.formula import parse_formula
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import FeSpec, ModerationSpec, OlsSpec
+from regiometrics.spec.models import ModeratedModel, SubgroupModel
 
-LINEAR_TYPES = ("ols", "fe", "moderation")
+#: Model classes whose equality test is the interacted linear regression.
+LINEAR_CLASSES = (OlsSpec, FeSpec, ModerationSpec)
 _SUBGROUP_KEYS = {"by": None, "split": None, "periods": None, "equality_terms": None,
                   "permutations": None, "seed": None}
 
@@ -88,7 +90,7 @@ class Groups:
     masks: tuple[np.ndarray, ...] | None = None
 
 
-def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
+def assign_groups(model: SubgroupModel, panel: Panel) -> Groups:
     """Group membership from the model's ``by``, ``split`` or ``periods`` key."""
     frame = panel.frame
     entity = pd.factorize(frame[panel.entity], sort=True)[0]
@@ -166,14 +168,14 @@ def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
     return Groups(codes, names, level, np.asarray(unit), desc, group_masks)
 
 
-def _sub_model(model: ModelSpec, name: str) -> ModelSpec:
+def _sub_model(model: SubgroupModel, name: str) -> SubgroupModel:
     return model.replace(**_SUBGROUP_KEYS, id=f"{model.id}[{name}]", label=name)
 
 
 def fit_subgroups(
-    model: ModelSpec,
+    model: SubgroupModel,
     panel: Panel,
-    fit: Callable[[ModelSpec, Panel], Result],
+    fit: Callable[[SubgroupModel, Panel], Result],
     *,
     progress: bool = True,
 ) -> Result:
@@ -190,7 +192,7 @@ def fit_subgroups(
     """
     groups = assign_groups(model, panel)
     comps: dict[str, Result] = {}
-    subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]] = {}
+    subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]] = {}
     for g, name in enumerate(groups.names):
         member = groups.masks[g] if groups.masks is not None else groups.codes == g
         rows = np.flatnonzero(member)
@@ -213,7 +215,7 @@ def fit_subgroups(
         years = ", ".join(map(str, groups.description["shared_years"]))
         info["notes"].append(f"no equality test: the periods share their turning years ({years}),"
                              " so the groups are not disjoint")
-    elif model.type in LINEAR_TYPES and not model.center:
+    elif isinstance(model, LINEAR_CLASSES) and not model.center:
         test = equality_test(model, panel, groups, comps, subs)
         stats.update(test.stats)
         effects.update(test.effects)
@@ -257,8 +259,8 @@ class _Pooled:
     weights: np.ndarray | None = None  # aweights on the pooled rows, scaled to sum to n
 
 
-def _pooled(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-            subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Pooled:
+def _pooled(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+            subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]]) -> _Pooled:
     terms = [t for t in next(iter(comps.values())).params.index if t != "_cons"]
     for name, r in comps.items():
         missing = [t for t in terms if t not in r.params]
@@ -269,6 +271,7 @@ def _pooled(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Res
             )
     ys, xs, rows, grp = [], [], [], []
     for g, (name, (sub_model, sub_panel, sub_rows)) in enumerate(subs.items()):
+        assert isinstance(sub_model, LINEAR_CLASSES)  # a subgroup keeps the model's class
         d = build_design(sub_model, sub_panel)
         ys.append(d.y)
         xs.append(d.X[:, [d.names.index(t) for t in terms]])
@@ -283,7 +286,7 @@ def _pooled(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Res
     return _Pooled(np.concatenate(ys), xs, rows_all, np.concatenate(grp), terms, weights)
 
 
-def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarray):
+def _fe_codes(model: SubgroupModel, panel: Panel, rows: np.ndarray, group: np.ndarray):
     """Group-interacted effect codes on the pooled rows, the plain effect codes, and each
     effect's slope values (group-specific trends) or None."""
     frame = panel.frame.iloc[rows]
@@ -299,8 +302,8 @@ def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarra
     return codes, [pd.factorize(d)[0] for d in dims], slopes
 
 
-def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-                  subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Test:
+def equality_test(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+                  subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]]) -> _Test:
     """Interaction-based Wald test of equal coefficients (see the module docstring)."""
     pooled = _pooled(model, panel, groups, comps, subs)
     terms = pooled.terms
@@ -404,8 +407,8 @@ def _solve(moments: np.ndarray) -> np.ndarray:
         return out.reshape(xy.shape[:-1])
 
 
-def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-                     subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]], tested: list[str],
+def permutation_test(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+                     subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]], tested: list[str],
                      *, reps: int, seed: int, progress: bool = True,
                      vectorised: bool = True) -> dict[str, EffectEstimate]:
     """Permutation distribution of the two-group coefficient differences (module docstring).

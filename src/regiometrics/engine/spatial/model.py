@@ -48,8 +48,7 @@ from regiometrics.engine.spatial.panel_data import FixedEffects, to_time_major
 from regiometrics.engine.spatial.panel_ml import SpatialPanelFit, fit_spatial_panel
 from regiometrics.errors import DataError, RegiometricsError, SpecError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
-from regiometrics.spec.spatial import EffectsInferenceSpec
+from regiometrics.spec.spatial import EffectsInferenceSpec, SpatialModelSpec
 
 if TYPE_CHECKING:
     from regiometrics.engine.context import EstimationContext
@@ -65,7 +64,7 @@ def fixed_effects_of(effects: Sequence[str]) -> FixedEffects:
     return "entity" if has_e else ("time" if has_t else "none")
 
 
-def spatial_weights_for(model: ModelSpec, context: EstimationContext) -> SpatialWeights:
+def spatial_weights_for(model: SpatialModelSpec, context: EstimationContext) -> SpatialWeights:
     """The model's weights matrix from the run's weights stage (SpecError if not declared)."""
     where = f"models.{model.id}.weights"
     if model.weights is None:
@@ -78,7 +77,7 @@ def spatial_weights_for(model: ModelSpec, context: EstimationContext) -> Spatial
 
 
 def stacked_data(
-    model: ModelSpec, panel: Panel, w: SpatialWeights
+    model: SpatialModelSpec, panel: Panel, w: SpatialWeights
 ) -> tuple[pd.DataFrame, str, list[str]]:
     """The model's columns as a balanced, time-major frame (entities in the order of ``w``).
 
@@ -141,7 +140,7 @@ def stacked_data(
     return stacked, dependent, names
 
 
-def _fit(model: ModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
+def _fit(model: SpatialModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
          n: int, t: int, names: list[str]) -> SpatialPanelFit:
     return fit_spatial_panel(
         y, X, w.to_sparse(), n_entities=n, n_periods=t, model=kind,  # type: ignore[arg-type]
@@ -149,7 +148,7 @@ def _fit(model: ModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWe
     )
 
 
-def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.ndarray,
+def _test_stats(model: SpatialModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.ndarray,
                 w: SpatialWeights, n: int, t: int, names: list[str]) -> dict[str, float]:
     lm = spatial_lm_tests(y, X, w.to_sparse(), n_entities=n, n_periods=t,
                           effects=fixed_effects_of(model.effects), x_names=names)
@@ -167,7 +166,7 @@ def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.nda
     return out
 
 
-def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
+def _check_rows(model: SpatialModelSpec, w: SpatialWeights) -> None:
     """Refuse islands and rows not summing to one, naming the entities (not row numbers)."""
     where = f"models.{model.id}.weights"
     if w.islands:
@@ -188,7 +187,7 @@ def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
         )
 
 
-def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext) -> Result:
+def fit_spatial_model(model: SpatialModelSpec, panel: Panel, context: EstimationContext) -> Result:
     """Fit a ``sar``/``sem``/``sdm``/``sdem`` model spec on a panel (see the module docstring).
 
     Raises
