@@ -17,6 +17,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.context import EstimationContext
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
+from regiometrics.spec.literals import SPATIAL_MODEL_TYPES
 from regiometrics.spec.models import ModelSpec
 
 Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
@@ -114,7 +115,8 @@ def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None)
         return fit_subgroups(
             model, sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
-    if model.hausman is not None:
+    if model.hausman is not None and model.type not in SPATIAL_MODEL_TYPES:
+        # spatial models attach their own FE-vs-RE test (engine.spatial.re_model)
         from regiometrics.engine.linear.hausman import hausman
 
         stats = dict(result.stats)

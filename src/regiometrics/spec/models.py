@@ -146,6 +146,7 @@ class ModelSpec(SpecBase):
     lee_yu: bool = False
     effects_inference: EffectsInferenceSpec | None = None
     spatial_tests: bool = False
+    random: list[Literal["entity"]] = Field(default_factory=list)  # spatial RE (sar, sdm)
 
     @model_validator(mode="after")
     def _spatial_keys_fit_type(self) -> ModelSpec:

@@ -43,10 +43,15 @@ from regiometrics.spec.table_base import TableKindBase
 
 #: ModelSpec keys that only spatial model types take.
 SPATIAL_MODEL_KEYS: frozenset[str] = frozenset(
-    {"weights", "lee_yu", "effects_inference", "spatial_tests"}
+    {"weights", "lee_yu", "effects_inference", "spatial_tests", "random"}
 )
 #: ModelSpec keys spatial ML models refuse (inverse-information covariance; balanced panels).
-NON_SPATIAL_KEYS: frozenset[str] = frozenset({"vcov", "hausman", "singletons"})
+NON_SPATIAL_KEYS: frozenset[str] = frozenset({"vcov", "singletons"})
+#: Keys spatial models take only when given on the model itself, never from ``defaults``
+#: (a linear model's ``hausman: aux`` default must not reach them).
+NOT_INHERITED_BY_SPATIAL: frozenset[str] = NON_SPATIAL_KEYS | {"hausman"}
+#: Spatial types that take ``random: [entity]`` and ``hausman``.
+RANDOM_EFFECTS_TYPES: tuple[str, ...] = ("sar", "sdm")
 
 
 # ---------------------------------------------------------------- weights
@@ -203,13 +208,53 @@ def check_spatial_model_keys(model: Any) -> None:
                 f"type {model.type!r} is estimated by maximum likelihood with the "
                 f"inverse-information covariance and takes no {bad}; remove them"
             )
+        _check_random_effects(model)
     else:
         bad = sorted(k for k in given & SPATIAL_MODEL_KEYS
-                     if getattr(model, k) not in (None, False))
+                     if getattr(model, k) not in (None, False, []))
         if bad:
             raise ValueError(
                 f"{bad} apply only to the spatial model types {list(SPATIAL_MODEL_TYPES)}; "
                 f"type {model.type!r} does not take them"
+            )
+
+
+def _check_random_effects(model: Any) -> None:
+    """``random: [entity]`` and ``hausman`` on spatial models (SAR and SDM only)."""
+    if model.random:
+        if model.type not in RANDOM_EFFECTS_TYPES:
+            raise ValueError(
+                f"random: [entity] is available for types {list(RANDOM_EFFECTS_TYPES)}, not "
+                f"{model.type!r}; use fixed effects (effects: [entity])"
+            )
+        if model.effects:
+            raise ValueError(
+                f"random: [entity] replaces the fixed effects; this model also has effects "
+                f"{model.effects}: set effects: [] (period effects are not available with "
+                "random effects)"
+            )
+        bad = [k for k in ("lee_yu", "spatial_tests", "hausman")
+               if getattr(model, k) not in (None, False)]
+        if bad:
+            raise ValueError(
+                f"{bad} apply to fixed-effects spatial models, not to random: [entity]; "
+                "remove them (hausman goes on the FE model and fits this RE counterpart)"
+            )
+    if model.hausman is not None:
+        if model.type not in RANDOM_EFFECTS_TYPES:
+            raise ValueError(
+                f"hausman (FE against RE) is available for spatial types "
+                f"{list(RANDOM_EFFECTS_TYPES)}, not {model.type!r}"
+            )
+        if "entity" not in model.effects:
+            raise ValueError(
+                f"hausman compares entity fixed effects with entity random effects; this "
+                f"model's effects are {model.effects}: add entity to effects"
+            )
+        if model.hausman.method != "classic":
+            raise ValueError(
+                f"spatial models take hausman: true (classic); method "
+                f"{model.hausman.method!r} is for linear models"
             )
 
 
@@ -286,7 +331,8 @@ def spatial_not_inherited(not_inherited: dict[str, set[str]]) -> None:
     from regiometrics.spec.literals import MODEL_TYPES
 
     for model_type in MODEL_TYPES:
-        extra = NON_SPATIAL_KEYS if model_type in SPATIAL_MODEL_TYPES else SPATIAL_MODEL_KEYS
+        extra = (NOT_INHERITED_BY_SPATIAL if model_type in SPATIAL_MODEL_TYPES
+                 else SPATIAL_MODEL_KEYS)
         not_inherited.setdefault(model_type, set()).update(extra)
 
 
