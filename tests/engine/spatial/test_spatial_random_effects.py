@@ -126,3 +126,31 @@ def test_re_parameters_and_effects(produc):
 def test_re_refuses_error_models(produc):
     with pytest.raises(SpecError, match="random effects are implemented for model 'sar'"):
         fit_spatial_re(produc.y, produc.X, produc.W, n_entities=48, n_periods=17, model="sem")
+
+
+def test_no_between_variation_gives_phi_one_and_the_pooled_fit(produc):
+    """Data without entity-mean residuals: sigma_mu = 0 (phi = 1) and RE = pooled SAR."""
+    from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
+
+    N, T = 48, 17
+    y = produc.y - np.tile(produc.y.reshape(T, N).mean(axis=0), T)
+    X = produc.X - np.tile(produc.X.reshape(T, N, -1).mean(axis=0), (T, 1))
+    Xc = np.column_stack([np.ones(N * T), X])
+    re = fit_spatial_re(y, Xc, produc.W, n_entities=N, n_periods=T, model="sar", x_names=NAMES)
+    pooled = fit_spatial_panel(y, Xc, produc.W, n_entities=N, n_periods=T, model="sar",
+                               effects="none", x_names=NAMES)
+    assert re.info["phi_at_boundary"] and re.info["phi"] == 1.0 and re.info["sigma_mu"] == 0.0
+    np.testing.assert_allclose(list(re.params.values()), list(pooled.params.values()),
+                               rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(re.loglik, pooled.loglik, rtol=1e-12)
+
+
+def test_overwhelming_entity_effects_are_refused(produc):
+    from regiometrics.errors import ConvergenceError
+
+    N, T = 48, 17
+    mu = np.tile(np.arange(N) * 1e7, T)
+    Xc = np.column_stack([np.ones(N * T), produc.X])
+    with pytest.raises(ConvergenceError, match="use fixed effects"):
+        fit_spatial_re(produc.y + mu, Xc, produc.W, n_entities=N, n_periods=T, model="sar",
+                       x_names=NAMES)
