@@ -289,9 +289,10 @@ class SpatialEffectsTableSpec(TableKindBase):
 
     ``terms`` chooses and orders regressors (default all); ``group_labels`` maps a model id to
     its column-group title (default the model's label, else its weights name); ``rows`` are the
-    rows under the effects: ``entity_fe``, ``time_fe``, ``rho`` (rho or lambda with its SE),
-    ``loglik``, ``nobs`` and any other statistic name of the models' ``stats`` (a row no
-    model reports is refused). ``yes_no`` gives the words of the fixed-effect rows.
+    rows under the effects: ``entity_fe``, ``time_fe``, ``entity_re`` (random effects),
+    ``rho`` (rho or lambda with its SE), ``loglik``, ``nobs`` and any other statistic name of
+    the models' ``stats``, e.g. ``hausman_chi2``, ``hausman_p``, ``phi``, ``sigma_mu`` (a row
+    no model reports is refused). ``yes_no`` gives the words of the fixed-effect rows.
     """
 
     type: Literal["spatial_effects"]
