@@ -54,6 +54,12 @@ OURS = {
                            {"type": "cluster", "by": "entity"}, "w"),
     "iv_fe3_w_cluster": ("iv", "y ~ x1 + [x3 ~ z]", ["entity", "time", "industry^time"],
                          {"type": "cluster", "by": "entity"}, "w"),
+    # R's marginality rule: x1 is not a term, so every region gets its own slope (Stata's
+    # i.region#c.x1 alone); formulaic, and so pyfixest, code the factor the same way
+    "expr_separate_slopes": ("fe", "y2 ~ i.region#c.x1 + x2", ["entity", "time"],
+                             {"type": "cluster", "by": "entity"}, "w"),
+    "iv_separate_slopes": ("iv", "y2 ~ C(region):x1 + [x3 ~ z]", ["entity", "time"],
+                           {"type": "cluster", "by": "entity"}, None),
 }
 
 

@@ -80,8 +80,10 @@ class IVDesign:
         return [(self.fe_slopes or {}).get(k) for k in self.fe_codes]
 
 
-def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
-    return pd.DataFrame(formula_columns(panel, terms, where=where), index=panel.frame.index)
+def _frame(panel: Panel, terms: tuple[Term, ...], where: str,
+           model_terms: tuple[Term, ...]) -> pd.DataFrame:
+    return pd.DataFrame(formula_columns(panel, terms, where=where, model_terms=model_terms),
+                        index=panel.frame.index)
 
 
 def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
@@ -104,9 +106,10 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
             "are a cross-section); use effects: [] or [entity]"
         )
     y = panel.variable(formula.dependent, where=where).rename(formula.dependent.text)
-    exog = _frame(panel, formula.terms, where)
-    endog = _frame(panel, formula.endogenous, where)
-    inst = _frame(panel, formula.instruments, where)
+    every = (*formula.terms, *formula.endogenous, *formula.instruments)
+    exog = _frame(panel, formula.terms, where, every)
+    endog = _frame(panel, formula.endogenous, where, every)
+    inst = _frame(panel, formula.instruments, where, every)
     frame = pd.concat([y, exog, endog, inst], axis=1)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
     codes = sample_codes(model, panel, complete, cl_cols)

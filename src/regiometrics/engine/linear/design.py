@@ -24,7 +24,7 @@ from regiometrics.engine.linear.absorb import (
     slope_columns,
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
-from regiometrics.spec.formula import Formula, Term
+from regiometrics.spec.formula import Formula, Term, Variable
 from regiometrics.spec.formula_expr import factor_levels
 from regiometrics.spec.models import ModelSpec
 
@@ -102,32 +102,58 @@ def term_values(panel: Panel, term: Term, *, where: str) -> pd.Series:
 MAX_COLUMNS = 2000
 
 
-def term_columns(panel: Panel, term: Term, *, where: str) -> dict[str, pd.Series]:
-    """The columns of a term: one for a product of numeric variables, or one per combination
-    of non-base levels of its factors (treatment coding; each factor's base level omitted in
-    every term it appears in), times the numeric part.
+def _variable_key(var: Variable) -> str:
+    """A variable's identity for the marginality rule: a factor by its column (``C(r)`` and
+    ``i.r`` are the same factor), anything else by its text."""
+    return f"factor:{var.factor.column}" if var.factor is not None else var.text
 
-    Names: a factor column is ``C(region)[T.East]`` (formulaic / fixest style, for every
-    spelling ``C(region)``, ``i.region``, ``ib2.region``), joined by ``:`` with the other
-    parts in the order written (``C(region)[T.East]:x``).
+
+def term_key(term: Term) -> frozenset[str]:
+    """A term's identity for the marginality rule: the set of its variables."""
+    return frozenset(_variable_key(v) for v in term.variables)
+
+
+def term_columns(panel: Panel, term: Term, *, where: str,
+                 present: frozenset[frozenset[str]] | None = None) -> dict[str, pd.Series]:
+    r"""The columns of a term: one for a product of numeric variables, or one per combination
+    of the levels of its factors, times the numeric part.
+
+    Each factor :math:`F` of a term :math:`T` is coded by R's marginality rule (Chambers &
+    Hastie 1992, the rule R's ``model.matrix``, formulaic and so fixest follow): by treatment
+    contrasts (its base level omitted) when the term :math:`T \setminus F` is in the model
+    (the empty term being the intercept, always present), and by one indicator per level
+    otherwise. So ``C(region)`` and ``x + C(region):x`` omit the base level, while
+    ``C(region):x`` without ``x`` gives every region its own slope, as ``i.region#c.x``
+    does in Stata. ``present`` holds the keys (:func:`term_key`) of the model's terms;
+    ``None`` means the term alone.
+
+    Names: a contrast column is ``C(region)[T.East]``, an indicator column ``C(region)[East]``
+    (formulaic / fixest style, for every spelling ``C(region)``, ``i.region``,
+    ``ib2.region``), joined by ``:`` with the other parts in the order written
+    (``C(region)[T.East]:x``).
     """
+    key = term_key(term)
+    present = present if present is not None else frozenset({key})
     numeric: pd.Series | None = None
-    parts: list[list[tuple[str, pd.Series]]] = []
+    parts: list[list[tuple[str, pd.Series | None]]] = []
     for var in term.variables:
         if var.factor is None:
             values = panel.variable(var, where=where)
             numeric = values if numeric is None else numeric * values
-            parts.append([(var.text, None)])  # type: ignore[list-item]
+            parts.append([(var.text, None)])
             continue
         raw = panel.frame[var.factor.column]
         levels, base = factor_levels(raw, var.factor.base, where=where, text=var.text)
+        rest = key - {_variable_key(var)}
+        contrasts = not rest or rest in present
         missing = raw.isna()
-        dummies = []
+        dummies: list[tuple[str, pd.Series | None]] = []
         for level in levels:
-            if level == base:
+            if contrasts and level == base:
                 continue
             col = (raw == level).astype(float).mask(missing)
-            dummies.append((f"{var.text}[T.{level}]", col))
+            label = f"T.{level}" if contrasts else f"{level}"
+            dummies.append((f"{var.text}[{label}]", col))
         parts.append(dummies)
     if all(len(p) == 1 and p[0][1] is None for p in parts):
         assert numeric is not None
@@ -148,12 +174,19 @@ def term_columns(panel: Panel, term: Term, *, where: str) -> dict[str, pd.Series
     return out
 
 
-def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str) -> dict[str, pd.Series]:
+def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str,
+                    model_terms: Sequence[Term] | None = None) -> dict[str, pd.Series]:
     """Every regressor column of ``terms`` in order (factors expanded), refusing more than
-    :data:`MAX_COLUMNS` before building them."""
+    :data:`MAX_COLUMNS` before building them.
+
+    ``model_terms`` are the terms the marginality rule of :func:`term_columns` looks for
+    (all of an IV model's terms, say); by default ``terms`` themselves.
+    """
+    present = frozenset(term_key(t) for t in (model_terms if model_terms is not None
+                                               else terms))
     out: dict[str, pd.Series] = {}
     for term in terms:
-        cols = term_columns(panel, term, where=where)
+        cols = term_columns(panel, term, where=where, present=present)
         for name, values in cols.items():
             out.setdefault(name, values)
         if len(out) > MAX_COLUMNS:
@@ -162,11 +195,14 @@ def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str) -> dict[
     return out
 
 
-def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series) -> list[str]:
-    """Factor-level columns (``...[T.level]...``) with no non-zero value on the estimation
-    sample: levels seen only on rows deleted listwise (as formulaic/fixest never build them)."""
+def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series,
+                      term_names: Sequence[str]) -> list[str]:
+    """Factor-level columns (every column that is not a term of its own, ``...[T.level]...``
+    or ``...[level]...``) with no non-zero value on the estimation sample: levels seen only
+    on rows deleted listwise (as formulaic/fixest never build them)."""
     used = frame.loc[complete]
-    return [c for c in used.columns if "[T." in str(c) and not used[c].to_numpy().any()]
+    own = set(term_names)
+    return [c for c in used.columns if c not in own and not used[c].to_numpy().any()]
 
 
 def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
@@ -256,7 +292,8 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     columns.update(formula_columns(panel, formula.terms, where=where))
     frame = pd.DataFrame(columns)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
-    frame = frame.drop(columns=drop_empty_levels(frame, complete))
+    frame = frame.drop(columns=drop_empty_levels(
+        frame, complete, [formula.dependent.text, *formula.term_names]))
     names = [c for c in frame.columns if c != formula.dependent.text]
     used = frame.loc[complete]
     codes = sample_codes(model, panel, complete, cl_cols)
