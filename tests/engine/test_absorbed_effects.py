@@ -19,8 +19,9 @@ from regiometrics.engine.iv.model import fit_iv_model
 from regiometrics.engine.linear.absorb import absorbed_counts, n_components
 from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import DataError, SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
-from regiometrics.spec.models import ModelSpec, TableSpec
+from regiometrics.spec.models import TableSpec
 from regiometrics.tables.regression import regression_table
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"
@@ -83,8 +84,9 @@ def panel() -> Panel:
 @pytest.mark.parametrize("case", sorted(OURS))
 def test_against_pyfixest(panel: Panel, case: str) -> None:
     kind, formula, effects, vcov, aweights = OURS[case]
-    model = ModelSpec(id=case, type=kind, formula=formula, effects=effects, vcov=vcov,
-                      aweights=aweights)
+    keys = {"effects": effects} if effects else {}  # pooled OLS takes no effects key
+    model = model_spec(id=case, type=kind, formula=formula, vcov=vcov, aweights=aweights,
+                       **keys)
     result = fit_iv_model(model, panel) if kind == "iv" else fit_linear(model, panel)
     ref = FIXTURE[case]
     assert set(result.params.index) - {"_cons"} == {_our_name(t) for t in ref["params"]} - {"_cons"}
@@ -116,7 +118,7 @@ def test_disconnected_effects_count_components_like_a_dummy_regression() -> None
 def test_unadjusted_fe_equals_dummy_regression_with_weights(panel: Panel) -> None:
     """Weighted FE with industry x time effects = weighted LSDV (numpy lstsq), same SEs when
     K is counted from the rank of the dummy design."""
-    model = ModelSpec(id="m", type="fe", formula="y ~ x1 + x2",
+    model = model_spec(id="m", type="fe", formula="y ~ x1 + x2",
                       effects=["entity", "industry^time"], vcov={"type": "unadjusted"},
                       aweights="w")
     res = fit_linear(model, panel)
@@ -144,7 +146,7 @@ def test_singletons_dropped_across_all_effects(panel: Panel) -> None:
     frame = panel.frame.copy()
     frame.loc[0, "industry"] = "Z"  # alone in its industry (and industry^time)
     p = Panel(frame, "id", "year")
-    model = ModelSpec(id="m", type="fe", formula="y ~ x1", effects=["entity", "industry^time"],
+    model = model_spec(id="m", type="fe", formula="y ~ x1", effects=["entity", "industry^time"],
                       singletons="drop")
     res = fit_linear(model, p)
     assert res.info["n_singletons"] >= 1
@@ -159,13 +161,13 @@ def test_bad_effect_and_weights_errors(panel: Panel) -> None:
                                         r"fixed effect 'a b'"):
         spec_from_dict(raw, source="spec.yaml")
     with pytest.raises(Exception, match="takes effects entity and time only"):
-        ModelSpec(id="m", type="sar", formula="y ~ x1", effects=["entity", "industry"],
+        model_spec(id="m", type="sar", formula="y ~ x1", effects=["entity", "industry"],
                   weights="W")
-    model = ModelSpec(id="m1", type="fe", formula="y ~ x1", effects=["entity", "sector^time"])
+    model = model_spec(id="m1", type="fe", formula="y ~ x1", effects=["entity", "sector^time"])
     with pytest.raises(DataError, match=r"models.m1.effects: unknown variable 'sector'"):
         fit_linear(model, panel)
     frame = panel.frame.assign(w=panel.frame["w"] - 2.0)
-    model = ModelSpec(id="m1", type="fe", formula="y ~ x1", effects=["entity"], aweights="w")
+    model = model_spec(id="m1", type="fe", formula="y ~ x1", effects=["entity"], aweights="w")
     with pytest.raises(DataError, match=r"models.m1.aweights: column 'w' has \d+ negative"):
         fit_linear(model, Panel(frame, "id", "year"))
 
@@ -184,7 +186,7 @@ def test_unit_trends_equal_dummy_regression(panel: Panel) -> None:
     """``entity[time]`` (fixest id[t]): entity intercepts and entity slopes on the year; alone,
     K is exact (the rank of the LSDV design), so the unadjusted SEs match too."""
     f = panel.frame
-    model = ModelSpec(id="m", type="fe", formula="y ~ x1 + x2", effects=["entity[time]"],
+    model = model_spec(id="m", type="fe", formula="y ~ x1 + x2", effects=["entity[time]"],
                       vcov={"type": "unadjusted"})
     res = fit_linear(model, panel)
     D = _dummies(pd.factorize(f["id"])[0])
@@ -202,7 +204,7 @@ def test_weighted_trends_with_interacted_effects_equal_dummy_regression(panel: P
     """``[entity[time], industry^time]`` with aweights: coefficients equal the weighted LSDV
     (K is conservative by documented rule, so only the coefficients are compared)."""
     f = panel.frame
-    model = ModelSpec(id="m", type="fe", formula="y ~ x1 + x2",
+    model = model_spec(id="m", type="fe", formula="y ~ x1 + x2",
                       effects=["entity[time]", "industry^time"], aweights="w",
                       vcov={"type": "unadjusted"})
     res = fit_linear(model, panel)
@@ -218,7 +220,7 @@ def test_weighted_trends_with_interacted_effects_equal_dummy_regression(panel: P
 def test_iv_with_unit_trends_equals_2sls_on_dummies(panel: Panel) -> None:
     """IV with ``entity[time]``: 2SLS on the LSDV design (dummies as exogenous regressors)."""
     f = panel.frame
-    model = ModelSpec(id="m", type="iv", formula="y ~ x1 + [x3 ~ z]", effects=["entity[time]"],
+    model = model_spec(id="m", type="iv", formula="y ~ x1 + [x3 ~ z]", effects=["entity[time]"],
                       vcov={"type": "unadjusted"})
     res = fit_iv_model(model, panel)
     D = _dummies(pd.factorize(f["id"])[0])
@@ -232,7 +234,7 @@ def test_iv_with_unit_trends_equals_2sls_on_dummies(panel: Panel) -> None:
 
 
 def test_tables_show_a_row_per_further_effect(panel: Panel) -> None:
-    model = ModelSpec(id="m", type="fe", formula="y ~ x1", effects=["entity", "industry^time"])
+    model = model_spec(id="m", type="fe", formula="y ~ x1", effects=["entity", "industry^time"])
     grid = regression_table([fit_linear(model, panel)],
                             TableSpec(id="t", models=["m"],
                                       indicator_labels={"industry^time": "Industry-year FE"}))
@@ -244,16 +246,16 @@ def test_moderation_and_subgroups_absorb_interacted_effects(panel: Panel) -> Non
     """Moderation with [entity, industry^time] has the FE model's slopes; each subgroup fit
     equals the FE model fitted on that group's rows alone."""
     effects = ["entity", "industry^time"]
-    fe = ModelSpec(id="m", type="fe", formula="y ~ x1*x2", effects=effects,
+    fe = model_spec(id="m", type="fe", formula="y ~ x1*x2", effects=effects,
                    vcov={"type": "cluster", "by": "entity"})
-    mod = ModelSpec(id="m", type="moderation", formula="y ~ x1*x2", effects=effects,
+    mod = model_spec(id="m", type="moderation", formula="y ~ x1*x2", effects=effects,
                     treatment="x1", moderator="x2", vcov={"type": "cluster", "by": "entity"})
     res_fe, res_mod = estimate(fe, panel), estimate(mod, panel)
     for term in ("x1", "x2", "x1:x2"):
         np.testing.assert_allclose(res_mod.params[term], res_fe.params[term], rtol=COEF_RTOL)
         np.testing.assert_allclose(res_mod.std_errors[term], res_fe.std_errors[term],
                                    rtol=SE_RTOL)
-    by = ModelSpec(id="s", type="fe", formula="y ~ x1 + x2", effects=effects, by="region",
+    by = model_spec(id="s", type="fe", formula="y ~ x1 + x2", effects=effects, by="region",
                    vcov={"type": "cluster", "by": "entity"})
     res_by = estimate(by, panel)
     for name, comp in res_by.components.items():

@@ -24,6 +24,7 @@ from regiometrics.engine.mechanisms.subgroups import (
 )
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
 from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
 
@@ -239,8 +240,8 @@ def test_permutations_need_two_groups():
 
 
 def test_non_linear_type_gets_fits_without_test():
-    res = fit_subgroups(model(type="re", effects=["entity"], formula="lgsp ~ lpcap",
-                              by="region"), produc_panel(),
+    res = fit_subgroups(model_spec(id="m", type="re", formula="lgsp ~ lpcap", by="region"),
+                        produc_panel(),
                         lambda m, p: estimate(m, p))
     assert len(res.components) == 9 and "equality_p" not in res.stats
     assert "no equality test" in res.info["notes"][0]

@@ -29,12 +29,13 @@ from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import build_design
 from regiometrics.errors import DataError, SpecError
 from regiometrics.results import Result, WildBootstrap, WildBootstrapTerm
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.iv import IvSpec
+from regiometrics.spec.models import WildModel
 
 CONSTANT = "_cons"
 
 
-def _cluster_codes(model: ModelSpec, panel: Panel, rows: pd.Index) -> tuple[str, np.ndarray]:
+def _cluster_codes(model: WildModel, panel: Panel, rows: pd.Index) -> tuple[str, np.ndarray]:
     spec = model.wild_bootstrap
     assert spec is not None
     where = f"models.{model.id}.wild_bootstrap.cluster"
@@ -58,7 +59,7 @@ def _nested(fe: np.ndarray, codes: np.ndarray) -> bool:
     return bool(np.array_equal(cluster_of[fe], codes))
 
 
-def _small_factor(model: ModelSpec, result: Result, n: int, G: int, k_regressors: int,
+def _small_factor(model: WildModel, result: Result, n: int, G: int, k_regressors: int,
                   fe_codes: list[np.ndarray], codes: np.ndarray) -> float:
     correction = model.vcov.correction
     if correction == "none":
@@ -71,7 +72,7 @@ def _small_factor(model: ModelSpec, result: Result, n: int, G: int, k_regressors
     return G / (G - 1) * (n - 1) / (n - k)
 
 
-def _terms(model: ModelSpec, available: list[str], default: list[str]) -> list[str]:
+def _terms(model: WildModel, available: list[str], default: list[str]) -> list[str]:
     spec = model.wild_bootstrap
     assert spec is not None
     terms = list(spec.terms) if spec.terms is not None else default
@@ -87,7 +88,7 @@ def _terms(model: ModelSpec, available: list[str], default: list[str]) -> list[s
 KernelFactory = Callable[[str], "LinearWildKernel | IVWildKernel"]
 
 
-def _linear_tests(model: ModelSpec, panel: Panel,
+def _linear_tests(model: WildModel, panel: Panel,
                   result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = build_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.rows)
@@ -113,7 +114,7 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     return column, G, tested, kernel
 
 
-def _iv_tests(model: ModelSpec, panel: Panel,
+def _iv_tests(model: IvSpec, panel: Panel,
               result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = iv_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.y.index)
@@ -151,7 +152,7 @@ def _iv_tests(model: ModelSpec, panel: Panel,
     return column, G, tested, kernel
 
 
-def wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> WildBootstrap:
+def wild_bootstrap(model: WildModel, panel: Panel, result: Result) -> WildBootstrap:
     """Wild cluster bootstrap tests of ``model.wild_bootstrap.terms`` (``H0: beta = 0``).
 
     ``panel`` is the model's sample (after its filter); ``result`` its fitted Result (the
@@ -160,7 +161,7 @@ def wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> WildBootst
     """
     spec = model.wild_bootstrap
     assert spec is not None
-    if model.type == "iv":
+    if isinstance(model, IvSpec):
         column, G, tested, kernel = _iv_tests(model, panel, result)
         method = "WRE" if spec.impose_null else "WUE"
     else:
@@ -181,7 +182,7 @@ def wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> WildBootst
     )
 
 
-def attach_wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> Result:
+def attach_wild_bootstrap(model: WildModel, panel: Panel, result: Result) -> Result:
     """``result`` with its ``wild_bootstrap`` field filled when the model asks for one."""
     if model.wild_bootstrap is None:
         return result

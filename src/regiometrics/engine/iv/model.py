@@ -46,8 +46,7 @@ from regiometrics.engine.linear.design import (
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.formula import Term
-from regiometrics.spec.iv import ESTIMATOR_METHODS
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.iv import ESTIMATOR_METHODS, IvSpec
 
 CONSTANT = "_cons"
 
@@ -86,7 +85,7 @@ def _frame(panel: Panel, terms: tuple[Term, ...], where: str,
                         index=panel.frame.index)
 
 
-def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
+def iv_design(model: IvSpec, panel: Panel) -> IVDesign:
     """Evaluate an IV model's formula on a panel and delete incomplete rows listwise
     (then, with ``singletons: drop``, the singletons of the absorbed effects, as ivreghdfe).
 
@@ -136,7 +135,7 @@ def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     return total, nested
 
 
-def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
+def _check_variation(model: IvSpec, design: IVDesign, raw: pd.DataFrame,
                      demeaned: np.ndarray, panel: Panel) -> None:
     """Name a column that the fixed effects absorb completely (e.g. a time-invariant instrument)."""
     roles = (["regressor"] * design.exog.shape[1] + ["endogenous regressor"] * design.endog.shape[1]
@@ -161,7 +160,7 @@ def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
             )
 
 
-def _vcov_options(model: ModelSpec, total: int, nested: int) -> dict[str, object]:
+def _vcov_options(model: IvSpec, total: int, nested: int) -> dict[str, object]:
     correction = model.vcov.correction
     if correction == "stata_xtreg":
         return {"small": True, "ssc": "ivreg2", "absorbed_df": total, "absorbed_as": "dofminus"}
@@ -169,7 +168,7 @@ def _vcov_options(model: ModelSpec, total: int, nested: int) -> dict[str, object
             "absorbed_as": "sdofminus"}
 
 
-def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
+def fit_iv_model(model: IvSpec, panel: Panel) -> Result:
     """Fit a ``type: iv`` model (2SLS, LIML or GMM) with fixed effects partialled out.
 
     Returns
@@ -221,7 +220,7 @@ def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
     return _to_result(model, design, res, y, y_t, total)
 
 
-def _info(model: ModelSpec, design: IVDesign) -> dict[str, object]:
+def _info(model: IvSpec, design: IVDesign) -> dict[str, object]:
     return {**sample_info(model, design), "estimator": model.estimator or "2sls"}
 
 
@@ -251,7 +250,7 @@ def _fit_stats(res: IVResult, design: IVDesign, y: np.ndarray, y_t: np.ndarray,
     return stats
 
 
-def _to_result(model: ModelSpec, design: IVDesign, res: IVResult, y: np.ndarray,
+def _to_result(model: IvSpec, design: IVDesign, res: IVResult, y: np.ndarray,
                y_t: np.ndarray, total: int) -> Result:
     base = res.to_result(model.id, type="iv")
     info = {**_info(model, design), **base.info}

@@ -48,6 +48,13 @@ def model_effects(model: Any) -> list[str]:
     return [*model.effects, *extra]
 
 
+def grouping_effects(model: Any) -> list[str]:
+    """The absorbed effects and the ``random`` ones (``re``: entity): the groups whose
+    singletons ``singletons: drop`` removes."""
+    absorbed = model_effects(model)
+    return [*absorbed, *(r for r in getattr(model, "random", []) if r not in absorbed)]
+
+
 def _column(part: str, panel: Panel, where: str) -> str:
     if part == "entity":
         return panel.entity

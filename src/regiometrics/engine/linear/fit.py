@@ -35,7 +35,7 @@ from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import Design, build_design, find_collinear, sample_info
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.models import LinearModel
 
 CONSTANT = "_cons"
 
@@ -74,12 +74,12 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return coef, y - X @ coef, None
 
 
-def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
+def _fe_codes(model: LinearModel, design: Design) -> list[np.ndarray]:
     return list(design.fe_codes.values())
 
 
 def _vcov(
-    model: ModelSpec,
+    model: LinearModel,
     X: np.ndarray,
     resid: np.ndarray,
     design: Design,
@@ -115,7 +115,7 @@ def _omit(X: np.ndarray, names: list[str], omitted: list[tuple[int, str]], model
     return keep, notes
 
 
-def fit_linear(model: ModelSpec, panel: Panel) -> Result:
+def fit_linear(model: LinearModel, panel: Panel) -> Result:
     """Pooled OLS (``type: ols``) or within FE (``type: fe``) on a panel.
 
     Parameters

@@ -34,10 +34,10 @@ from regiometrics.engine.mechanisms.mediation_kernel import IndirectEffect, medi
 from regiometrics.errors import DataError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.formula import parse_variable
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import FeSpec, MediationSpec
 
 
-def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
+def _common_sample(model: MediationSpec, panel: Panel, names: list[str]) -> Panel:
     """The panel restricted to rows complete in every variable and cluster column.
 
     With ``singletons: drop`` rows alone in their entity or period are removed too
@@ -64,8 +64,9 @@ def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
     return panel.subset(complete)
 
 
-def _equation(model: ModelSpec, suffix: str, dependent: str, regressors: list[str]) -> ModelSpec:
-    return ModelSpec(
+def _equation(model: MediationSpec, suffix: str, dependent: str,
+              regressors: list[str]) -> FeSpec:
+    return FeSpec(
         id=f"{model.id}.{suffix}",
         type="fe",
         formula=f"{dependent} ~ {' + '.join(regressors)}",
@@ -84,7 +85,7 @@ def _boot(e: IndirectEffect, low: float, high: float) -> EffectEstimate:
     return EffectEstimate(e.estimate, e.boot_se, math.nan, low, high)
 
 
-def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> Result:
+def fit_mediation(model: MediationSpec, panel: Panel, *, progress: bool = True) -> Result:
     """Fit a ``type: mediation`` model.
 
     Returns

@@ -51,9 +51,11 @@ from regiometrics.engine.linear.design import build_design, cluster_columns
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.formula import parse_formula
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import FeSpec, ModerationSpec, OlsSpec
+from regiometrics.spec.models import ModeratedModel, SubgroupModel
 
-LINEAR_TYPES = ("ols", "fe", "moderation")
+#: Model classes whose equality test is the interacted linear regression.
+LINEAR_CLASSES = (OlsSpec, FeSpec, ModerationSpec)
 _SUBGROUP_KEYS = {"by": None, "split": None, "periods": None, "equality_terms": None,
                   "permutations": None, "seed": None}
 
@@ -78,7 +80,7 @@ class Groups:
     masks: tuple[np.ndarray, ...] | None = None
 
 
-def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
+def assign_groups(model: SubgroupModel, panel: Panel) -> Groups:
     """Group membership from the model's ``by``, ``split`` or ``periods`` key."""
     frame = panel.frame
     entity = pd.factorize(frame[panel.entity], sort=True)[0]
@@ -156,14 +158,14 @@ def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
     return Groups(codes, names, level, np.asarray(unit), desc, group_masks)
 
 
-def _sub_model(model: ModelSpec, name: str) -> ModelSpec:
+def _sub_model(model: SubgroupModel, name: str) -> SubgroupModel:
     return model.replace(**_SUBGROUP_KEYS, id=f"{model.id}[{name}]", label=name)
 
 
 def fit_subgroups(
-    model: ModelSpec,
+    model: SubgroupModel,
     panel: Panel,
-    fit: Callable[[ModelSpec, Panel], Result],
+    fit: Callable[[SubgroupModel, Panel], Result],
     *,
     progress: bool = True,
 ) -> Result:
@@ -180,7 +182,7 @@ def fit_subgroups(
     """
     groups = assign_groups(model, panel)
     comps: dict[str, Result] = {}
-    subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]] = {}
+    subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]] = {}
     for g, name in enumerate(groups.names):
         member = groups.masks[g] if groups.masks is not None else groups.codes == g
         rows = np.flatnonzero(member)
@@ -203,11 +205,11 @@ def fit_subgroups(
         years = ", ".join(map(str, groups.description["shared_years"]))
         info["notes"].append(f"no equality test: the periods share their turning years ({years}),"
                              " so the groups are not disjoint")
-    elif model.absorb:
+    elif absorb := getattr(model, "absorb", None):
         info["notes"].append(f"no equality test: the fully interacted regression does not yet "
                              f"carry group-specific effects of the absorbed columns "
-                             f"({', '.join(model.absorb)})")
-    elif model.type in LINEAR_TYPES and not model.center:
+                             f"({', '.join(absorb)})")
+    elif isinstance(model, LINEAR_CLASSES) and not model.center:
         test = equality_test(model, panel, groups, comps, subs)
         stats.update(test.stats)
         effects.update(test.effects)
@@ -250,8 +252,8 @@ class _Pooled:
     terms: list[str]
 
 
-def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
-            subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Pooled:
+def _pooled(model: ModeratedModel, groups: Groups, comps: dict[str, Result],
+            subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]]) -> _Pooled:
     terms = [t for t in next(iter(comps.values())).params.index if t != "_cons"]
     for name, r in comps.items():
         missing = [t for t in terms if t not in r.params]
@@ -262,6 +264,7 @@ def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
             )
     ys, xs, rows, grp = [], [], [], []
     for g, (name, (sub_model, sub_panel, sub_rows)) in enumerate(subs.items()):
+        assert isinstance(sub_model, LINEAR_CLASSES)  # a subgroup keeps the model's class
         d = build_design(sub_model, sub_panel)
         ys.append(d.y)
         xs.append(d.X[:, [d.names.index(t) for t in terms]])
@@ -270,7 +273,7 @@ def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
     return _Pooled(np.concatenate(ys), xs, np.concatenate(rows), np.concatenate(grp), terms)
 
 
-def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarray):
+def _fe_codes(model: SubgroupModel, panel: Panel, rows: np.ndarray, group: np.ndarray):
     frame = panel.frame.iloc[rows]
     cols = effect_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
     dims = [group_codes(frame, c) for c in cols.values()]
@@ -280,8 +283,8 @@ def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarra
     return codes, [pd.factorize(d)[0] for d in dims]
 
 
-def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-                  subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Test:
+def equality_test(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+                  subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]]) -> _Test:
     """Interaction-based Wald test of equal coefficients (see the module docstring)."""
     pooled = _pooled(model, groups, comps, subs)
     terms = pooled.terms
@@ -381,8 +384,8 @@ def _solve(moments: np.ndarray) -> np.ndarray:
         return out.reshape(xy.shape[:-1])
 
 
-def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-                     subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]], tested: list[str],
+def permutation_test(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+                     subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]], tested: list[str],
                      *, reps: int, seed: int, progress: bool = True,
                      vectorised: bool = True) -> dict[str, EffectEstimate]:
     """Permutation distribution of the two-group coefficient differences (module docstring).

@@ -55,8 +55,7 @@ from regiometrics.engine.spatial.random_effects import fit_spatial_re
 from regiometrics.engine.spatial.re_model import fit_re_counterpart, hausman_against_re, re_stats
 from regiometrics.errors import DataError, RegiometricsError, SpecError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
-from regiometrics.spec.spatial import EffectsInferenceSpec
+from regiometrics.spec.spatial import EffectsInferenceSpec, SpatialModelSpec
 
 if TYPE_CHECKING:
     from regiometrics.engine.context import EstimationContext
@@ -72,7 +71,7 @@ def fixed_effects_of(effects: Sequence[str]) -> FixedEffects:
     return "entity" if has_e else ("time" if has_t else "none")
 
 
-def spatial_weights_for(model: ModelSpec, context: EstimationContext) -> SpatialWeights:
+def spatial_weights_for(model: SpatialModelSpec, context: EstimationContext) -> SpatialWeights:
     """The model's weights matrix from the run's weights stage (SpecError if not declared)."""
     where = f"models.{model.id}.weights"
     if model.weights is None:
@@ -85,7 +84,7 @@ def spatial_weights_for(model: ModelSpec, context: EstimationContext) -> Spatial
 
 
 def stacked_data(
-    model: ModelSpec, panel: Panel, w: SpatialWeights
+    model: SpatialModelSpec, panel: Panel, w: SpatialWeights
 ) -> tuple[pd.DataFrame, str, list[str]]:
     """The model's columns as a balanced, time-major frame (entities in the order of ``w``).
 
@@ -148,12 +147,12 @@ def stacked_data(
     return stacked, dependent, names
 
 
-def random_effects_of(model: ModelSpec) -> bool:
+def random_effects_of(model: SpatialModelSpec) -> bool:
     """Whether the spec asks for entity random effects (``random: [entity]``)."""
     return "entity" in (getattr(model, "random", None) or ())
 
 
-def _fit(model: ModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
+def _fit(model: SpatialModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
          n: int, t: int, names: list[str]) -> SpatialPanelFit:
     if random_effects_of(model):
         return fit_spatial_re(y, X, w.to_sparse(), n_entities=n, n_periods=t, model=kind,
@@ -164,7 +163,7 @@ def _fit(model: ModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWe
     )
 
 
-def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.ndarray,
+def _test_stats(model: SpatialModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.ndarray,
                 w: SpatialWeights, n: int, t: int, names: list[str]) -> dict[str, float]:
     lm = spatial_lm_tests(y, X, w.to_sparse(), n_entities=n, n_periods=t,
                           effects=fixed_effects_of(model.effects), x_names=names)
@@ -182,7 +181,7 @@ def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.nda
     return out
 
 
-def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
+def _check_rows(model: SpatialModelSpec, w: SpatialWeights) -> None:
     """Refuse islands and rows not summing to one, naming the entities (not row numbers)."""
     where = f"models.{model.id}.weights"
     if w.islands:
@@ -203,7 +202,7 @@ def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
         )
 
 
-def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext) -> Result:
+def fit_spatial_model(model: SpatialModelSpec, panel: Panel, context: EstimationContext) -> Result:
     """Fit a ``sar``/``sem``/``sdm``/``sdem`` model spec on a panel (see the module docstring).
 
     Raises
@@ -234,7 +233,7 @@ def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext
         if random_effects_of(model):
             stats.update(re_stats(fit))
             extra["random_effects"] = ["entity"]
-        if model.hausman is not None:
+        if getattr(model, "hausman", None) is not None:
             re = fit_re_counterpart(fit, y, X, w.to_sparse(), n=n, t=t, names=names)
             h_stats, extra["hausman"] = hausman_against_re(fit, re)
             stats.update(h_stats)
