@@ -216,9 +216,10 @@ def test_singletons_refused_for_spatial_models_but_not_inherited():
     assert not hasattr(spec_from_dict(spec).model("sdm"), "singletons")
 
 
-def test_random_effects_of_spatial_models_are_refused_for_now():
+def test_random_effects_of_spatial_error_models_are_refused():
+    """random: [entity] is for sar and sdm (tests/pipeline/test_spatial_random_spec.py)."""
     spec = base_spec()
-    spec["models"][0]["random"] = ["entity"]
+    spec["models"][0].update(type="sem", effects=[], random=["entity"])
     with pytest.raises(SpecError, match=r"models\.sdm\.random: random effects of spatial models "
-                                        r"are not available yet"):
+                                        r"are available for sar and sdm, not type 'sem'"):
         spec_from_dict(spec)

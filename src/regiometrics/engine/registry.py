@@ -21,6 +21,7 @@ from regiometrics.results import Result
 from regiometrics.spec.iv import IvSpec
 from regiometrics.spec.model_kinds import FeSpec, OlsSpec
 from regiometrics.spec.models import LinearModel, ModelSpec, SubgroupModel
+from regiometrics.spec.spatial import SPATIAL_MODEL_TYPES
 
 Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
 
@@ -118,7 +119,8 @@ def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None)
             cast(SubgroupModel, model), sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
     test = getattr(model, "hausman", None)
-    if test is not None:
+    if test is not None and model.type not in SPATIAL_MODEL_TYPES:
+        # spatial models attach their own FE-vs-RE test (engine.spatial.re_model)
         from regiometrics.engine.linear.hausman import hausman
 
         stats = dict(result.stats)

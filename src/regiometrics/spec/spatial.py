@@ -38,7 +38,13 @@ from regiometrics.spec.literals import (
     MoranInference,
     TableFormat,
 )
-from regiometrics.spec.model_base import FixedEffectsKeys, FormulaModel, SubgroupKeys
+from regiometrics.spec.model_base import (
+    FixedEffectsKeys,
+    FormulaModel,
+    HausmanKeys,
+    RandomEffectsKeys,
+    SubgroupKeys,
+)
 from regiometrics.spec.table_base import TableKindBase
 
 
@@ -193,11 +199,11 @@ class SpatialModelSpec(FormulaModel, FixedEffectsKeys, SubgroupKeys):
 
     refused: ClassVar[dict[str, str]] = {
         "vcov": _ML_COVARIANCE,
-        "hausman": _ML_COVARIANCE,
+        "hausman": "type {type!r} has no random-effects counterpart, so no 'hausman' test "
+                   "(available for sar and sdm); remove it",
         "singletons": "type {type!r} needs a balanced panel and takes no 'singletons'; remove it",
-        "random": "random effects of spatial models are not available yet (random: [entity] "
-                  "is for types re and tobit); remove 'random' and use effects: [entity] for "
-                  "entity fixed effects",
+        "random": "random effects of spatial models are available for sar and sdm, not type "
+                  "{type!r}; remove 'random' and use effects: [entity] for entity fixed effects",
     }
 
     weights: str | None = None
@@ -215,7 +221,49 @@ class SpatialModelSpec(FormulaModel, FixedEffectsKeys, SubgroupKeys):
         return self
 
 
-class SarSpec(SpatialModelSpec):
+class SpatialLagModelSpec(SpatialModelSpec, RandomEffectsKeys, HausmanKeys):
+    """The lag models (SAR, SDM) also take ``random: [entity]`` (entity random intercepts
+    instead of fixed effects, with a constant; Elhorst's ML) and, on an entity or two-way
+    fixed-effects model, ``hausman: true`` (FE against that RE counterpart; xsmle's
+    ``hausman`` coefficients, classical variance; see
+    :mod:`regiometrics.engine.spatial.re_model`).
+    """
+
+    refused: ClassVar[dict[str, str]] = {
+        k: v for k, v in SpatialModelSpec.refused.items() if k not in ("hausman", "random")
+    }
+
+    @model_validator(mode="after")
+    def _random_and_hausman(self) -> Self:
+        if self.random:
+            if self.effects:
+                raise ValueError(
+                    f"random: [entity] replaces the fixed effects; this model also has effects "
+                    f"{self.effects}: set effects: [] (period effects are not available with "
+                    "random effects)"
+                )
+            bad = [k for k in ("lee_yu", "spatial_tests", "hausman")
+                   if getattr(self, k) not in (None, False)]
+            if bad:
+                raise ValueError(
+                    f"{bad} apply to fixed-effects spatial models, not to random: [entity]; "
+                    "remove them (hausman goes on the FE model and fits this RE counterpart)"
+                )
+        if self.hausman is not None:
+            if "entity" not in self.effects:
+                raise ValueError(
+                    f"hausman compares entity fixed effects with entity random effects; this "
+                    f"model's effects are {self.effects}: add entity to effects"
+                )
+            if self.hausman.method != "classic":
+                raise ValueError(
+                    f"spatial models take hausman: true (classic); method "
+                    f"{self.hausman.method!r} is for linear models"
+                )
+        return self
+
+
+class SarSpec(SpatialLagModelSpec):
     """Spatial lag: ``y = rho W y + X beta + e``."""
 
     type: Literal["sar"]
@@ -227,7 +275,7 @@ class SemSpec(SpatialModelSpec):
     type: Literal["sem"]
 
 
-class SdmSpec(SpatialModelSpec):
+class SdmSpec(SpatialLagModelSpec):
     """Spatial Durbin: ``y = rho W y + X beta + W X theta + e``."""
 
     type: Literal["sdm"]

@@ -23,6 +23,11 @@ Durbin tests, ``_df``):
   ``lr_sar``, ``lr_sem`` (``2 (logL_SDM - logL_restricted)``, the SAR and SEM fitted on the
   same sample with the same fixed effects).
 
+``random: [entity]`` (SAR, SDM) fits entity random intercepts instead of fixed effects, with a
+constant (:mod:`~regiometrics.engine.spatial.random_effects`); ``hausman: true`` on an entity or
+two-way FE model fits that RE counterpart and attaches the Hausman test
+(:mod:`~regiometrics.engine.spatial.re_model`).
+
 Every fit also carries ``r2``, ``r2_within`` and ``r2_between`` in ``stats``: xtreg-style squared
 correlations of ``y`` with the linear prediction ``X b + W X theta``, as xsmle prints them
 (:mod:`~regiometrics.engine.spatial.fit_stats`).
@@ -46,6 +51,8 @@ from regiometrics.engine.spatial.lm_tests import spatial_lm_tests
 from regiometrics.engine.spatial.model_tests import durbin_tests
 from regiometrics.engine.spatial.panel_data import FixedEffects, to_time_major
 from regiometrics.engine.spatial.panel_ml import SpatialPanelFit, fit_spatial_panel
+from regiometrics.engine.spatial.random_effects import fit_spatial_re
+from regiometrics.engine.spatial.re_model import fit_re_counterpart, hausman_against_re, re_stats
 from regiometrics.errors import DataError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.spatial import EffectsInferenceSpec, SpatialModelSpec
@@ -140,8 +147,16 @@ def stacked_data(
     return stacked, dependent, names
 
 
+def random_effects_of(model: SpatialModelSpec) -> bool:
+    """Whether the spec asks for entity random effects (``random: [entity]``)."""
+    return "entity" in (getattr(model, "random", None) or ())
+
+
 def _fit(model: SpatialModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
          n: int, t: int, names: list[str]) -> SpatialPanelFit:
+    if random_effects_of(model):
+        return fit_spatial_re(y, X, w.to_sparse(), n_entities=n, n_periods=t, model=kind,
+                              x_names=names)
     return fit_spatial_panel(
         y, X, w.to_sparse(), n_entities=n, n_periods=t, model=kind,  # type: ignore[arg-type]
         effects=fixed_effects_of(model.effects), lee_yu=model.lee_yu, x_names=names,
@@ -214,10 +229,19 @@ def fit_spatial_model(model: SpatialModelSpec, panel: Panel, context: Estimation
         stats.update(spatial_r2(y, X, w.to_sparse(), n_entities=n, n_periods=t,
                                 x_names=fit.x_names, durbin_names=fit.durbin_names,
                                 params=fit.params))
+        extra: dict[str, Any] = {}
+        if random_effects_of(model):
+            stats.update(re_stats(fit))
+            extra["random_effects"] = ["entity"]
+        if getattr(model, "hausman", None) is not None:
+            re = fit_re_counterpart(fit, y, X, w.to_sparse(), n=n, t=t, names=names)
+            h_stats, extra["hausman"] = hausman_against_re(fit, re)
+            stats.update(h_stats)
     except RegiometricsError as exc:
         raise type(exc)(f"{where} (weights {model.weights!r}): {exc}") from None
     result = to_result(fit, model_id=model.id, dependent=dependent, effects=effects)
     info: dict[str, Any] = dict(result.info)
+    info.update(extra)
     info.update({"effects": list(model.effects), "weights": model.weights,
                  "weights_kind": w.kind})
     if model.label is not None:
