@@ -152,12 +152,12 @@ def unbalanced_section(data: dict[str, np.ndarray], reps: int, seed: int,
 
     from regiometrics.data.panel import Panel
     from regiometrics.engine import estimate
-    from regiometrics.spec.models import ModelSpec
+    from regiometrics.spec.models import model_spec
 
     keep = ~((data["entity"] == 0) & (data["time"] == 2003 + 6))
     holed = {k: v[keep] for k, v in data.items()}
     frame = pd.DataFrame(data)
-    model = ModelSpec(id="med", type="mediation", treatment="DT", mediators=list(MEDIATORS),
+    model = model_spec(id="med", type="mediation", treatment="DT", mediators=list(MEDIATORS),
                       outcome="ER", controls=list(CONTROLS), effects=["entity", "time"],
                       vcov={"type": "cluster", "by": ["entity"]},
                       bootstrap={"reps": reps, "seed": seed, "resample": "entity"})

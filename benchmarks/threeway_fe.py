@@ -31,7 +31,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
 
 N_ENT, N_T, N_IND, K, ROUNDS = 150_000, 10, 50, 5, 3
 OUT = Path(__file__).resolve().parent / "results" / "threeway_fe.txt"
@@ -63,10 +63,10 @@ def main() -> None:
     frame = simulate()
     panel = Panel(frame, "id", "t")
     vcov = {"type": "cluster", "by": ["entity"]}
-    m3 = ModelSpec(id="fe3", type="fe", formula=FORMULA, effects=["entity", "time", "ind^time"],
+    m3 = model_spec(id="fe3", type="fe", formula=FORMULA, effects=["entity", "time", "ind^time"],
                    vcov=vcov)
     m3w = m3.replace(aweights="w")
-    m2 = ModelSpec(id="fe2", type="fe", formula=FORMULA, effects=["entity", "time"], vcov=vcov)
+    m2 = model_spec(id="fe2", type="fe", formula=FORMULA, effects=["entity", "time"], vcov=vcov)
     pf3 = f"{FORMULA} | id + t + ind^t"
     ours3 = estimate(m3, panel)
     ours3w = estimate(m3w, panel)

@@ -41,7 +41,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
 
 SIZES = ((283, 18, 41), (120_000, 10, 9))  # N, T, rounds
 K = 5
@@ -96,7 +96,7 @@ def main() -> None:
     from linearmodels.panel import PanelOLS
 
     warnings.simplefilter("ignore")
-    model = ModelSpec(id="fe", type="fe", formula=FORMULA, effects=["entity", "time"],
+    model = model_spec(id="fe", type="fe", formula=FORMULA, effects=["entity", "time"],
                       vcov={"type": "cluster", "by": ["entity"]})
     lines = [
         ("Two-way FE, entity-clustered SEs (CRV1, fixest small-sample correction), "

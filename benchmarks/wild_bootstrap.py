@@ -45,7 +45,7 @@ from regiometrics.engine.inference.wild_bootstrap import (
     wild_test,
 )
 from regiometrics.engine.linear.demean import demean
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 
 CONTROLS = ["c1", "c2", "c3", "c4"]
 OUT = Path(__file__).with_name("results") / "wild_bootstrap.txt"
@@ -137,7 +137,7 @@ def main() -> None:
     def fast_ci():
         return wild_test(kernel(), draws, level=0.95, pvalue="symmetric", impose_null=True)
 
-    model = ModelSpec(id="m", type="fe", formula="y ~ x + c1 + c2 + c3 + c4",
+    model = model_spec(id="m", type="fe", formula="y ~ x + c1 + c2 + c3 + c4",
                       effects=["entity", "time"],
                       wild_bootstrap={"draws": args.draws, "weights": "webb", "seed": args.seed,
                                       "terms": ["x"]})

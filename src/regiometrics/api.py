@@ -69,9 +69,11 @@ def fit(
         For spatial models: row-standardise ``weights`` (the default of a spec's
         ``weights:`` block).
     **model
-        ``type``, ``formula``, ``effects``, ``vcov``, ``controls``, ``filter``,
-        ``treatment``, ``mediators``, ``bootstrap``, ``estimator``, ``by``, ``split`` ...:
-        exactly the keys of a YAML model entry (README, "Spec keys"). ``id`` defaults to
+        ``type``, ``formula``, ``effects`` (fixed), ``random`` (``[entity]``: ``re``,
+        ``tobit``), ``vcov``, ``controls``, ``filter``, ``treatment``, ``mediators``,
+        ``bootstrap``, ``estimator``, ``by``, ``split`` ...: exactly the keys of a YAML model
+        entry of that type (README, "Model types"); a key of another type is refused with
+        the types that take it. ``id`` defaults to
         ``"model"``. For spatial types ``weights`` is the N x N matrix itself: a DataFrame
         (index and columns the entity ids), a numpy array (rows in the sorted order of
         the entity ids), a libpysal ``W`` or ``Graph``.

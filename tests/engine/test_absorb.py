@@ -9,9 +9,8 @@ import pytest
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
-from regiometrics.errors import DataError
-from regiometrics.spec import TableSpec
-from regiometrics.spec.models import ModelSpec
+from regiometrics.errors import DataError, SpecError
+from regiometrics.spec import TableSpec, model_spec
 from regiometrics.tables import regression_table
 
 
@@ -42,7 +41,7 @@ def _lsdv(frame: pd.DataFrame) -> tuple[float, float, int]:
 
 def test_region_and_product_effects_equal_the_dummy_regression():
     panel = _panel()
-    model = ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["region", "product"],
+    model = model_spec(id="m", type="fe", formula="y ~ x", absorb=["region", "product"],
                       vcov={"type": "unadjusted"})
     res = estimate(model, panel)
     slope, se, df = _lsdv(panel.frame)
@@ -57,11 +56,12 @@ def test_region_and_product_effects_equal_the_dummy_regression():
 
 
 def test_absorb_is_for_fe_models_and_names_existing_columns():
-    with pytest.raises(ValueError, match="absorb .* is for type 'fe', not 'ols'"):
-        ModelSpec(id="m", type="ols", formula="y ~ x", absorb=["region"])
-    with pytest.raises(ValueError, match="hausman compares entity fixed effects"):
-        ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["region"], hausman="aux")
-    model = ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["regoin"])
+    with pytest.raises(SpecError, match=r"models\.m\.absorb: type 'ols' does not take 'absorb' "
+                                        r"\(a key of type 'fe'\)"):
+        model_spec(id="m", type="ols", formula="y ~ x", absorb=["region"])
+    with pytest.raises(SpecError, match="hausman compares entity fixed effects"):
+        model_spec(id="m", type="fe", formula="y ~ x", absorb=["region"], hausman="aux")
+    model = model_spec(id="m", type="fe", formula="y ~ x", absorb=["regoin"])
     with pytest.raises(DataError, match=r"models\.m\.absorb: unknown variable 'regoin'.*"
                                         r"closest columns: region"):
         estimate(model, _panel())
@@ -72,7 +72,7 @@ def test_singletons_of_an_absorbed_column_are_dropped_as_reghdfe_does():
     frame = panel.frame.copy()
     frame.loc[0, "product"] = "z"          # product z: a single row
     panel = Panel(frame, "pair", "year")
-    model = ModelSpec(id="m", type="fe", formula="y ~ x", absorb=["region", "product"],
+    model = model_spec(id="m", type="fe", formula="y ~ x", absorb=["region", "product"],
                       singletons="drop", vcov={"type": "unadjusted"})
     res = estimate(model, panel)
     assert res.nobs == len(frame) - 1 and res.info["n_singletons"] == 1

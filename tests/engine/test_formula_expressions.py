@@ -16,8 +16,8 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.linear.design import build_design
 from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.formula import parse_formula
-from regiometrics.spec.models import ModelSpec
 
 HERE = Path(__file__).parents[1] / "fixtures" / "effects"
 COEF_RTOL = 1e-8
@@ -33,7 +33,7 @@ def panel() -> Panel:
 def test_panel_operators_apply_to_expressions_by_time_value(panel: Panel) -> None:
     """L.log(size) is log(size) of the same entity in year t-1 (missing across a gap), and a
     filtered sample still reads the year before its first year (Stata's if)."""
-    model = ModelSpec(id="m", type="fe", formula="y ~ L.log(size) + D.I(x1**2)",
+    model = model_spec(id="m", type="fe", formula="y ~ L.log(size) + D.I(x1**2)",
                       effects=["entity"])
     design = build_design(model, panel)
     f = panel.frame.set_index(["id", "year"])
@@ -57,7 +57,7 @@ def test_panel_operators_apply_to_expressions_by_time_value(panel: Panel) -> Non
 def test_stata_interactions_equal_dummy_regression(panel: Panel) -> None:
     """i.region#c.x1 + c.x1#c.x1 + ib(North).region: treatment dummies without the base
     level (North), products with x1, and x1 squared; OLS equals numpy lstsq."""
-    model = ModelSpec(id="m", type="ols", formula="y ~ x1 + ib(North).region + "
+    model = model_spec(id="m", type="ols", formula="y ~ x1 + ib(North).region + "
                                                   "ib(North).region#c.x1 + c.x1#c.x1",
                       vcov={"type": "unadjusted"})
     res = fit_linear(model, panel)
@@ -79,7 +79,7 @@ def test_stata_interactions_equal_dummy_regression(panel: Panel) -> None:
 def test_log_of_nonpositive_is_missing_and_dropped(panel: Panel) -> None:
     frame = panel.frame.copy()
     frame.loc[:4, "size"] = 0.0
-    model = ModelSpec(id="m", type="ols", formula="y ~ log(size)")
+    model = model_spec(id="m", type="ols", formula="y ~ log(size)")
     design = build_design(model, Panel(frame, "id", "year"))
     assert design.nobs == len(frame) - 5 and design.n_dropped == 5
 
@@ -89,7 +89,7 @@ def test_huge_expansions_are_refused_quickly(panel: Panel) -> None:
     with pytest.raises(SpecError, match="expands to 2047 terms"):
         parse_formula("y ~ a*b*c*d*e*f*g*h*i*j*k")
     frame = panel.frame.assign(code=np.arange(len(panel.frame)))
-    model = ModelSpec(id="m", type="ols", formula="y ~ C(code):C(id)")
+    model = model_spec(id="m", type="ols", formula="y ~ C(code):C(id)")
     with pytest.raises(SpecError, match=r"models.m.formula: the term 'C\(code\):C\(id\)' "
                                         r"expands to \d+ columns"):
         build_design(model, Panel(frame, "id", "year"))
@@ -97,7 +97,7 @@ def test_huge_expansions_are_refused_quickly(panel: Panel) -> None:
 
 
 def test_unknown_base_level_names_the_levels(panel: Panel) -> None:
-    model = ModelSpec(id="m", type="ols", formula="y ~ C(region, base='South')")
+    model = model_spec(id="m", type="ols", formula="y ~ C(region, base='South')")
     with pytest.raises(SpecError, match=r"base level 'South' .* \(East, North, West\)"):
         build_design(model, panel)
 

@@ -10,7 +10,7 @@ from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.linear.fit import OmittedVariableWarning
 from regiometrics.errors import IdentificationError
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def panel() -> Panel:
 
 
 def fe(formula, **kw):
-    return ModelSpec(id="m", type="fe", formula=formula, effects=["entity", "time"], **kw)
+    return model_spec(id="m", type="fe", formula=formula, effects=["entity", "time"], **kw)
 
 
 def test_regressor_constant_within_entity_is_omitted_with_a_note(panel):
@@ -49,7 +49,7 @@ def test_collinear_regressor_is_omitted_later_one_dropped(panel):
 def test_pooled_constant_regressor_is_omitted(panel):
     frame = panel.frame.assign(one=1.0)
     with pytest.warns(OmittedVariableWarning, match="one omitted: collinear with _cons"):
-        res = estimate(ModelSpec(id="m", type="ols", formula="y ~ x + one"), Panel(frame, "e", "t"))
+        res = estimate(model_spec(id="m", type="ols", formula="y ~ x + one"), Panel(frame, "e", "t"))
     assert "one" not in res.params
 
 

@@ -14,7 +14,7 @@ import pytest
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.linear.hausman import hausman
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 from tests.reference_data import load_fixture
 
 FORMULA = "lgsp ~ lpcap + lpc + lemp + unemp"
@@ -43,7 +43,8 @@ def panel(produc):
 
 def _fit(panel, name, vcov):
     kind, effects = MODELS[name]
-    return estimate(ModelSpec(id=name, type=kind, formula=FORMULA, effects=effects, vcov=vcov), panel)
+    keys = {"effects": effects} if effects else {}  # pooled OLS takes no effects key
+    return estimate(model_spec(id=name, type=kind, formula=FORMULA, vcov=vcov, **keys), panel)
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -107,7 +108,7 @@ def test_vcov_matches_fixest_convention(panel, name, vcov_name):
 def test_random_effects_match_plm_swar(panel):
     ref = PLM["models"]["random_individual"]
     res = estimate(
-        ModelSpec(id="re", type="re", formula=FORMULA, effects=["entity"], vcov={"type": "unadjusted"}),
+        model_spec(id="re", type="re", formula=FORMULA, random=["entity"], vcov={"type": "unadjusted"}),
         panel,
     )
     np.testing.assert_allclose([res.params[t] for t in SLOPES], [ref["coef"][t] for t in SLOPES],
@@ -129,7 +130,7 @@ def test_random_effects_match_plm_swar(panel):
 )
 def test_hausman_matches_plm_phtest(panel, method, vcov, key):
     ref = PLM["hausman"][key]
-    model = ModelSpec(id="h", type="fe", formula=FORMULA, effects=["entity"], vcov=vcov)
+    model = model_spec(id="h", type="fe", formula=FORMULA, effects=["entity"], vcov=vcov)
     out = hausman(model, panel, method=method)
     np.testing.assert_allclose(out["hausman_chi2"], ref["statistic"], rtol=1e-6)
     assert out["hausman_df"] == ref["df"]

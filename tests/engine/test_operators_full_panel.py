@@ -26,7 +26,7 @@ import pytest
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
 from regiometrics.pipeline.run import compute
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
 from tests.reference_data import FIXTURES
 
@@ -123,7 +123,7 @@ CLUSTER = {"type": "cluster", "by": "entity"}
 
 
 def _fit(formula: str, panel: Panel, **keys) -> object:
-    spec = ModelSpec(id="m", type="fe", formula=formula, effects=["entity", "time"],
+    spec = model_spec(id="m", type="fe", formula=formula, effects=["entity", "time"],
                      vcov=CLUSTER, **keys)
     return estimate(spec, panel)
 
@@ -235,8 +235,8 @@ def test_iv_with_lagged_instrument_under_a_filter():
     panel = Panel(DATA.assign(z=DATA["l_fdi"] + 0.5 * DATA["d_trade"]), "region", "year")
     keys = {"type": "iv", "effects": ["entity", "time"], "vcov": CLUSTER,
             "filter": "year >= 2010"}
-    got = estimate(ModelSpec(id="iv", formula="y ~ [D.trade ~ L.fdi + z]", **keys), panel)
-    ref = estimate(ModelSpec(id="iv", formula="y ~ [d_trade ~ l_fdi + z]", **keys), panel)
+    got = estimate(model_spec(id="iv", formula="y ~ [D.trade ~ L.fdi + z]", **keys), panel)
+    ref = estimate(model_spec(id="iv", formula="y ~ [d_trade ~ l_fdi + z]", **keys), panel)
     assert got.nobs == ref.nobs == 50
     for attr in ("params", "std_errors", "pvalues"):
         np.testing.assert_allclose(getattr(got, attr)["D.trade"], getattr(ref, attr)["d_trade"],

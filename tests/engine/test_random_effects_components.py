@@ -18,7 +18,7 @@ from linearmodels.panel import RandomEffects
 from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import IdentificationError
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
 from tests.reference_data import FIXTURES
 
 ROOT = FIXTURES.parents[1]
@@ -41,8 +41,8 @@ def _frame(source: str) -> tuple[pd.DataFrame, str, str]:
 def test_components_and_rsquared_match_linearmodels(case, correction):
     source, dep, xs = CASES[case]
     frame, entity, time = _frame(source)
-    res = estimate(ModelSpec(id="re", type="re", formula=f"{dep} ~ " + " + ".join(xs),
-                             effects=["entity"], vcov={"type": "unadjusted",
+    res = estimate(model_spec(id="re", type="re", formula=f"{dep} ~ " + " + ".join(xs),
+                              random=["entity"], vcov={"type": "unadjusted",
                                                        "correction": correction}),
                    Panel(frame, entity, time))
     data = frame.dropna(subset=[dep, *xs]).set_index([entity, time])
@@ -70,5 +70,5 @@ def test_no_within_degrees_of_freedom_is_a_named_error():
     frame = pd.DataFrame({"id": np.arange(30), "t": 1, "x": np.arange(30.0) ** 1.5,
                           "y": np.sin(np.arange(30.0))})
     with pytest.raises(IdentificationError, match=r"models\.re: .*within regression"):
-        estimate(ModelSpec(id="re", type="re", formula="y ~ x", effects=["entity"],
-                           vcov={"type": "unadjusted"}), Panel(frame, "id", "t"))
+        estimate(model_spec(id="re", type="re", formula="y ~ x", random=["entity"],
+                            vcov={"type": "unadjusted"}), Panel(frame, "id", "t"))

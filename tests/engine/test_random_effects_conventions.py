@@ -29,7 +29,7 @@ from scipy import stats as sps
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 from tests.reference_data import FIXTURES, load_fixture
 
 STATA = load_fixture("grunfeld", "stata_printed.json")["simulated"]["results"]
@@ -48,7 +48,7 @@ def _names(suffix: str) -> list[str]:
 
 def _fit(panel: Panel, suffix: str, vcov: dict, **keys):
     formula = f"y{suffix} ~ " + " + ".join(_names(suffix))
-    return estimate(ModelSpec(id="re", type="re", formula=formula, effects=["entity"],
+    return estimate(model_spec(id="re", type="re", formula=formula, random=["entity"],
                               vcov=vcov, **keys), panel)
 
 
@@ -158,9 +158,9 @@ def test_hausman_uses_the_models_components(panel):
     formula = "y_heavy ~ " + " + ".join(_names("_heavy"))
     for correction in ("fixest", "stata_xtreg"):
         vcov = {"type": "unadjusted", "correction": correction}
-        res = estimate(ModelSpec(id="re", type="re", formula=formula, effects=["entity"],
+        res = estimate(model_spec(id="re", type="re", formula=formula, random=["entity"],
                                  vcov=vcov, hausman={"method": "classic"}), panel)
-        fe = estimate(ModelSpec(id="fe", type="fe", formula=formula, effects=["entity"],
+        fe = estimate(model_spec(id="fe", type="fe", formula=formula, effects=["entity"],
                                 vcov={"type": "unadjusted"}), panel)
         terms = _names("_heavy")
         d = _get(fe.params, terms) - _get(res.params, terms)

@@ -18,7 +18,8 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.linear.design import singleton_rows
 from regiometrics.errors import DataError
-from regiometrics.spec.models import ModelSpec, TableSpec
+from regiometrics.spec import model_spec
+from regiometrics.spec.models import TableSpec
 from regiometrics.tables import regression_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "singletons"
@@ -40,7 +41,7 @@ def panel() -> Panel:
 @pytest.mark.parametrize("case", REFERENCE["cases"], ids=lambda c: f"{'+'.join(c['effects'])}-{c['vcov']}")
 def test_drop_matches_pyfixest(panel, case):
     vcov = {"type": case["vcov"]} | ({"by": ["state"]} if case["vcov"] == "cluster" else {})
-    model = ModelSpec(id="m", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
+    model = model_spec(id="m", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
                       effects=case["effects"], vcov=vcov, singletons="drop")
     result = estimate(model, panel)
     assert result.nobs == case["nobs"]
@@ -51,7 +52,7 @@ def test_drop_matches_pyfixest(panel, case):
 
 
 def test_keep_leaves_slopes_and_changes_only_n(panel):
-    base = ModelSpec(id="m", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
+    base = model_spec(id="m", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
                      effects=["entity", "time"], vcov={"type": "cluster", "by": ["state"]})
     kept, dropped = estimate(base, panel), estimate(base.replace(singletons="drop"), panel)
     assert kept.nobs == REFERENCE["n_rows"] and kept.info["n_singletons"] == 0
@@ -71,7 +72,7 @@ def test_singletons_are_found_iteratively():
 
 def test_everything_singleton_is_a_clear_error():
     frame = pd.DataFrame({"e": list("ABC"), "t": [1, 2, 3], "y": [1.0, 2.0, 4.0], "x": [0.5, 1.0, 3.0]})
-    model = ModelSpec(id="m", type="fe", formula="y ~ x", effects=["entity"], singletons="drop",
+    model = model_spec(id="m", type="fe", formula="y ~ x", effects=["entity"], singletons="drop",
                       vcov={"type": "robust"})
     with pytest.raises(DataError, match="models.m: every row is a singleton"):
         estimate(model, Panel(frame, "e", "t"))

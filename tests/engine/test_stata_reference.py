@@ -14,7 +14,7 @@ import pytest
 
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 from tests.reference_data import FIXTURES, load_fixture
 
 STATA = load_fixture("grunfeld", "stata_printed.json")["simulated"]["results"]
@@ -43,10 +43,9 @@ CASES = [
 @pytest.mark.parametrize(("estimator", "vce", "vcov"), CASES)
 def test_matches_printed_stata(panel, suffix, estimator, vce, vcov):
     ref = STATA[f"{estimator}-{vce}--{suffix}"]
-    kind, effects = ("fe", ["entity"]) if estimator == "fixed_effect" else ("ols", [])
-    res = estimate(
-        ModelSpec(id="m", type=kind, formula=_formula(suffix), effects=effects, vcov=vcov), panel
-    )
+    keys = {"type": "fe", "effects": ["entity"]} if estimator == "fixed_effect" else \
+        {"type": "ols"}
+    res = estimate(model_spec(id="m", formula=_formula(suffix), vcov=vcov, **keys), panel)
     terms = list(ref["coef"])
     assert res.nobs == int(ref["stats"]["N"])
     np.testing.assert_allclose([res.params[t] for t in terms], [ref["coef"][t] for t in terms],

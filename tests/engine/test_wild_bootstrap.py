@@ -24,7 +24,7 @@ from regiometrics.engine.inference.wild_bootstrap import (
     invert_test,
 )
 from regiometrics.engine.linear.demean import demean
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import ModelSpec, model_spec
 from tests.reference_data import load_fixture
 
 P_ATOL = 1e-12       # bootstrap p-values: identical fractions
@@ -194,7 +194,7 @@ def _model(**kw) -> ModelSpec:
     base = {"id": "m", "type": "fe", "formula": "y ~ x + w", "effects": ["entity", "time"],
             "wild_bootstrap": {"draws": 9999, "terms": ["x"], "seed": 7}}
     base.update(kw)
-    return ModelSpec(**base)
+    return model_spec(**base)
 
 
 def test_model_enumerates_small_g_and_p_is_exact_fraction():
@@ -263,7 +263,7 @@ def test_enumeration_covers_every_sign_vector_once():
 
 def test_iv_model_end_to_end_matches_own_t():
     df = _panel(G=8)
-    m = ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=["entity"],
+    m = model_spec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=["entity"],
                   wild_bootstrap={"draws": 999})
     res = estimate(m, Panel(df, "prov", "year"))
     wb = res.wild_bootstrap
@@ -352,7 +352,7 @@ def test_printed_fwildclusterboot_bootstrap_t_full_enumeration():
 
 def test_subgroup_fits_each_run_their_own_bootstrap(produc):
     df = produc.assign(half=(produc.region <= 4).map({True: "east", False: "west"}))
-    m = ModelSpec(id="sg", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
+    m = model_spec(id="sg", type="fe", formula="lgsp ~ lpcap + lpc + lemp + unemp",
                   effects=["entity", "time"], by="half",
                   wild_bootstrap={"terms": ["lpcap"], "draws": 999})
     res = estimate(m, Panel(df, "state", "year"))
@@ -366,13 +366,13 @@ def test_subgroup_fits_each_run_their_own_bootstrap(produc):
 def test_iv_refuses_exogenous_terms_and_other_estimators():
     df = _panel(G=8)
     panel = Panel(df, "prov", "year")
-    m = ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=["entity"],
+    m = model_spec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", effects=["entity"],
                   wild_bootstrap={"terms": ["w"]})
     with pytest.raises(Exception, match=r"models.iv.wild_bootstrap.terms: the WRE bootstrap "
                                         r"tests the endogenous regressor 'x'"):
         estimate(m, panel)
     with pytest.raises(Exception, match="needs estimator: 2sls"):
-        ModelSpec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", estimator="liml",
+        model_spec(id="iv", type="iv", formula="y ~ w + [x ~ z1 + z2]", estimator="liml",
                   wild_bootstrap={})
 
 

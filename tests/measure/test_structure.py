@@ -15,6 +15,7 @@ from regiometrics.measure.structure import (
     external_dependence,
     hierarchy_coefficient,
     location_quotients,
+    sector_variety,
     specialization,
     variety,
 )
@@ -89,6 +90,83 @@ def test_variety_worked_example_frenken():
         base=math.e,
     ).iloc[0]
     np.testing.assert_allclose(by_col["related_variety"], 0.5 * math.log(2), rtol=1e-14)
+
+
+def test_sector_variety_worked_example():
+    """Region a as above: H_13 = 1 (P 1/2), H_25 = 0 (P 1/2), RV = 1/2. Region b has 1311: 1,
+    1312: 3 and a row 2511: 0: H_13 = -(1/4 log2 1/4 + 3/4 log2 3/4) = 2 - (3/4) log2 3 with
+    P_13 = 1, so RV = variety = H_13 and UV = 0; sector 25 has P = 0 and H undefined (NaN)."""
+    df = pd.DataFrame({
+        "r": ["a"] * 3 + ["b"] * 3,
+        "ind": ["1311", "1312", "2511"] * 2,
+        "sec": ["13", "13", "25"] * 2,
+        "emp": [4.0, 4, 8, 1, 3, 0],
+    })
+    out = sector_variety(df, entity="r", industry="ind", value="emp", sector="sec")
+    assert out.columns.tolist() == ["r", "sec", "sector_share", "sector_variety", "variety",
+                                    "unrelated_variety", "related_variety"]
+    assert out[["r", "sec"]].to_numpy().tolist() == [["a", "13"], ["a", "25"], ["b", "13"],
+                                                     ["b", "25"]]
+    h_b = 2 - 0.75 * math.log2(3)
+    np.testing.assert_allclose(out["sector_share"], [0.5, 0.5, 1.0, 0.0], rtol=1e-14)
+    np.testing.assert_allclose(out["sector_variety"][:3], [1.0, 0.0, h_b], rtol=1e-14,
+                               atol=1e-15)
+    assert math.isnan(out["sector_variety"].iloc[3])
+    np.testing.assert_allclose(out["related_variety"], [0.5, 0.5, h_b, h_b], rtol=1e-14)
+    np.testing.assert_allclose(out["unrelated_variety"], [1.0, 1.0, 0.0, 0.0], atol=1e-15)
+    np.testing.assert_allclose(out["variety"], [1.5, 1.5, h_b, h_b], rtol=1e-14)
+    nats = sector_variety(df, entity="r", industry="ind", value="emp", sector="sec",
+                          base=math.e)
+    np.testing.assert_allclose(nats["sector_variety"][:3], [math.log(2), 0.0,
+                                                            h_b * math.log(2)], rtol=1e-14)
+
+
+sector_sizes = st.lists(st.integers(1, 4), min_size=1, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sector_sizes, st.integers(1, 3), st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_sector_variety_decomposition_is_exact(sizes, n_regions, n_years, seed):
+    """Frenken et al.'s decomposition holds exactly on every region-year: variety = UV + RV
+    with RV = sum_g P_g H_g; the shares P_g add to 1; 0 <= H_g <= log2(#industries of g);
+    the region columns equal :func:`variety`'s."""
+    rng = np.random.default_rng(seed)
+    industries = [(f"s{g}", f"s{g}i{k}") for g, n in enumerate(sizes) for k in range(n)]
+    rows = [(f"r{r}", 2000 + t, sec, ind, float(rng.integers(0, 50) * rng.integers(0, 2)))
+            for r in range(n_regions) for t in range(n_years) for sec, ind in industries]
+    df = pd.DataFrame(rows, columns=["r", "t", "sec", "ind", "x"])
+    df.loc[df.groupby(["r", "t"]).head(1).index, "x"] += 1.0   # no region-year sums to 0
+    out = sector_variety(df, entity="r", industry="ind", value="x", sector="sec", time="t")
+    assert len(out) == n_regions * n_years * len(sizes)
+    keys = ["r", "t"]
+    weighted = (out["sector_share"] * out["sector_variety"].fillna(0.0)).groupby(
+        [out["r"], out["t"]]).sum().to_numpy()
+    region = out.drop_duplicates(keys)
+    np.testing.assert_allclose(weighted, region["related_variety"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(region["unrelated_variety"] + region["related_variety"],
+                               region["variety"], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.groupby(keys)["sector_share"].sum(), 1.0, rtol=1e-12)
+    assert out["sector_variety"].isna().eq(out["sector_share"] == 0).all()
+    width = out["sec"].map({f"s{g}": math.log2(n) for g, n in enumerate(sizes)})
+    h = out["sector_variety"].dropna()
+    assert (h >= -1e-12).all() and (h <= width[h.index] + 1e-12).all()
+    direct = variety(df, entity="r", industry="ind", value="x", sector="sec", time="t")
+    pd.testing.assert_frame_equal(region[direct.columns].reset_index(drop=True), direct,
+                                  rtol=1e-12)
+
+
+def test_sector_variety_bad_input():
+    df = pd.DataFrame({"r": ["a", "a"], "ind": ["x", "x2"], "sec": ["s", "s"], "v": [1.0, 2]})
+    with pytest.raises(DataError, match=r"sector_variety: column\(s\) 'section' not found"):
+        sector_variety(df, entity="r", industry="ind", value="v", sector="section")
+    with pytest.raises(DataError, match=r"industries \['x'\] are assigned to more than one"):
+        sector_variety(pd.concat([df, df.iloc[[0]].assign(r="b", sec="t")]), entity="r",
+                       industry="ind", value="v", sector="sec")
+    with pytest.raises(DataError, match=r"sector_variety: .*duplicate|more than one row"):
+        sector_variety(pd.concat([df, df.iloc[[0]]]), entity="r", industry="ind", value="v",
+                       sector="sec")
+    with pytest.raises(DataError, match=r"'base' must be > 1"):
+        sector_variety(df, entity="r", industry="ind", value="v", sector="sec", base=1.0)
 
 
 def test_location_quotients_worked_example():

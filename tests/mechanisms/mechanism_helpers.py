@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from regiometrics.data.panel import Panel
+from regiometrics.spec import model_spec
 from regiometrics.spec.models import ModelSpec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,4 +26,4 @@ def produc_panel(frame: pd.DataFrame | None = None) -> Panel:
 def model(**fields) -> ModelSpec:
     base = {"id": "m", "type": "fe", "effects": ["entity", "time"],
             "vcov": {"type": "cluster", "by": ["entity"]}}
-    return ModelSpec.model_validate({**base, **fields})
+    return model_spec(**{**base, **fields})

@@ -135,11 +135,13 @@ def test_singletons_dropped_from_every_equation():
         ({"formula": "lgsp ~ lpcap"}, "remove 'formula'"),
         ({"bootstrap": None}, "needs bootstrap"),
         ({"mediators": []}, "needs mediators"),
-        ({"effects": ["entity"]}, r"effects: \[entity, time\]"),
-        ({"moderator": "unemp"}, "does not take moderator"),
+        ({"effects": []}, r"absorbs fixed effects in every equation; set effects"),
+        ({"moderator": "unemp"}, r"models\.med\.moderator: type 'mediation' does not take "
+                                 r"'moderator' \(a key of types 'ols', 'fe', 'moderation'\)"),
         ({"bootstrap": {"reps": 10}}, r"models\.med\.bootstrap\.seed: required key is missing"),
-        ({"hausman": True}, "takes no Hausman test"),
-        ({"estimator": "liml"}, "applies to type 'iv' only"),
+        ({"hausman": True}, r"models\.med\.hausman: type 'mediation' takes no Hausman test"),
+        ({"estimator": "liml"}, r"models\.med\.estimator: type 'mediation' does not take "
+                                r"'estimator' \(a key of type 'iv'\)"),
     ],
 )
 def test_bad_mediation_specs(fields, message):
@@ -154,10 +156,12 @@ def test_bad_mediation_specs(fields, message):
 def test_formula_still_required_for_other_types():
     raw = {"data": {"path": "x.csv", "entity": "state"},
            "models": [{"id": "m1", "type": "fe", "effects": ["entity"]}]}
-    with pytest.raises(SpecError, match=r"models\.m1: type 'fe' needs a formula"):
+    with pytest.raises(SpecError, match=r"models\.m1\.formula: type 'fe' needs a formula "
+                                        r"\(formula: \"y ~ x \+ z\"\)"):
         spec_from_dict(raw, source="s.yaml")
     raw["models"][0].update(type="fe", formula="y ~ x", mediators=["z"])
-    with pytest.raises(SpecError, match="belong to type 'mediation'"):
+    with pytest.raises(SpecError, match=r"models\.m1\.mediators: type 'fe' does not take "
+                                        r"'mediators' \(a key of type 'mediation'\)"):
         spec_from_dict(raw, source="s.yaml")
 
 

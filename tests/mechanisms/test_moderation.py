@@ -86,7 +86,8 @@ def test_range_and_fe_type_with_moderator():
     [
         ({"moderator": None}, "needs treatment and moderator"),
         ({"at": ["p10"], "range": 5}, "either 'at'"),
-        ({"type": "re", "effects": ["entity"]}, "work with types"),
+        ({"type": "re"}, r"models\.mod\.moderator: type 're' does not take 'moderator' \(a key "
+                         r"of types 'ols', 'fe', 'moderation'\)"),
         ({"at": ["p10", "p100", "median"]}, r"models\.mod: 'at' values \['p100', 'median'\]"),
     ],
 )

@@ -24,6 +24,7 @@ from regiometrics.engine.mechanisms.subgroups import (
 )
 from regiometrics.engine.registry import estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
+from regiometrics.spec import model_spec
 from regiometrics.spec.loader import spec_from_dict
 from tests.mechanisms.mechanism_helpers import model, produc_frame, produc_panel
 
@@ -36,8 +37,10 @@ def split_model(**extra):
 
 
 def hand_wald(frame: pd.DataFrame, group: np.ndarray, regressors: list[str],
-              tested: list[str], vcov: str = "cluster") -> tuple[float, float]:
-    """Wald F and its p from an explicit dummy regression with state-clustered CRV1 (or HC1)."""
+              tested: list[str], vcov: str = "cluster",
+              weights: np.ndarray | None = None) -> tuple[float, float]:
+    """Wald F and its p from an explicit dummy regression with state-clustered CRV1 (or HC1);
+    with ``weights``, WLS as OLS on rows scaled by their square roots."""
     names = sorted(set(group))
     cols, labels = [], []
     for g in names:
@@ -52,6 +55,9 @@ def hand_wald(frame: pd.DataFrame, group: np.ndarray, regressors: list[str],
     gy = gy[[c for c in gy.columns if c not in firsts]].to_numpy(float)
     X = np.column_stack([*cols, ent, gy])
     y = frame["lgsp"].to_numpy()
+    if weights is not None:
+        root = np.sqrt(weights)
+        X, y = X * root[:, None], y * root
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     e = y - X @ beta
     bread = np.linalg.inv(X.T @ X)
@@ -112,6 +118,20 @@ def test_subgroup_fits_equal_separate_fits_and_wald_equals_hand_regression(which
     pooled = res.info["equality"]["pooled_coefficients"]
     for name, comp in res.components.items():
         np.testing.assert_allclose(pooled[f"lpcap@{name}"], comp.params["lpcap"], rtol=1e-8)
+
+
+def test_weighted_wald_matches_hand_weighted_regression():
+    """aweights: the fully interacted regression is weighted (WLS on sqrt(w)-scaled rows)."""
+    frame = produc_frame()
+    res = estimate(split_model(aweights="emp"), produc_panel(frame))
+    means = frame.groupby("state")["unemp"].transform("mean")
+    group = np.where(means > means.groupby(frame.state).first().median(), "high", "low")
+    f, p = hand_wald(frame, group, ["lpcap", *CONTROLS], ["lpcap"],
+                     weights=frame["emp"].to_numpy())
+    np.testing.assert_allclose(res.stats["equality_F"], f, rtol=1e-8)
+    np.testing.assert_allclose(res.stats["equality_p"], p, rtol=1e-6)
+    unweighted = estimate(split_model(), produc_panel(frame))
+    assert abs(res.stats["equality_F"] / unweighted.stats["equality_F"] - 1) > 1e-3
 
 
 def test_several_tested_terms_match_hand_regression():
@@ -239,8 +259,33 @@ def test_permutations_need_two_groups():
 
 
 def test_non_linear_type_gets_fits_without_test():
-    res = fit_subgroups(model(type="re", effects=["entity"], formula="lgsp ~ lpcap",
-                              by="region"), produc_panel(),
+    res = fit_subgroups(model_spec(id="m", type="re", formula="lgsp ~ lpcap", by="region"),
+                        produc_panel(),
                         lambda m, p: estimate(m, p))
     assert len(res.components) == 9 and "equality_p" not in res.stats
     assert "no equality test" in res.info["notes"][0]
+
+
+def test_weighted_permutations_equal_refits_of_permuted_groups():
+    """With aweights every permutation refits both groups by weighted FE: the permuted
+    differences equal fit_linear on the reassigned states' rows (same draws)."""
+    frame = produc_frame()
+    panel = produc_panel(frame)
+    m = split_model(aweights="emp", permutations=9, seed=4)
+    res = estimate(m, panel)
+    states = np.sort(frame.state.unique())
+    means = frame.groupby("state")["unemp"].mean()
+    high = (means > means.median()).reindex(states).to_numpy().astype(np.int64)
+    perms = np.random.default_rng(4).permuted(np.tile(high, (9, 1)), axis=1)
+    base = m.replace(split=None, permutations=None, seed=None)
+    diffs = []
+    for perm in perms:
+        chosen = set(states[perm == 1])
+        rows = frame.state.isin(chosen).to_numpy()
+        fits = [fit_linear(base, panel.subset(r)) for r in (~rows, rows)]
+        diffs.append(fits[1].params["lpcap"] - fits[0].params["lpcap"])
+    perm = res.effects["permutation"]["lpcap"]
+    np.testing.assert_allclose(perm.std_error, np.std(diffs, ddof=1), rtol=1e-8)
+    observed = res.params["lpcap@high"] - res.params["lpcap@low"]
+    p = (1 + np.sum(np.abs(diffs) >= abs(observed) * (1 - 1e-12))) / 10
+    assert perm.pvalue == p

@@ -10,7 +10,7 @@ import pytest
 from regiometrics.cli import main
 from regiometrics.data import Panel
 from regiometrics.engine import estimate
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import model_spec
 from tests.pipeline.test_run import edit, study  # noqa: F401  (fixture)
 
 GRID = {
@@ -42,9 +42,9 @@ def test_grid_rows_equal_separate_fits(study, tmp_path, produc):  # noqa: F811
     panel = Panel(produc, "state", "year")
     for row in rows:
         effects = row["effects"]
-        model = ModelSpec(id="x", type="fe" if effects else "ols", formula="lgsp ~ lpcap",
-                          controls=row["controls"], effects=effects, filter=row["filter"],
-                          vcov={"type": "cluster", "by": "entity"})
+        kind = {"type": "fe", "effects": effects} if effects else {"type": "ols"}
+        model = model_spec(id="x", formula="lgsp ~ lpcap", controls=row["controls"],
+                           filter=row["filter"], vcov={"type": "cluster", "by": "entity"}, **kind)
         ref = estimate(model, panel)
         assert row["estimate"] == pytest.approx(ref.params["lpcap"], rel=EST_RTOL)
         assert row["std_error"] == pytest.approx(ref.std_errors["lpcap"], rel=EST_RTOL)
@@ -74,7 +74,7 @@ def test_grid_with_wild_bootstrap_reports_its_pvalue(produc):
     result = run_grid(spec.grids[0], spec, Panel(produc, "state", "year"))
     assert [r.term for r in result.rows] == ["lpcap", "lpcap", "lemp", "lemp"]
     for r in result.rows:
-        model = ModelSpec(id="s", type="fe", formula=f"lgsp ~ {r.term} + lpc",
+        model = model_spec(id="s", type="fe", formula=f"lgsp ~ {r.term} + lpc",
                           effects=r.choices["effects"], vcov={"type": "cluster", "by": "region"},
                           wild_bootstrap={"cluster": "region", "draws": 999, "terms": [r.term]})
         ref = estimate(model, Panel(produc, "state", "year"))

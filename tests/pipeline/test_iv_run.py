@@ -20,7 +20,7 @@ from regiometrics.cli import main
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.iv import fit_iv
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "iv.yaml"
@@ -108,7 +108,7 @@ def test_cross_section_variant_equals_fit_iv_with_constant(run, cig):
 def test_variants_equal_the_models_written_out(run, cig, model_id, written_out):
     doc, _ = run
     kw = {"vcov": {"type": "cluster", "by": "entity"}, **written_out}
-    res = estimate(ModelSpec(id=model_id, **kw), Panel(cig, "state", "year"))
+    res = estimate(model_spec(id=model_id, **kw), Panel(cig, "state", "year"))
     m = doc["models"][model_id]
     assert m["params"] == pytest.approx(dict(res.params), rel=1e-12)
     assert m["std_errors"] == pytest.approx(dict(res.std_errors), rel=1e-12)

@@ -81,6 +81,71 @@ def test_variety_and_specialization_by_hand(tmp_path):
     np.testing.assert_allclose(_cell(run, "H", "r1", 2000), 0.375, rtol=1e-14)
 
 
+#: PANEL's industries as long region x industry x year rows (entity: [region, industry]),
+#: each with its sector: the shape of 001's province x product panel.
+LONG = PANEL.melt(id_vars=["region", "year"], value_vars=["a1", "a2", "b1"],
+                  var_name="industry", value_name="emp").assign(
+    sector=lambda d: d["industry"].str[0].str.upper())
+
+
+def _long_spec(**keys: Any) -> dict[str, Any]:
+    measure = {"id": "var", "type": "variety", "region": "region", "industry": "industry",
+               "value": "emp", "sector": "sector", **keys}
+    return {"data": {"path": "panel.csv", "entity": ["region", "industry"], "time": "year"},
+            "measures": [measure]}
+
+
+def test_variety_long_rows_by_hand(tmp_path):
+    """The long form gives the wide form's values, and the sector terms on each row."""
+    run = _compute(tmp_path, _long_spec(columns={
+        "variety": "V", "unrelated_variety": "UV", "related_variety": "RV",
+        "sector_share": "P", "sector_variety": "H"}), LONG)
+    f = run.panel.frame
+
+    def cell(column: str, region: str, industry: str, year: int) -> float:
+        at = (f["region"] == region) & (f["industry"] == industry) & (f["year"] == year)
+        return float(f.loc[at, column].iloc[0])
+
+    # r1 2000: a1 1, a2 1, b1 2: V 1.5 = UV 1 + RV 1/2; sector A: P 1/2, H 1; B: P 1/2, H 0
+    for industry in ("a1", "a2", "b1"):
+        for col, want in (("V", 1.5), ("UV", 1.0), ("RV", 0.5)):
+            np.testing.assert_allclose(cell(col, "r1", industry, 2000), want, rtol=1e-14)
+    np.testing.assert_allclose(cell("H", "r1", "a2", 2000), 1.0, rtol=1e-14)
+    np.testing.assert_allclose(cell("P", "r1", "a2", 2000), 0.5, rtol=1e-14)
+    np.testing.assert_allclose(cell("H", "r1", "b1", 2000), 0.0, atol=1e-15)
+    # r2 2000: a1 2, a2 3 of 6: H_A = -(2/5 log2 2/5 + 3/5 log2 3/5), P_A = 5/6
+    h_a = -(0.4 * np.log2(0.4) + 0.6 * np.log2(0.6))
+    np.testing.assert_allclose(cell("H", "r2", "a1", 2000), h_a, rtol=1e-14)
+    np.testing.assert_allclose(cell("RV", "r2", "b1", 2000), 5 / 6 * h_a, rtol=1e-14)
+    (tmp_path / "wide").mkdir()
+    wide = _compute(tmp_path / "wide", _spec([
+        {"id": "var", "type": "variety", "industries": {"A": ["a1", "a2"], "B": ["b1"]},
+         "columns": {"related_variety": "RV"}}]))
+    both = f.merge(wide.panel.frame[["region", "year", "RV"]], on=["region", "year"])
+    np.testing.assert_allclose(both["RV_x"], both["RV_y"], rtol=1e-14)
+    rows = measures_json(run.artifacts["measures"])["var"]
+    assert len(rows) == 4 * 3 * 2 and {"sector", "sector_share", "sector_variety"} <= set(rows[0])
+
+
+def test_variety_long_form_refusals(tmp_path):
+    with pytest.raises(SpecError, match=r"measures\.var: .*not both; remove region"):
+        spec_from_dict(_spec([{"id": "var", "type": "variety", "industries": {"A": ["a1"]},
+                               "region": "region"}]))
+    with pytest.raises(SpecError, match=r"measures\.var: .*missing value, sector"):
+        spec_from_dict(_spec([{"id": "var", "type": "variety", "region": "region",
+                               "industry": "industry"}]))
+    with pytest.raises(SpecError, match=r"columns: 'sector_variety' needs the long form"):
+        spec_from_dict(_spec([{"id": "var", "type": "variety", "industries": {"A": ["a1"]},
+                               "columns": {"sector_variety": "H"}}]))
+    _raises(tmp_path, _long_spec(sector="section"), DataError,
+            r"measures\.var\.sector: unknown variable 'section'", LONG)
+    _raises(tmp_path, _long_spec(industry="year"), SpecError,
+            r"measures\.var\.industry: 'year' is the time column", LONG)
+    clash = LONG.assign(sector=np.where(LONG["region"] == "r1", "Z", LONG["sector"]))
+    _raises(tmp_path, _long_spec(), DataError,
+            r"measures\.var: sector_variety: industries .* more than one 'sector'", clash)
+
+
 def test_location_quotient_columns_by_hand(tmp_path):
     run = _compute(tmp_path, _spec([
         {"id": "lq", "type": "location_quotients", "industries": ["a1", "a2", "b1"],

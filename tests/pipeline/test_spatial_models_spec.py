@@ -18,7 +18,7 @@ from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.spatial.panel_data import to_time_major
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 from regiometrics.errors import SpecError
-from regiometrics.spec import ModelSpec
+from regiometrics.spec import ModelSpec, model_spec
 from tests.pipeline.spatial_study import DATA, base_spec
 
 X_NAMES = ["lpcap", "lpc", "lemp", "unemp"]
@@ -40,7 +40,7 @@ def w():
 def _model(**changes) -> ModelSpec:
     spec = base_spec()["models"][0]
     spec.update(changes)
-    return ModelSpec.model_validate(spec)
+    return model_spec(**spec)
 
 
 CASES = [

@@ -50,15 +50,18 @@ def test_spatial_model_without_weights():
 def test_spatial_keys_refused_for_other_types():
     spec = base_spec(models=[{"id": "fe", "type": "fe", "effects": ["entity"], "weights": "W",
                               "lee_yu": True, "formula": "lgsp ~ lpcap"}])
-    with pytest.raises(SpecError, match=r"models\.fe: \['lee_yu', 'weights'\] apply only to the "
-                                        r"spatial model types"):
+    with pytest.raises(SpecError) as err:
         spec_from_dict(spec)
+    assert str(err.value).splitlines() == [
+        f"<spec>: models.fe.{key}: type 'fe' does not take {key!r} (a key of types 'sar', "
+        "'sem', 'sdm', 'sdem'); remove it or change the type" for key in ("weights", "lee_yu")]
 
 
 def test_vcov_refused_for_spatial_models():
     spec = base_spec()
     spec["models"][0]["vcov"] = {"type": "robust"}
-    with pytest.raises(SpecError, match=r"models\.sdm: type 'sdm' .* takes no \['vcov'\]"):
+    with pytest.raises(SpecError, match=r"models\.sdm\.vcov: type 'sdm' is estimated by maximum "
+                                        r"likelihood .* takes no 'vcov'; remove it"):
         spec_from_dict(spec)
 
 
@@ -69,8 +72,8 @@ def test_defaults_split_between_spatial_and_other_models():
     del spec["models"][0]["weights"]
     spec["models"].append({"id": "fe", "type": "fe", "formula": "lgsp ~ lpcap"})
     parsed = spec_from_dict(spec)
-    assert parsed.model("sdm").weights == "W" and "vcov" not in parsed.model("sdm").model_fields_set
-    assert parsed.model("fe").weights is None and parsed.model("fe").vcov.type == "cluster"
+    assert parsed.model("sdm").weights == "W" and not hasattr(parsed.model("sdm"), "vcov")
+    assert not hasattr(parsed.model("fe"), "weights") and parsed.model("fe").vcov.type == "cluster"
 
 
 def test_unknown_weights_type_and_key():
@@ -206,7 +209,17 @@ def test_duplicate_moran_ids():
 def test_singletons_refused_for_spatial_models_but_not_inherited():
     spec = base_spec()
     spec["models"][0]["singletons"] = "drop"
-    with pytest.raises(SpecError, match=r"models\.sdm: type 'sdm' .* takes no \['singletons'\]"):
+    with pytest.raises(SpecError, match=r"models\.sdm\.singletons: type 'sdm' needs a balanced "
+                                        r"panel and takes no 'singletons'"):
         spec_from_dict(spec)
     spec = base_spec(defaults={"singletons": "drop"})
-    assert spec_from_dict(spec).model("sdm").singletons == "keep"
+    assert not hasattr(spec_from_dict(spec).model("sdm"), "singletons")
+
+
+def test_random_effects_of_spatial_error_models_are_refused():
+    """random: [entity] is for sar and sdm (tests/pipeline/test_spatial_random_spec.py)."""
+    spec = base_spec()
+    spec["models"][0].update(type="sem", effects=[], random=["entity"])
+    with pytest.raises(SpecError, match=r"models\.sdm\.random: random effects of spatial models "
+                                        r"are available for sar and sdm, not type 'sem'"):
+        spec_from_dict(spec)

@@ -55,7 +55,8 @@ def _bad(change):
 
 @pytest.mark.parametrize("change,message", [
     (lambda m: m.update(wild_bootstrap={"draws": 99}) if m["id"] == "re" else None,
-     "wild_bootstrap is available for types ols, fe, iv"),
+     "models.re.wild_bootstrap: type 're' does not take 'wild_bootstrap' (a key of types "
+     "'ols', 'fe', 'iv')"),
     (lambda m: m["wild_bootstrap"].update(terms=["lgsp"]) if m["id"] == "fe2" else None,
      "models.fe2.wild_bootstrap.terms: 'lgsp' cannot be tested here"),
     (lambda m: m["wild_bootstrap"].update(weights="gamma") if m["id"] == "fe2" else None,
@@ -74,13 +75,13 @@ def test_bad_wild_bootstrap_keys_exit_2(study, tmp_path, capsys, change, message
 def test_subgroup_table_prints_each_groups_bootstrap(produc):
     from regiometrics.data import Panel
     from regiometrics.engine import estimate
-    from regiometrics.spec import ModelSpec
+    from regiometrics.spec import model_spec
     from regiometrics.spec.mechanisms import SubgroupTableSpec
     from regiometrics.tables import render_markdown
     from regiometrics.tables.subgroups import subgroup_table
 
     df = produc.assign(half=(produc.region <= 4).map({True: "east", False: "west"}))
-    model = ModelSpec(id="sg", type="fe", formula="lgsp ~ lpcap + lpc", effects=["entity"],
+    model = model_spec(id="sg", type="fe", formula="lgsp ~ lpcap + lpc", effects=["entity"],
                       vcov={"type": "cluster", "by": "region"}, by="half",
                       wild_bootstrap={"cluster": "region", "terms": ["lpcap"], "draws": 999})
     res = estimate(model, Panel(df, "state", "year"))

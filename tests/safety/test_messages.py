@@ -22,7 +22,8 @@ def test_infinite_values_name_the_column_and_the_entity_years(tmp_path, capsys, 
     data.loc[(data["state"] == "TEXAS") & (data["year"] == 1980), column] = -np.inf
     spec = base_spec()
     if model_type == "ols":
-        spec["models"][0].update(type="ols", effects=[])
+        spec["models"][0]["type"] = "ols"
+        spec["models"][0].pop("effects", None)
     study = write_study(tmp_path, spec, data=data)
     code, _, err = run_cli(["run", study, "--out", tmp_path / "out"], capsys)
     assert code == 2

@@ -109,10 +109,16 @@ def test_variant_cycle_is_refused():
         spec_from_dict(raw, source=SRC)
 
 
-def test_variant_result_is_validated_like_any_model():
-    """An fe base turned into pooled OLS keeps effects -> the usual ols/effects message."""
+def test_variant_changing_the_type_keeps_the_keys_the_new_type_takes():
+    """An fe base turned into pooled OLS leaves its effects behind; effects the variant
+    itself gives are validated like any model's (the usual ols/effects message)."""
     raw = study({**FE, "effects": ["entity"]}, {"id": "v", "base": "fe", "type": "ols"})
-    with pytest.raises(SpecError, match=r"models\.v: type 'ols' is pooled OLS and takes no effects"):
+    v = spec_from_dict(raw, source=SRC).model("v")
+    assert (v.type, v.effects, v.formula) == ("ols", [], FE["formula"])
+    raw = study({**FE, "effects": ["entity"]},
+                {"id": "v", "base": "fe", "type": "ols", "effects": ["time"]})
+    with pytest.raises(SpecError, match=r"models\.v\.effects: type 'ols' is pooled OLS and "
+                                        r"takes no effects"):
         spec_from_dict(raw, source=SRC)
 
 
@@ -127,7 +133,8 @@ def test_variant_result_is_validated_like_any_model():
      (r"models\.m: the model is underidentified: 2 endogenous regressor\(s\) \(DT, L\.DT\) "
       r"but 1 excluded instrument\(s\) \(IVNQ\)")),
     ({"id": "m", "type": "fe", "formula": "ER ~ DT", "estimator": "liml"},
-     r"models\.m: 'estimator' applies to type 'iv' only"),
+     r"models\.m\.estimator: type 'fe' does not take 'estimator' \(a key of type 'iv'\); "
+     r"remove it or change the type"),
     ({"id": "m", "type": "iv", "formula": "ER ~ DT + [DT ~ IVNQ]"},
      r"DT is both endogenous .* and an exogenous regressor"),
     ({"id": "m", "type": "iv", "formula": "ER ~ [DT ~ IVNQ]", "controls": ["IVNQ"]},
@@ -171,7 +178,7 @@ def test_default_estimator_applies_to_iv_models_only():
     raw = study(IV1, FE)
     raw["defaults"]["estimator"] = "liml"
     got = models_of(raw)
-    assert got["iv1"].estimator == "liml" and got["fe"].estimator is None
+    assert got["iv1"].estimator == "liml" and "estimator" not in type(got["fe"]).model_fields
 
 
 def test_mediation_variant_takes_a_filter_but_not_a_swap():

@@ -75,7 +75,8 @@ def test_unknown_default_key(tmp_path):
 def test_wrong_literal_value_is_named(tmp_path):
     raw = yaml.safe_load(yaml.safe_dump(BASE))
     raw["models"][0]["type"] = "probit"
-    with pytest.raises(SpecError, match=r"models.pooled.type: .*'ols'.*got 'probit'"):
+    with pytest.raises(SpecError, match=r"models\.pooled: unknown type 'probit'; available: "
+                                        r"ols, fe, re, .* \(did you mean 'tobit'\?\)"):
         load_spec(write(tmp_path, raw))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -148,3 +149,24 @@ def test_moran_table_names_are_checked(keys, message):
     table = MoranTableSpec(id="t9", type="moran", moran="mi", **keys)
     with pytest.raises(SpecError, match=message):
         moran_table(_moran_rows(), table, entry=ENTRY)
+
+
+def test_spatial_effects_random_effects_and_hausman_rows():
+    fe = _spatial("fe", "rho")
+    fe = replace(fe, stats={**fe.stats, "hausman_chi2": 28.2, "hausman_df": 13.0,
+                            "hausman_p": 0.0085})
+    re = _spatial("re", "rho")
+    re = replace(re, stats={**re.stats, "phi": 0.173},
+                 info={**re.info, "effects": [], "random_effects": ["entity"]})
+    table = SpatialEffectsTableSpec(
+        id="t10", type="spatial_effects", models=["fe", "re"], terms=["OPEN"],
+        rows=["entity_fe", "entity_re", "hausman_chi2", "hausman_df", "hausman_p", "phi"])
+    grid = spatial_effects_table([fe, re], table)
+    ind = [r.cells for r in grid.sections[1]]
+    assert ind == [("Entity FE",) + ("YES",) * 3 + ("NO",) * 3,
+                   ("Entity RE",) + ("NO",) * 3 + ("YES",) * 3]
+    stats = [r.cells for r in grid.sections[2]]
+    assert stats[0] == ("Hausman χ²", "28.200", "", "", "", "", "")
+    assert stats[1] == ("hausman_df", "13", "", "", "", "", "")
+    assert stats[2] == ("Hausman p-value", "0.009", "", "", "", "", "")
+    assert stats[3] == ("phi", "", "", "", "0.173", "", "")

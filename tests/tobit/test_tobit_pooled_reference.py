@@ -17,6 +17,7 @@ import pytest
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
+from regiometrics.spec import model_spec
 from regiometrics.spec.models import ModelSpec
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "tobit"
@@ -32,7 +33,7 @@ def panel() -> Panel:
 
 def _model(**kw: object) -> ModelSpec:
     kw.setdefault("vcov", {"type": "unadjusted"})  # OIM, as survreg's vcov
-    return ModelSpec(id="tob", type="tobit", formula=FORMULA, **kw)
+    return model_spec(id="tob", type="tobit", formula=FORMULA, **kw)
 
 
 @pytest.mark.parametrize(("case", "right"), [("left0", None), ("left0_right4", 4.0)])

@@ -1,4 +1,4 @@
-"""Random-effects Tobit (``type: tobit``, ``effects: [entity]``; Stata ``xttobit``).
+"""Random-effects Tobit (``type: tobit``, ``random: [entity]``; Stata ``xttobit``).
 
 No R implementation is installable here (censReg is not packaged for Debian), so the
 likelihood is checked against direct numerical integration (scipy.integrate.quad) at fixed
@@ -24,7 +24,7 @@ from regiometrics.engine.tobit.kernel import (
     posterior_moments,
     re_loglik,
 )
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
 
 TRUE = {"x1": 1.0, "x2": -0.5, "_cons": 0.6, "sigma_u": 0.8, "sigma_e": 1.0}
 
@@ -130,7 +130,7 @@ def test_sigma_u_to_zero_gives_pooled_loglik() -> None:
 @pytest.fixture(scope="module")
 def simulated() -> tuple[pd.DataFrame, object]:
     df = simulate(11)
-    res = estimate(ModelSpec(id="re", type="tobit", formula="y ~ x1 + x2", effects=["entity"],
+    res = estimate(model_spec(id="re", type="tobit", formula="y ~ x1 + x2", random=["entity"],
                              vcov={"type": "unadjusted"}), Panel(df, entity="id", time="year"))
     return df, res
 
@@ -154,7 +154,7 @@ def test_lr_and_delta_method(simulated: tuple) -> None:
     """lr_sigma_u = 2 (ll_RE - ll_pooled) with the pooled fit on the same sample; p halved
     (chi-bar-squared); rho's SE by the delta method from the (log s_u, log s_e) block."""
     df, res = simulated
-    pooled = estimate(ModelSpec(id="p", type="tobit", formula="y ~ x1 + x2"),
+    pooled = estimate(model_spec(id="p", type="tobit", formula="y ~ x1 + x2"),
                       Panel(df, entity="id", time="year"))
     lr = 2 * (res.stats["loglik"] - pooled.stats["loglik"])
     np.testing.assert_allclose(res.stats["lr_sigma_u"], lr, rtol=1e-10)
@@ -181,18 +181,18 @@ def test_lr_and_delta_method(simulated: tuple) -> None:
 
 
 def test_time_effects_are_dummies_kept_out_of_params() -> None:
-    """effects [entity, time]: period dummies (first period base) in info, not params; the
+    """random [entity] with effects [time]: period dummies (first period base) in info, not params; the
     slopes equal a fit with the dummies written out as regressors."""
     df = simulate(12, n=120, t=5)
     panel = Panel(df, entity="id", time="year")
-    res = estimate(ModelSpec(id="ret", type="tobit", formula="y ~ x1 + x2",
-                             effects=["entity", "time"]), panel)
+    res = estimate(model_spec(id="ret", type="tobit", formula="y ~ x1 + x2",
+                             random=["entity"], effects=["time"]), panel)
     assert list(res.params.index) == ["x1", "x2", "_cons"]
     assert list(res.info["time_dummies"]) == [f"year={y}" for y in range(2001, 2005)]
     assert res.info["effects"] == ["time"]
     for y in range(2001, 2005):
         df[f"d{y}"] = (df["year"] == y).astype(float)
-    explicit = estimate(ModelSpec(id="e", type="tobit", effects=["entity"],
+    explicit = estimate(model_spec(id="e", type="tobit", random=["entity"],
                                   formula="y ~ x1 + x2 + d2001 + d2002 + d2003 + d2004"),
                         Panel(df, entity="id", time="year"))
     for t in ("x1", "x2", "_cons"):
@@ -209,8 +209,8 @@ def test_coverage_of_95pct_intervals() -> None:
     reps = 100
     for r in range(reps):
         df = simulate(1000 + r, n=150, t=6)
-        res = estimate(ModelSpec(id="re", type="tobit", formula="y ~ x1 + x2",
-                                 effects=["entity"], vcov={"type": "unadjusted"}),
+        res = estimate(model_spec(id="re", type="tobit", formula="y ~ x1 + x2",
+                                 random=["entity"], vcov={"type": "unadjusted"}),
                        Panel(df, entity="id", time="year"))
         hits["x1"] += abs(res.params["x1"] - TRUE["x1"]) < 1.96 * res.std_errors["x1"]
         for s in ("sigma_u", "sigma_e"):
@@ -219,18 +219,18 @@ def test_coverage_of_95pct_intervals() -> None:
         assert 0.88 <= h / reps <= 1.0, (name, h)
 
 
-@pytest.mark.parametrize("effects", [[], ["entity"]])
-def test_right_censoring_only_mirrors_left_censoring(effects: list[str]) -> None:
+@pytest.mark.parametrize("random", [[], ["entity"]])
+def test_right_censoring_only_mirrors_left_censoring(random: list[str]) -> None:
     """Tobit of y censored above at c (left: null) = Tobit of -y censored below at -c, with
     the signs of the coefficients flipped; same sigmas, log-likelihood and SEs."""
     df = simulate(13, n=60, t=5)
     df["y"] = np.minimum(df["y"], 1.5) * 1.0
     df["neg_y"] = -df["y"]
     panel = Panel(df, entity="id", time="year")
-    right = estimate(ModelSpec(id="r", type="tobit", formula="y ~ x1 + x2", left=None,
-                               right=1.5, effects=effects), panel)
-    left = estimate(ModelSpec(id="l", type="tobit", formula="neg_y ~ x1 + x2", left=-1.5,
-                              effects=effects), panel)
+    right = estimate(model_spec(id="r", type="tobit", formula="y ~ x1 + x2", left=None,
+                               right=1.5, random=random), panel)
+    left = estimate(model_spec(id="l", type="tobit", formula="neg_y ~ x1 + x2", left=-1.5,
+                              random=random), panel)
     assert right.stats["n_right_censored"] == left.stats["n_left_censored"] > 0
     for t in ("x1", "x2", "_cons"):
         np.testing.assert_allclose(right.params[t], -left.params[t], rtol=1e-6)
@@ -244,9 +244,9 @@ def test_pooled_time_effects_equal_explicit_dummies() -> None:
     for y in range(2001, 2004):
         df[f"d{y}"] = (df["year"] == y).astype(float)
     panel = Panel(df, entity="id", time="year")
-    res = estimate(ModelSpec(id="t", type="tobit", formula="y ~ x1 + x2", effects=["time"]),
+    res = estimate(model_spec(id="t", type="tobit", formula="y ~ x1 + x2", effects=["time"]),
                    panel)
-    explicit = estimate(ModelSpec(id="e", type="tobit",
+    explicit = estimate(model_spec(id="e", type="tobit",
                                   formula="y ~ x1 + x2 + d2001 + d2002 + d2003"), panel)
     for t in ("x1", "x2", "_cons"):
         np.testing.assert_allclose(res.params[t], explicit.params[t], rtol=1e-8)
@@ -266,9 +266,9 @@ def test_no_heterogeneity_gives_the_boundary_sigma_u_zero(seed: int) -> None:
     y = np.maximum(0.3 + x + rng.normal(size=n * t), 0.0)
     panel = Panel(pd.DataFrame({"id": np.repeat(np.arange(n), t), "year": np.tile(np.arange(t), n),
                                 "y": y, "x": x}), entity="id", time="year")
-    re = estimate(ModelSpec(id="m", type="tobit", formula="y ~ x", effects=["entity"],
+    re = estimate(model_spec(id="m", type="tobit", formula="y ~ x", random=["entity"],
                             vcov={"type": "unadjusted"}), panel)
-    pooled = estimate(ModelSpec(id="p", type="tobit", formula="y ~ x",
+    pooled = estimate(model_spec(id="p", type="tobit", formula="y ~ x",
                                 vcov={"type": "unadjusted"}), panel)
     assert re.stats["sigma_u"] == 0.0 and re.stats["lr_sigma_u"] == 0.0
     assert re.stats["lr_sigma_u_p"] == 1.0 and re.stats["rho"] == 0.0

@@ -18,7 +18,7 @@ import pandas as pd
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec import model_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 REF = json.loads((ROOT / "tests" / "fixtures" / "tobit" / "re_produc_reference.json").read_text())
@@ -27,8 +27,8 @@ TERMS = ["lpcap", "lpc", "lemp", "_cons"]
 
 def test_random_effects_tobit_matches_exact_likelihood_fit() -> None:
     panel = Panel(pd.read_csv(ROOT / "specs" / "data" / "produc.csv"), entity="state", time="year")
-    model = ModelSpec(id="re", type="tobit", formula="unemp ~ lpcap + lpc + lemp", left=4,
-                      right=10, effects=["entity"], vcov={"type": "unadjusted"})
+    model = model_spec(id="re", type="tobit", formula="unemp ~ lpcap + lpc + lemp", left=4,
+                      right=10, random=["entity"], vcov={"type": "unadjusted"})
     res = estimate(model, panel)
     assert REF["convergence"] == 0
     np.testing.assert_allclose([res.params[t] for t in TERMS],

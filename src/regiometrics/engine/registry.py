@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 
@@ -16,7 +17,10 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.context import EstimationContext
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.iv import IvSpec
+from regiometrics.spec.model_kinds import FeSpec, OlsSpec
+from regiometrics.spec.models import LinearModel, ModelSpec, SubgroupModel
+from regiometrics.spec.spatial import SPATIAL_MODEL_TYPES
 
 Estimator = Callable[[ModelSpec, Panel, EstimationContext], Result]
 
@@ -62,12 +66,12 @@ MODEL_REGISTRY["tobit"] = _lazy("tobit.model", "fit_tobit")
 
 def subgroup_requested(model: ModelSpec) -> bool:
     """Whether the model asks for subgroup fits (``by``, ``split`` or ``periods``)."""
-    return model.by is not None or model.split is not None or model.periods is not None
+    return any(getattr(model, k, None) is not None for k in ("by", "split", "periods"))
 
 
 def attach_wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> Result:
     """Add the wild cluster bootstrap when the model asks for one (module imported on use)."""
-    if getattr(model, "wild_bootstrap", None) is None:
+    if not isinstance(model, (OlsSpec, FeSpec, IvSpec)) or model.wild_bootstrap is None:
         return result
     from regiometrics.engine.inference.wild_model import attach_wild_bootstrap as attach
 
@@ -104,19 +108,21 @@ def _estimate(model: ModelSpec, panel: Panel, context: EstimationContext | None)
             f"available: {', '.join(sorted(MODEL_REGISTRY))}"
         ) from None
     sample = panel.filtered(model.filter, where=f"models.{model.id}.filter")
-    if model.moderator is not None:  # marginal effects for a linear model with a moderator
+    if getattr(model, "moderator", None) is not None:  # marginal effects for a linear model with a moderator
         estimator = MODEL_REGISTRY["moderation"]
     if subgroup_requested(model):
         from regiometrics.engine.mechanisms.subgroups import fit_subgroups
 
         ctx = context or EstimationContext()
         return fit_subgroups(
-            model, sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
+            cast(SubgroupModel, model), sample, lambda m, p: attach_wild_bootstrap(m, p, estimator(m, p, ctx)))
     result = estimator(model, sample, context or EstimationContext())
-    if model.hausman is not None:
+    test = getattr(model, "hausman", None)
+    if test is not None and model.type not in SPATIAL_MODEL_TYPES:
+        # spatial models attach their own FE-vs-RE test (engine.spatial.re_model)
         from regiometrics.engine.linear.hausman import hausman
 
         stats = dict(result.stats)
-        stats.update(hausman(model, sample, method=model.hausman.method))
+        stats.update(hausman(cast(LinearModel, model), sample, method=test.method))
         result = replace(result, stats=stats)
     return attach_wild_bootstrap(model, sample, result)

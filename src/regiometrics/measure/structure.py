@@ -10,6 +10,8 @@ Row shapes
 :func:`hierarchy_coefficient`   ``entity, time, IS``
 :func:`specialization`          ``entity, time, krugman, herfindahl``
 :func:`variety`                 ``entity, time, variety, unrelated_variety, related_variety``
+:func:`sector_variety`          ``entity, time, sector, sector_share, sector_variety``, and
+                                the three variety columns of the region
 :func:`location_quotients`      ``entity, time, industry, share, reference_share, lq``
 :func:`external_dependence`     ``entity, time, external_dependence``
 
@@ -45,6 +47,7 @@ __all__ = [
     "external_dependence",
     "hierarchy_coefficient",
     "location_quotients",
+    "sector_variety",
     "specialization",
     "variety",
 ]
@@ -273,6 +276,99 @@ def variety(
     holds exactly (``variety`` is computed directly, not as the sum).
     """
     func = "variety"
+    cube, g_code, _ = _sector_cube(func, df, entity, industry, value, time, sector,
+                                   sector_digits, base)
+    p, big_p = _sector_shares(cube, g_code)
+    log_base = np.log(base)
+    parent = big_p[:, g_code]  # P_g of each industry's sector
+    with np.errstate(divide="ignore", invalid="ignore"):
+        related_terms = np.where(p > 0, p * np.log(parent / p), 0.0)
+    out = cube.keys.copy()
+    out["variety"] = -xlogy(p, p).sum(axis=1) / log_base
+    out["unrelated_variety"] = -xlogy(big_p, big_p).sum(axis=1) / log_base
+    out["related_variety"] = related_terms.sum(axis=1) / log_base
+    return out
+
+
+def sector_variety(
+    df: pd.DataFrame,
+    *,
+    entity: str,
+    industry: str,
+    value: str,
+    sector: str,
+    time: str | None = None,
+    base: float = 2.0,
+) -> pd.DataFrame:
+    r"""Each region's variety within every sector, beside its total, unrelated and related variety.
+
+    The sector terms of Frenken, Van Oort & Verburg's (2007) decomposition: the entropy of
+    a region's industries inside one sector (the related variety around an industry of that
+    sector, 001) and the sector's share of the region.
+
+    Parameters
+    ----------
+    df
+        Region x industry (x year) rows at the fine level (e.g. HS-2 chapters), each with
+        its sector (e.g. HS section) in column ``sector``.
+    entity, industry, value, sector, time
+        Column names.
+    base
+        Logarithm base; 2 as in Frenken et al.
+
+    Returns
+    -------
+    DataFrame ``entity, time, sector, sector_share, sector_variety, variety,
+    unrelated_variety, related_variety``: one row per region(-year) and sector present in
+    the data, sorted by entity, time and sector; the last three repeat the region(-year)'s
+    values of :func:`variety`.
+
+    Notes
+    -----
+    With fine shares :math:`p_i` of the region and sector shares
+    :math:`P_g = \sum_{i\in S_g} p_i`,
+
+    .. math::
+        \text{sector\_share}_g = P_g,\qquad
+        \text{sector\_variety}_g = H_g = \sum_{i\in S_g}\frac{p_i}{P_g}\log\frac{P_g}{p_i},
+
+    so that :math:`RV = \sum_g P_g H_g`. :math:`H_g` is undefined (NaN) where the region
+    has nothing in sector :math:`g` (:math:`P_g = 0`); such sectors add 0 to RV.
+    """
+    func = "sector_variety"
+    cube, g_code, sectors = _sector_cube(func, df, entity, industry, value, time, sector,
+                                         None, base)
+    p, big_p = _sector_shares(cube, g_code)
+    log_base = np.log(base)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = np.where(p > 0, p * np.log(big_p[:, g_code] / p), 0.0)  # terms of P_g H_g
+        h = np.where(big_p > 0, (inside @ _one_hot(g_code)) / big_p, np.nan) / log_base
+    totals = variety(df, entity=entity, industry=industry, value=value, time=time,
+                     sector=sector, base=base)
+    n_rows, n_sectors = big_p.shape
+    keys = _keys(entity, time)
+    out = cube.keys.iloc[np.repeat(np.arange(n_rows), n_sectors)].reset_index(drop=True)
+    out[sector] = np.tile(sectors, n_rows)
+    out["sector_share"] = big_p.ravel()
+    out["sector_variety"] = h.ravel()
+    present = np.zeros_like(big_p, dtype=bool)  # region-sector pairs with a row in the data
+    present[cube.row, g_code[cube.col]] = True
+    out = out[present.ravel()].merge(totals, on=keys, how="left", validate="many_to_one")
+    return out.sort_values([*keys, sector], kind="stable").reset_index(drop=True)
+
+
+def _sector_cube(
+    func: str,
+    df: pd.DataFrame,
+    entity: str,
+    industry: str,
+    value: str,
+    time: str | None,
+    sector: str | None,
+    sector_digits: int | None,
+    base: float,
+) -> tuple[_Cube, np.ndarray, np.ndarray]:
+    """The region x industry cube, each industry's sector code and the sector labels."""
     if (sector is None) == (sector_digits is None):
         raise DataError(
             f"{func}: give exactly one of 'sector' (a column) or 'sector_digits' "
@@ -306,19 +402,20 @@ def variety(
                 "industry. Use a 'sector' column instead."
             )
         sector_of = codes.str[:sector_digits].to_numpy()
-    g_code, _ = pd.factorize(sector_of)
-    to_sector = np.zeros((len(cube.industries), g_code.max() + 1))
-    to_sector[np.arange(len(cube.industries)), g_code] = 1.0
+    g_code, sectors = pd.factorize(sector_of, sort=True)
+    return cube, g_code, np.asarray(sectors)
+
+
+def _sector_shares(cube: _Cube, g_code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fine shares p_i and sector shares P_g of every region(-year) row."""
     p = cube.values / cube.values.sum(axis=1, keepdims=True)
-    big_p = p @ to_sector  # P_g per region-year
-    log_base = np.log(base)
-    parent = big_p[:, g_code]  # P_g of each industry's sector
-    with np.errstate(divide="ignore", invalid="ignore"):
-        related_terms = np.where(p > 0, p * np.log(parent / p), 0.0)
-    out = cube.keys.copy()
-    out["variety"] = -xlogy(p, p).sum(axis=1) / log_base
-    out["unrelated_variety"] = -xlogy(big_p, big_p).sum(axis=1) / log_base
-    out["related_variety"] = related_terms.sum(axis=1) / log_base
+    return p, p @ _one_hot(g_code)
+
+
+def _one_hot(g_code: np.ndarray) -> np.ndarray:
+    """Industry x sector 0/1 matrix: row i has its 1 in column ``g_code[i]``."""
+    out = np.zeros((len(g_code), g_code.max() + 1))
+    out[np.arange(len(g_code)), g_code] = 1.0
     return out
 
 

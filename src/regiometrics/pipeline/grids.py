@@ -73,8 +73,9 @@ def run_batch(items: Sequence[tuple[dict[str, Any], str, ModelSpec]], grid: Grid
     context = EstimationContext(weights=weights)
     rows = []
     for choices, term, model in items:
-        if model.wild_bootstrap is not None and model.wild_bootstrap.terms != [term]:
-            model = model.replace(wild_bootstrap={**model.wild_bootstrap.model_dump(),
+        wild = getattr(model, "wild_bootstrap", None)
+        if wild is not None and wild.terms != [term]:
+            model = model.replace(wild_bootstrap={**wild.model_dump(),
                                                   "terms": [term]})
         try:
             result = estimate(model, panel, context)

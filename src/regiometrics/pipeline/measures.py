@@ -32,6 +32,7 @@ from regiometrics.measure.structure import (
     external_dependence,
     hierarchy_coefficient,
     location_quotients,
+    sector_variety,
     specialization,
     variety,
 )
@@ -280,12 +281,30 @@ def _specialization(panel: Panel, m: SpecializationMeasure) -> MeasureArtifact:
 
 
 def _variety(panel: Panel, m: VarietyMeasure) -> MeasureArtifact:
+    if m.long:
+        return _sector_variety(panel, m)
+    assert m.industries is not None
     sector_of = {c: s for s, cols in m.industries.items() for c in cols}
     long = _long_industries(panel, m, list(sector_of))
     long["_sector"] = long[_INDUSTRY].map(sector_of)
     rows = variety(long, entity=panel.entity, industry=_INDUSTRY, value=_VALUE,
                    time=panel.time, sector="_sector", base=m.base)
     return MeasureArtifact(m, rows, rows, tuple(_keys(panel)))
+
+
+def _sector_variety(panel: Panel, m: VarietyMeasure) -> MeasureArtifact:
+    """Long form: region x industry rows of the panel itself (001's province x product)."""
+    assert m.region and m.industry and m.value and m.sector
+    _require(panel, m, region=m.region, industry=m.industry, value=m.value, sector=m.sector)
+    for key in ("region", "industry", "sector"):
+        name = getattr(m, key)
+        if name == panel.time:
+            raise SpecError(f"{_where(m, key)}: {name!r} is the time column; name the "
+                            f"{key} column")
+    rows = sector_variety(panel.frame, entity=m.region, industry=m.industry, value=m.value,
+                          sector=m.sector, time=panel.time, base=m.base)
+    on = (m.region, m.sector) + ((panel.time,) if panel.time else ())
+    return MeasureArtifact(m, rows, rows, on)
 
 
 def _location_quotients(panel: Panel, m: LocationQuotientMeasure) -> MeasureArtifact:

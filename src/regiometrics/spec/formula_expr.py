@@ -10,7 +10,8 @@ DEPENDENCIES.md); this module reads the pieces a term is made of:
 * **factors** ``C(region)`` or Stata's ``i.region``; the base (omitted) level is the first
   sorted level unless chosen: ``C(region, base='East')``, ``C(year, base=2010)``, Stata's
   ``ib2.region`` / ``ib(East).region``; ``c.x`` marks a continuous variable (Stata) and is
-  the same as ``x``.
+  the same as ``x``. Whether a factor drops its base level in a term follows R's
+  marginality rule (:func:`regiometrics.engine.linear.design.term_columns`).
 
 Column names that are not identifiers go in backticks (```GDP growth```). Expressions are
 parsed with :mod:`ast` and only the nodes above are accepted: nothing else is evaluated.

@@ -148,11 +148,12 @@ def grid_model_changes(base: Any, term: str, choices: dict[str, Any]) -> tuple[d
         changes["controls"] = list(choices["controls"])
     if "effects" in choices:
         effects = list(choices["effects"])
-        changes["effects"] = effects
         if base.type == "fe" and not effects:
-            changes["type"] = "ols"
-        elif base.type == "ols" and effects:
-            changes["type"] = "fe"
+            changes["type"] = "ols"  # pooled: no effects key
+        else:
+            changes["effects"] = effects
+            if base.type == "ols" and effects:
+                changes["type"] = "fe"
     if "filter" in choices:
         changes["filter"] = choices["filter"]
     if "weights" in choices:

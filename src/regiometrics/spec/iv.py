@@ -9,37 +9,55 @@ so a wrong model fails before any data are read.
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any, ClassVar, Literal, Self, get_args
+
+from pydantic import model_validator
 
 from regiometrics.spec.formula import parse_formula
 from regiometrics.spec.literals import IVEstimator
+from regiometrics.spec.model_base import (
+    AweightsKeys,
+    FixedEffectsKeys,
+    FormulaModel,
+    SingletonsKeys,
+    SubgroupKeys,
+    VcovKeys,
+    WildBootstrapKeys,
+)
 
 #: The ``fit_iv`` method behind each spec ``estimator`` value.
 ESTIMATOR_METHODS: dict[str, str] = {"2sls": "2sls", "liml": "liml", "gmm": "gmm2s"}
 assert set(ESTIMATOR_METHODS) == set(get_args(IVEstimator))
 
 
-def check_iv_model(model: Any) -> None:
-    """Refuse IV-only keys on other model types and malformed IV models.
+class IvSpec(FormulaModel, VcovKeys, FixedEffectsKeys, AweightsKeys, SingletonsKeys,
+             WildBootstrapKeys, SubgroupKeys):
+    """An instrumental-variable model (``type: iv``); ``estimator``: 2sls (default), liml, gmm."""
 
-    ``model`` is a :class:`~regiometrics.spec.models.ModelSpec` (duck-typed to avoid an
-    import cycle). Raises ``ValueError`` (pydantic adds the file and key path).
+    absorbing: ClassVar[bool] = True
+    refused: ClassVar[dict[str, str]] = {
+        "hausman": "'hausman' compares FE with RE and does not apply to type 'iv'; IV models "
+                   "report the endogeneity test as stats endog_c / endog_c_p",
+    }
+
+    type: Literal["iv"]
+    estimator: IVEstimator | None = None
+
+    @model_validator(mode="after")
+    def _iv_well_formed(self) -> Self:
+        check_iv_model(self)
+        if self.wild_bootstrap is not None and self.estimator not in (None, "2sls"):
+            raise ValueError("wild_bootstrap of an iv model needs estimator: 2sls (WRE bootstrap)")
+        return self
+
+
+def check_iv_model(model: Any) -> None:
+    """Refuse malformed IV models (``model`` an :class:`IvSpec`).
+
+    Raises ``ValueError`` (pydantic adds the file and key path).
     """
     formula = parse_formula(model.formula, where="formula")
     has_iv_part = bool(formula.endogenous or formula.instruments)
-    if model.type != "iv":
-        if getattr(model, "estimator", None) is not None:
-            raise ValueError(
-                f"'estimator' applies to type 'iv' only (this model is type {model.type!r}); "
-                "remove it or set type: iv"
-            )
-        if has_iv_part:
-            raise ValueError(
-                f"the formula {model.formula!r} has an IV part '[endogenous ~ instruments]' but "
-                f"the model is type {model.type!r}; set type: iv to instrument, or remove the "
-                "brackets"
-            )
-        return
     if not has_iv_part:
         raise ValueError(
             f"type 'iv' needs the endogenous regressors and their excluded instruments in "
@@ -73,8 +91,3 @@ def check_iv_model(model: Any) -> None:
             raise ValueError(f"{name} cannot instrument itself; it is listed as endogenous")
     if not formula.intercept:
         raise ValueError("IV models always have an intercept (or absorb it with effects); remove '0'/'-1'")
-    if model.hausman is not None:
-        raise ValueError(
-            "'hausman' compares FE with RE and does not apply to type 'iv'; IV models report "
-            "the endogeneity test as stats endog_c / endog_c_p"
-        )

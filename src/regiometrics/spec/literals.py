@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-ModelType = Literal[
-    "ols", "fe", "re", "iv", "sar", "sem", "sdm", "sdem", "mediation", "moderation",
-    "tobit",
-]
 EffectName = Literal["entity", "time"]
 VcovType = Literal["unadjusted", "robust", "cluster"]
 ClusterCorrection = Literal["fixest", "stata_xtreg", "none"]
@@ -17,7 +13,6 @@ TableStat = Literal["nobs", "r2", "adj_r2", "r2_within", "adj_r2_within", "n_ent
 IndexMethod = Literal["entropy", "critic", "cv", "equal", "topsis", "pca"]
 IndicatorRow = Literal["controls", "entity_fe", "time_fe", "absorbed"]
 IVEstimator = Literal["2sls", "liml", "gmm"]
-SpatialModelType = Literal["sar", "sem", "sdm", "sdem"]
 WeightsType = Literal[
     "inverse_distance", "knn", "economic_distance", "nested", "matrix", "adjacency", "contiguity"
 ]
@@ -62,7 +57,5 @@ WeightsHeaderCell = Literal[
 TypologyHeaderCell = Literal["type", "entities", "explanation"]
 DescriptiveHeaderCell = Literal["group", "variable", "n", "mean", "sd", "min", "max"]
 
-MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
 VCOV_TYPES: tuple[str, ...] = get_args(VcovType)
 TABLE_FORMATS: tuple[str, ...] = get_args(TableFormat)
-SPATIAL_MODEL_TYPES: tuple[str, ...] = get_args(SpatialModelType)

@@ -14,28 +14,35 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from regiometrics.errors import SpecError
 from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.mechanisms import check_mechanism_references
-from regiometrics.spec.models import FIGURE_KINDS, TABLE_KINDS, ModelSpec, StudySpec
+from regiometrics.spec.model_base import ModelSpec
+from regiometrics.spec.models import (
+    FIGURE_KINDS,
+    MODEL_KINDS,
+    TABLE_KINDS,
+    AnyModelSpec,
+    StudySpec,
+)
 from regiometrics.spec.paths import check_output_ids
-from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references, spatial_not_inherited
-from regiometrics.spec.tobit import tobit_not_inherited
+from regiometrics.spec.spatial import WEIGHTS_KINDS, check_spatial_references
 from regiometrics.spec.variants import expand_variants
 
-#: Model keys a ``defaults`` block may set.
-DEFAULTABLE_KEYS: tuple[str, ...] = tuple(
-    k for k in ModelSpec.model_fields if k not in {"id", "formula", "label", "type"}
-)
-#: Defaults that do not apply to some model types and are then not inherited.
-_NOT_INHERITED = {"ols": {"effects"}, "re": {"effects"}}
-for _type in ("ols", "fe", "re"):  # the IV estimator option is inherited by IV models only
-    _NOT_INHERITED.setdefault(_type, set()).add("estimator")
-spatial_not_inherited(_NOT_INHERITED)
-tobit_not_inherited(_NOT_INHERITED)
+#: Keys of a model entry that are its own, never inherited from ``defaults``.
+_OWN_KEYS = frozenset({"id", "type", "formula", "label"})
+#: Model keys a ``defaults`` block may set: any key of some model type. A model inherits
+#: a default only when its own type's class has that key.
+DEFAULTABLE_KEYS: tuple[str, ...] = tuple(dict.fromkeys(
+    k for cls in MODEL_KINDS.values() for k in cls.model_fields if k not in _OWN_KEYS
+))
+_MODEL_KEYS: dict[str, frozenset[str]] = {
+    kind: frozenset(cls.model_fields) for kind, cls in MODEL_KINDS.items()
+}
+_MODEL_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyModelSpec)
 
 
 def load_spec(path: str | Path) -> StudySpec:
@@ -93,7 +100,7 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
             "a list" if isinstance(raw, list) else f"the value {raw!r}")
         raise SpecError(f"{source}: (top level): the spec must be a mapping with keys data, "
                         f"models, tables; got {got}")
-    raw = expand_variants(raw, source)
+    raw = expand_variants(raw, source, _MODEL_KEYS)
     raw = _merge_defaults(raw, source)
     try:
         spec = StudySpec.model_validate(raw)
@@ -124,8 +131,9 @@ def _merge_defaults(raw: dict[str, Any], source: str) -> dict[str, Any]:
     for i, model in enumerate(models):
         if not isinstance(model, dict):
             raise SpecError(f"{source}: models[{i}]: expected a mapping with id, type, formula")
-        skip = _NOT_INHERITED.get(str(model.get("type")), set())
-        combined = {k: v for k, v in defaults.items() if k not in skip}
+        kind = MODEL_KINDS.get(str(model.get("type")))
+        takes = kind.model_fields if kind is not None else {}
+        combined = {k: v for k, v in defaults.items() if k in takes}
         for key, value in model.items():
             if key == "vcov" and isinstance(value, dict) and isinstance(combined.get("vcov"), dict):
                 combined["vcov"] = {**combined["vcov"], **value}
@@ -149,6 +157,7 @@ _TAGGED: dict[str, dict[str, type[BaseModel]]] = {
     "figures": FIGURE_KINDS,
     "measures": MEASURE_KINDS,  # type: ignore[dict-item]
     "weights": WEIGHTS_KINDS,
+    "models": MODEL_KINDS,  # type: ignore[dict-item]
 }
 
 
@@ -217,17 +226,25 @@ def _model_in(annotation: Any) -> Any:
 
 
 def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
+    return _describe_errors(exc.errors(), raw, source)
+
+
+def _describe_errors(errors: typing.Sequence[Any], raw: dict[str, Any], source: str) -> str:
     lines = []
-    for err in exc.errors():
+    for err in errors:
         loc = tuple(err["loc"])
         where = _key_path(loc, raw) or "(top level)"
         if err["type"] == "extra_forbidden":
             parent = _class_at(loc[:-1])
             allowed = sorted(parent.model_fields) if parent else []
             key = str(loc[-1])
-            msg = f"unknown key {key!r}; allowed keys: {', '.join(allowed)}" + _did_you_mean(
-                key, allowed
-            )
+            msg = _foreign_model_key(parent, key) or (
+                f"unknown key {key!r}; allowed keys: {', '.join(allowed)}"
+                + (_did_you_mean(key, allowed) or _other_type_key(parent, key)))
+        elif err["type"] == "missing" and loc[-1] == "formula" and _model_type(
+                _class_at(loc[:-1])) is not None:
+            msg = (f"type {_model_type(_class_at(loc[:-1]))!r} needs a formula "
+                   "(formula: \"y ~ x + z\")")
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif err["type"] in ("union_tag_invalid", "union_tag_not_found") and loc[:1] and (
@@ -244,6 +261,74 @@ def _describe(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
                 msg = f"{msg}; got {err.get('input')!r}"
         lines.append(f"{source}: {where}: {msg}")
     return "\n".join(lines)
+
+
+def _model_type(cls: type[BaseModel] | None) -> str | None:
+    """The ``type`` of model spec class ``cls`` (None: not a model class)."""
+    if not (isinstance(cls, type) and issubclass(cls, ModelSpec)):
+        return None
+    return str(typing.get_args(cls.model_fields["type"].annotation)[0])
+
+
+def _foreign_model_key(cls: type[BaseModel] | None, key: str) -> str | None:
+    """Why model class ``cls`` refuses ``key`` when it is a key of other model types (its
+    own explanation if it has one), else None."""
+    kind = _model_type(cls)
+    if kind is None:
+        return None
+    assert cls is not None and issubclass(cls, ModelSpec)
+    if key in cls.refused:
+        return cls.refused[key].format(type=kind, key=key)
+    owners = [t for t, c in MODEL_KINDS.items() if key in c.model_fields]
+    if not owners:
+        return None
+    kinds = ", ".join(repr(t) for t in owners)
+    return (f"type {kind!r} does not take {key!r} (a key of type{'s' if len(owners) > 1 else ''} "
+            f"{kinds}); remove it or change the type")
+
+
+def model_spec(**keys: Any) -> ModelSpec:
+    """The spec of one model from the keys of a YAML model entry, as keyword arguments.
+
+    The class is chosen by ``type`` (:data:`~regiometrics.spec.models.MODEL_KINDS`):
+    ``model_spec(id="m", type="fe", formula="y ~ x", effects=["entity"])`` is an
+    :class:`~regiometrics.spec.model_kinds.FeSpec`. No ``defaults`` are merged.
+
+    Raises
+    ------
+    SpecError
+        As for a spec file: an unknown type, a key the type does not take, a bad value;
+        named ``model_spec(): models.<id>.<key>: ...``.
+    """
+    return validate_model(keys)
+
+
+def _other_type_key(cls: type[BaseModel] | None, key: str) -> str:
+    """`` (did you mean 'quadrature', a key of type 'tobit'?)`` for a misspelt key of another
+    model type, else empty."""
+    if _model_type(cls) is None:
+        return ""
+    close = difflib.get_close_matches(key, DEFAULTABLE_KEYS, n=1)
+    if not close:
+        return ""
+    owners = ", ".join(repr(t) for t, c in MODEL_KINDS.items() if close[0] in c.model_fields)
+    return f" (did you mean {close[0]!r}, a key of type{'s' if ',' in owners else ''} {owners}?)"
+
+
+def validate_model(keys: dict[str, Any], *, source: str = "model_spec()") -> ModelSpec:
+    """Validate one model entry (a mapping of YAML model keys) into its type's spec class.
+
+    Raises
+    ------
+    SpecError
+        Named ``<source>: models.<id>.<key>: ...``, as for a spec file.
+    """
+    raw = {"models": [dict(keys)]}
+    try:
+        return _MODEL_ADAPTER.validate_python(raw["models"][0])  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("models", 0, *e["loc"])} for e in exc.errors()]
+        raise SpecError(_describe_errors(errors, raw, source)) from None
 
 
 def _check_references(spec: StudySpec, source: str) -> None:

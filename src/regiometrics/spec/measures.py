@@ -238,13 +238,62 @@ class SpecializationMeasure(MeasureBase):
 
 
 class VarietyMeasure(MeasureBase):
-    """Total, unrelated and related variety; ``industries`` maps a sector to its columns."""
+    """Total, unrelated and related variety (Frenken et al. 2007), from either shape of data.
 
-    OUTPUTS: ClassVar[tuple[str, ...]] = ("variety", "unrelated_variety", "related_variety")
+    Wide: ``industries`` maps a sector to its columns on each entity-year row. Long: the
+    panel's rows are region x industry (x year), as with ``data.entity: [province,
+    product]``; ``region`` and ``industry`` name the two keys, ``value`` the size (exports)
+    and ``sector`` the column giving each industry's sector (HS section of an HS-2 chapter).
+    The long form also offers ``sector_share`` and ``sector_variety`` (the entropy of the
+    region's industries inside the row's sector: the related variety around the industry,
+    001), put on every row of that region-sector-year; the region values go on every row of
+    the region-year.
+    """
+
+    OUTPUTS: ClassVar[tuple[str, ...]] = (
+        "variety", "unrelated_variety", "related_variety", "sector_share", "sector_variety",
+    )
+    SECTOR_OUTPUTS: ClassVar[tuple[str, ...]] = ("sector_share", "sector_variety")
     type: Literal["variety"]
-    industries: dict[str, list[str]] = Field(min_length=1)
+    industries: dict[str, list[str]] | None = Field(default=None, min_length=1)
+    region: str | None = None
+    industry: str | None = None
+    value: str | None = None
+    sector: str | None = None
     base: float = Field(default=2.0, gt=1)
     columns: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def long(self) -> bool:
+        """Whether the measure reads the panel's region x industry rows."""
+        return self.industries is None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> VarietyMeasure:
+        long_keys = {"region": self.region, "industry": self.industry, "value": self.value,
+                     "sector": self.sector}
+        if self.industries is not None:
+            given = [k for k, v in long_keys.items() if v is not None]
+            if given:
+                raise ValueError(
+                    f"give either industries (wide: a sector's columns on each row) or "
+                    f"region/industry/value/sector (long region x industry rows), not both; "
+                    f"remove {', '.join(given)}"
+                )
+            sector_only = [k for k in self.columns if k in self.SECTOR_OUTPUTS]
+            if sector_only:
+                raise ValueError(
+                    f"columns: {sector_only[0]!r} needs the long form (region, industry, value, "
+                    "sector); with industries only the region outputs exist"
+                )
+            return self
+        missing = [k for k, v in long_keys.items() if v is None]
+        if missing:
+            raise ValueError(
+                f"give industries (wide) or all of region, industry, value and sector (long "
+                f"region x industry rows); missing {', '.join(missing)}"
+            )
+        return self
 
 
 class LocationQuotientMeasure(MeasureBase):

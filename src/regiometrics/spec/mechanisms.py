@@ -1,7 +1,7 @@
 """Spec objects for mechanism analyses: mediation, moderation, subgroups (issue 6).
 
-Model keys (fields of :class:`~regiometrics.spec.models.ModelSpec`, checked by
-:func:`check_mechanism_keys`):
+Model keys (fields of the model spec classes in :mod:`regiometrics.spec.model_kinds` and
+:mod:`regiometrics.spec.model_base`):
 
 * ``type: mediation`` with ``treatment``, ``mediators``, ``outcome``, ``mode`` and
   ``bootstrap: {reps, seed, resample, ci, level}``; it takes no ``formula``;
@@ -32,8 +32,6 @@ SplitLevel = Literal["entity", "entity_year"]
 
 #: Named moderator values: percentiles ``p1``..``p99``, ``mean``, ``min``, ``max``.
 AT_TOKEN = re.compile(r"^(p([1-9]|[1-9][0-9])|mean|min|max)$")
-#: Model types whose subgroup equality test is a linear interaction regression.
-LINEAR_TYPES = ("ols", "fe", "moderation")
 
 
 class BootstrapSpec(SpecBase):
@@ -57,99 +55,6 @@ class SplitSpec(SpecBase):
     var: str
     at: float | Literal["median", "mean"] = "median"
     level: SplitLevel
-
-
-MECHANISM_FIELDS = (
-    "treatment", "mediators", "outcome", "mode", "bootstrap", "moderator", "center", "at",
-    "range", "by", "split", "periods", "equality_terms", "permutations", "seed",
-)
-
-
-def _given(model: Any, name: str) -> bool:
-    value = getattr(model, name)
-    default = type(model).model_fields[name].get_default(call_default_factory=True)
-    return value != default
-
-
-def check_mechanism_keys(model: Any) -> None:
-    """Refuse mechanism keys on model types that do not take them (ValueError for pydantic)."""
-    kind = model.type
-    med = {"mediators", "outcome", "mode", "bootstrap"}
-    mod = {"moderator", "center", "at", "range"}
-    sub = {"by", "split", "periods", "equality_terms", "permutations", "seed"}
-    given = {f for f in MECHANISM_FIELDS if _given(model, f)}
-    if kind == "mediation":
-        bad = given & (mod | sub)
-        if bad:
-            raise ValueError(f"type 'mediation' does not take {', '.join(sorted(bad))}")
-        missing = [f for f in ("treatment", "outcome", "bootstrap") if getattr(model, f) is None]
-        if not model.mediators:
-            missing.append("mediators")
-        if missing:
-            raise ValueError(
-                f"type 'mediation' needs {', '.join(missing)} (e.g. treatment: DT, "
-                "mediators: [IS], outcome: ER, bootstrap: {reps: 1000, seed: 2024})"
-            )
-        if model.hausman is not None:
-            raise ValueError("type 'mediation' takes no Hausman test; remove 'hausman'")
-        if getattr(model, "estimator", None) is not None:
-            raise ValueError("'estimator' applies to type 'iv' only; remove it")
-        if model.formula is not None:
-            raise ValueError(
-                "type 'mediation' builds its equations from treatment, mediators, outcome and "
-                "controls; remove 'formula'"
-            )
-        if sorted(model.effects) != ["entity", "time"]:
-            raise ValueError(
-                f"type 'mediation' runs two-way fixed effects; set effects: [entity, time] "
-                f"(got {model.effects})"
-            )
-        roles = {"the treatment": [model.treatment], "the outcome": [model.outcome],
-                 "a control": list(model.controls)}
-        for mediator in model.mediators:
-            for role, names in roles.items():
-                if mediator in names:
-                    raise ValueError(f"mediator {mediator!r} is also {role}; a mediator must be "
-                                     "a variable of its own")
-        if model.treatment == model.outcome or model.outcome in model.controls:
-            raise ValueError(
-                f"the outcome {model.outcome!r} is also the treatment or a control; each role "
-                "needs its own variable"
-            )
-        return
-    bad = given & med
-    if bad:
-        raise ValueError(
-            f"{', '.join(sorted(bad))} belong to type 'mediation', not type {kind!r}"
-        )
-    if kind == "moderation" and (model.treatment is None or model.moderator is None):
-        raise ValueError("type 'moderation' needs treatment and moderator (both formula variables)")
-    if given & mod:
-        if kind not in LINEAR_TYPES:
-            raise ValueError(
-                f"moderator keys ({', '.join(sorted(given & mod))}) work with types "
-                f"{', '.join(LINEAR_TYPES)}, not {kind!r}"
-            )
-        if model.moderator is None or model.treatment is None:
-            raise ValueError("marginal effects need both treatment and moderator")
-        if model.at is not None and model.range is not None:
-            raise ValueError("give either 'at' (moderator values) or 'range' (points), not both")
-        bad_at = [a for a in model.at or [] if isinstance(a, str) and not AT_TOKEN.match(a)]
-        if bad_at:
-            raise ValueError(
-                f"'at' values {bad_at} are not moderator values; use numbers, percentiles "
-                "p1..p99, mean, min or max"
-            )
-    ways = [f for f in ("by", "split", "periods") if getattr(model, f) is not None]
-    if len(ways) > 1:
-        raise ValueError(f"give one subgroup key, not {' and '.join(ways)}")
-    if not ways and given & {"equality_terms", "permutations", "seed"}:
-        raise ValueError("equality_terms, permutations and seed need a subgroup key: "
-                         "by, split or periods")
-    if ways and model.hausman is not None:
-        raise ValueError("a Hausman test is not run per subgroup; remove 'hausman'")
-    if model.permutations and model.seed is None:
-        raise ValueError("a permutation test needs a seed (seed: 2024) so that reruns agree")
 
 
 class MediationTableSpec(CoefficientTableBase):
@@ -237,14 +142,15 @@ def check_mechanism_references(spec: Any, source: str) -> list[str]:
             elif isinstance(entry, MediationTableSpec) and model.type != "mediation":
                 problems.append(f"{where}.model: {entry.model!r} is type {model.type!r}; a "
                                 "mediation table needs a model of type 'mediation'")
-            elif not isinstance(entry, MediationTableSpec) and model.moderator is None:
+            elif not isinstance(entry, MediationTableSpec) and getattr(
+                    model, "moderator", None) is None:
                 problems.append(f"{where}.model: {entry.model!r} has no moderator; marginal "
                                 "effects need a model with treatment and moderator")
         if isinstance(entry, SubgroupTableSpec):
             for mid in entry.models:
                 model = models.get(mid)
                 if model is not None and all(
-                    getattr(model, k) is None for k in ("by", "split", "periods")
+                    getattr(model, k, None) is None for k in ("by", "split", "periods")
                 ):
                     problems.append(f"{where}.models: {mid!r} has no subgroups; give it "
                                     "by, split or periods")

@@ -25,13 +25,12 @@ correlation" and its stars rest on one-sided tests of that hypothesis: Stata's `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from regiometrics.spec.base import MAX_DRAWS, SpecBase, tagged_union
 from regiometrics.spec.literals import (
-    SPATIAL_MODEL_TYPES,
     ContiguityRule,
     EffectsMethod,
     MoranAlternative,
@@ -39,14 +38,14 @@ from regiometrics.spec.literals import (
     MoranInference,
     TableFormat,
 )
-from regiometrics.spec.table_base import TableKindBase
-
-#: ModelSpec keys that only spatial model types take.
-SPATIAL_MODEL_KEYS: frozenset[str] = frozenset(
-    {"weights", "lee_yu", "effects_inference", "spatial_tests"}
+from regiometrics.spec.model_base import (
+    FixedEffectsKeys,
+    FormulaModel,
+    HausmanKeys,
+    RandomEffectsKeys,
+    SubgroupKeys,
 )
-#: ModelSpec keys spatial ML models refuse (inverse-information covariance; balanced panels).
-NON_SPATIAL_KEYS: frozenset[str] = frozenset({"vcov", "hausman", "singletons"})
+from regiometrics.spec.table_base import TableKindBase
 
 
 # ---------------------------------------------------------------- weights
@@ -187,30 +186,112 @@ class EffectsInferenceSpec(SpecBase):
     seed: int = Field(default=0, ge=0)
 
 
-def check_spatial_model_keys(model: Any) -> None:
-    """Refuse spatial keys on non-spatial model types and the reverse (ModelSpec validator)."""
-    spatial = model.type in SPATIAL_MODEL_TYPES
-    given = set(model.model_fields_set)
-    if spatial:
-        if model.weights is None:
+_ML_COVARIANCE = ("type {type!r} is estimated by maximum likelihood with the inverse-information "
+                  "covariance and takes no {key!r}; remove it")
+
+
+class SpatialModelSpec(FormulaModel, FixedEffectsKeys, SubgroupKeys):
+    """A spatial panel model (``sar``, ``sem``, ``sdm``, ``sdem``): ML with entity and/or
+    time fixed effects (``effects``), ``weights`` the name of a matrix of the top-level
+    ``weights:`` block; ``lee_yu`` bias correction, ``effects_inference`` of the
+    LeSage-Pace effects, ``spatial_tests`` (LM tests and Wald/LR tests of the nested models).
+    """
+
+    refused: ClassVar[dict[str, str]] = {
+        "vcov": _ML_COVARIANCE,
+        "hausman": "type {type!r} has no random-effects counterpart, so no 'hausman' test "
+                   "(available for sar and sdm); remove it",
+        "singletons": "type {type!r} needs a balanced panel and takes no 'singletons'; remove it",
+        "random": "random effects of spatial models are available for sar and sdm, not type "
+                  "{type!r}; remove 'random' and use effects: [entity] for entity fixed effects",
+    }
+
+    weights: str | None = None
+    lee_yu: bool = False
+    effects_inference: EffectsInferenceSpec | None = None
+    spatial_tests: bool = False
+
+    @model_validator(mode="after")
+    def _needs_weights(self) -> Self:
+        if self.weights is None:
             raise ValueError(
-                f"type {model.type!r} is a spatial model and needs 'weights': the name of a "
+                f"type {self.type!r} is a spatial model and needs 'weights': the name of a "
                 "matrix declared under the top-level 'weights:' block"
             )
-        bad = sorted(given & NON_SPATIAL_KEYS)
-        if bad:
-            raise ValueError(
-                f"type {model.type!r} is estimated by maximum likelihood with the "
-                f"inverse-information covariance and takes no {bad}; remove them"
-            )
-    else:
-        bad = sorted(k for k in given & SPATIAL_MODEL_KEYS
-                     if getattr(model, k) not in (None, False))
-        if bad:
-            raise ValueError(
-                f"{bad} apply only to the spatial model types {list(SPATIAL_MODEL_TYPES)}; "
-                f"type {model.type!r} does not take them"
-            )
+        return self
+
+
+class SpatialLagModelSpec(SpatialModelSpec, RandomEffectsKeys, HausmanKeys):
+    """The lag models (SAR, SDM) also take ``random: [entity]`` (entity random intercepts
+    instead of fixed effects, with a constant; Elhorst's ML) and, on an entity or two-way
+    fixed-effects model, ``hausman: true`` (FE against that RE counterpart; xsmle's
+    ``hausman`` coefficients, classical variance; see
+    :mod:`regiometrics.engine.spatial.re_model`).
+    """
+
+    refused: ClassVar[dict[str, str]] = {
+        k: v for k, v in SpatialModelSpec.refused.items() if k not in ("hausman", "random")
+    }
+
+    @model_validator(mode="after")
+    def _random_and_hausman(self) -> Self:
+        if self.random:
+            if self.effects:
+                raise ValueError(
+                    f"random: [entity] replaces the fixed effects; this model also has effects "
+                    f"{self.effects}: set effects: [] (period effects are not available with "
+                    "random effects)"
+                )
+            bad = [k for k in ("lee_yu", "spatial_tests", "hausman")
+                   if getattr(self, k) not in (None, False)]
+            if bad:
+                raise ValueError(
+                    f"{bad} apply to fixed-effects spatial models, not to random: [entity]; "
+                    "remove them (hausman goes on the FE model and fits this RE counterpart)"
+                )
+        if self.hausman is not None:
+            if "entity" not in self.effects:
+                raise ValueError(
+                    f"hausman compares entity fixed effects with entity random effects; this "
+                    f"model's effects are {self.effects}: add entity to effects"
+                )
+            if self.hausman.method != "classic":
+                raise ValueError(
+                    f"spatial models take hausman: true (classic); method "
+                    f"{self.hausman.method!r} is for linear models"
+                )
+        return self
+
+
+class SarSpec(SpatialLagModelSpec):
+    """Spatial lag: ``y = rho W y + X beta + e``."""
+
+    type: Literal["sar"]
+
+
+class SemSpec(SpatialModelSpec):
+    """Spatial error: ``y = X beta + u``, ``u = lambda W u + e``."""
+
+    type: Literal["sem"]
+
+
+class SdmSpec(SpatialLagModelSpec):
+    """Spatial Durbin: ``y = rho W y + X beta + W X theta + e``."""
+
+    type: Literal["sdm"]
+
+
+class SdemSpec(SpatialModelSpec):
+    """Spatial Durbin error: ``y = X beta + W X theta + u``, ``u = lambda W u + e``."""
+
+    type: Literal["sdem"]
+
+
+#: The spatial model classes by type.
+SPATIAL_MODEL_KINDS: dict[str, type[SpatialModelSpec]] = {
+    "sar": SarSpec, "sem": SemSpec, "sdm": SdmSpec, "sdem": SdemSpec,
+}
+SPATIAL_MODEL_TYPES: tuple[str, ...] = tuple(SPATIAL_MODEL_KINDS)
 
 
 # ------------------------------------------------------------ table kinds
@@ -276,20 +357,6 @@ class MoranScatterFigureSpec(SpecBase):
     label_points: bool = True
 
 
-# ------------------------------------------------------------ loader hooks
-def spatial_not_inherited(not_inherited: dict[str, set[str]]) -> None:
-    """Extend the loader's map of ``defaults`` keys a model type does not inherit.
-
-    Spatial types do not inherit ``vcov``/``hausman``/``singletons``; other types do not inherit the
-    spatial keys (so one ``defaults`` block can serve both kinds of model).
-    """
-    from regiometrics.spec.literals import MODEL_TYPES
-
-    for model_type in MODEL_TYPES:
-        extra = NON_SPATIAL_KEYS if model_type in SPATIAL_MODEL_TYPES else SPATIAL_MODEL_KEYS
-        not_inherited.setdefault(model_type, set()).update(extra)
-
-
 def _unknown(where: str, what: str, name: str, known: list[str], hint: Any) -> str:
     listed = ", ".join(known) if known else "none"
     return f"{where}: unknown {what} {name!r}; {what} defined: {listed}" + hint(name, known)
@@ -304,9 +371,9 @@ def check_spatial_references(spec: Any, source: str, did_you_mean: Any) -> None:
 
     weights = list(spec.weights)
     for model in spec.models:
-        if model.weights is not None and model.weights not in weights:
+        if isinstance(model, SpatialModelSpec) and model.weights not in weights:
             raise SpecError(_unknown(f"{source}: models.{model.id}.weights", "weights",
-                                     model.weights, weights, did_you_mean))
+                                     str(model.weights), weights, did_you_mean))
     moran_ids = [m.id for m in spec.moran]
     dupes = sorted({i for i in moran_ids if moran_ids.count(i) > 1})
     if dupes:

@@ -4,7 +4,8 @@ A model entry with ``base: <model id>`` starts from that model's entry (its own 
 ``defaults`` are merged) and applies, in this order:
 
 * every other key it gives, overriding the base's (``vcov`` mappings are merged, as with
-  ``defaults``);
+  ``defaults``); a variant that changes ``type`` keeps only the base's keys the new type
+  takes (``base: fe`` with ``type: ols`` leaves the base's ``effects`` behind);
 * ``swap: {OLD: NEW}`` and ``lag_regressors`` change the ``controls`` too, including those
   the base inherits from ``defaults``;
 * ``swap: {OLD: NEW}`` -- the column ``OLD`` is replaced by ``NEW`` wherever the formula
@@ -23,6 +24,7 @@ The expansion runs before validation, so the expanded model is checked like any 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from regiometrics.errors import SpecError
@@ -85,8 +87,13 @@ def _used_columns(model: dict[str, Any], where: str) -> set[str]:
 
 
 def _apply(model: dict[str, Any], change: dict[str, Any], where: str,
-           default_controls: Any = None) -> dict[str, Any]:
+           default_controls: Any = None,
+           model_keys: Mapping[str, Collection[str]] | None = None) -> dict[str, Any]:
     out = dict(model)
+    new_type = change.get("type", out.get("type"))
+    takes = (model_keys or {}).get(str(new_type))
+    if new_type != out.get("type") and takes is not None:
+        out = {k: v for k, v in out.items() if k in takes}
     for key, value in change.items():
         if key in VARIANT_KEYS or key == "filter":
             continue
@@ -135,8 +142,12 @@ def _did_you_mean(word: str, options: Any) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def expand_variants(raw: dict[str, Any], source: str) -> dict[str, Any]:
+def expand_variants(raw: dict[str, Any], source: str,
+                    model_keys: Mapping[str, Collection[str]] | None = None) -> dict[str, Any]:
     """Replace every ``base:`` model entry by the full model it describes.
+
+    ``model_keys`` maps a model type to the keys it takes (a variant changing the type
+    keeps only those of its base's keys).
 
     ``raw`` is the spec mapping as read from YAML (before ``defaults`` are merged); the
     return value is a new mapping (``raw`` is not changed). Entries that are not mappings
@@ -191,7 +202,7 @@ def expand_variants(raw: dict[str, Any], source: str) -> dict[str, Any]:
             raise SpecError(f"{where}.base: the variants form a cycle ({cycle}); one of them "
                             "must be a model of its own")
         parent = resolve(base, (*chain, base))
-        expanded = _apply(parent, entry, where, default_controls)
+        expanded = _apply(parent, entry, where, default_controls, model_keys)
         expanded["id"] = model_id
         if "label" not in entry:
             expanded.pop("label", None)

@@ -17,9 +17,6 @@ from pydantic import Field, field_validator
 from regiometrics.spec.base import SpecBase
 from regiometrics.spec.literals import WildPvalue, WildWeights
 
-#: Model types the wild cluster bootstrap supports (WCR for ols/fe, WRE for iv).
-WILD_BOOTSTRAP_TYPES = ("ols", "fe", "iv")
-
 #: Keys of ``models.ID.wild_bootstrap`` in results.json that hold settings, not terms.
 WILD_SETTING_KEYS = (
     "method", "cluster", "n_clusters", "draws", "draws_requested", "enumerated", "weights",

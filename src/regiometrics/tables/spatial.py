@@ -32,7 +32,8 @@ _ALTERNATIVE_TEXT = {
 }
 _EFFECT_KINDS = ("direct", "indirect", "total")
 _EFFECT_KEYS = {"direct": "direct", "indirect": "indirect_effect", "total": "total"}
-_ROW_LABELS = {"entity_fe": "Entity FE", "time_fe": "Time FE", "loglik": "Log-likelihood",
+_ROW_LABELS = {"entity_fe": "Entity FE", "time_fe": "Time FE", "entity_re": "Entity RE",
+               "loglik": "Log-likelihood",
                "nobs": "N", "r2": "R²", "sigma2": "Error variance"}
 
 
@@ -137,7 +138,8 @@ def _effects_note(results: Sequence[Result], language: str = "en") -> str:
 def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableSpec) -> TableGrid:
     """LeSage-Pace effects: per model a column group (direct, indirect, total), then rows.
 
-    Rows under the effects (``table.rows``): ``entity_fe``/``time_fe`` (YES/NO),
+    Rows under the effects (``table.rows``): ``entity_fe``/``time_fe``/``entity_re`` (YES/NO;
+    ``entity_re``: entity random effects, ``random: [entity]``),
     ``rho`` (``rho`` or ``lambda`` with stars and its SE below, in the group's first column),
     ``loglik``, ``nobs`` and other ``stats`` names (shown when at least one model has them).
     """
@@ -151,7 +153,7 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
         [*terms, *(p for r in results for p in r.params.index), *(r.dependent for r in results),
          *(v for t in terms for v in variables_of(t))])),
         "a term, variable or dependent variable of the table's models")
-    known = {"entity_fe", "time_fe", "rho", "nobs", *_ROW_LABELS, *table.row_labels,
+    known = {"entity_fe", "time_fe", "entity_re", "rho", "nobs", *_ROW_LABELS, *table.row_labels,
              *(s for r in results for s in r.stats)}
     check_names(table.id, "rows", table.rows, sorted(known), "a row of a spatial effects table")
     yes, no = table.yes_no or (label(lang, "yes"), label(lang, "no"))
@@ -179,7 +181,8 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
                 ses.append(f"({se})" if se else "")
         coef_rows += [Row(tuple(coefs), "coef"), Row(tuple(ses), "se")]
     labels = {**_ROW_LABELS, "entity_fe": label(lang, "entity_fe"),
-              "time_fe": label(lang, "time_fe"), "nobs": stat_label(lang, "nobs"),
+              "time_fe": label(lang, "time_fe"), "entity_re": label(lang, "entity_re"),
+              "nobs": stat_label(lang, "nobs"),
               "loglik": stat_label(lang, "loglik"), "sigma2": stat_label(lang, "sigma2"),
               **table.row_labels}
     if "rho" not in table.row_labels:
@@ -189,9 +192,10 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
     ind_rows: list[Row] = []
     stat_rows: list[Row] = []
     for row in table.rows:
-        if row in ("entity_fe", "time_fe"):
-            which = "entity" if row == "entity_fe" else "time"
-            cells = [(yes if which in r.info.get("effects", []) else no)
+        if row in ("entity_fe", "time_fe", "entity_re"):
+            which = "time" if row == "time_fe" else "entity"
+            key = "random_effects" if row == "entity_re" else "effects"
+            cells = [(yes if which in r.info.get(key, []) else no)
                      for r in results for _ in range(k)]
             ind_rows.append(Row((labels[row], *cells), "indicator"))
         elif row == "rho":
@@ -211,9 +215,9 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
             cells = []
             for v in values:
                 text = "" if v is None else (
-                    str(round(v)) if row == "nobs" else fmt(v, table.decimals))
+                    str(round(v)) if row in ("nobs", "hausman_df") else fmt(v, table.decimals))
                 cells += [text] + [""] * (k - 1)
-            stat_rows.append(Row((labels.get(row, row), *cells), "stat"))
+            stat_rows.append(Row((labels.get(row) or stat_label(lang, row), *cells), "stat"))
     notes = [_effects_note(results, lang)]
     for r in results:
         bias = r.info.get("bias_correction")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "controls": "Controls", "entity_fe": "Entity FE", "time_fe": "Time FE",
-        "yes": "YES", "no": "NO", "partly": "PARTLY", "constant": "Constant", "se_row": "S.E.",
+        "entity_re": "Entity RE", "yes": "YES", "no": "NO", "partly": "PARTLY", "constant": "Constant", "se_row": "S.E.",
         "cluster": "Clustered ({by})", "robust": "Robust", "unadjusted": "Conventional",
         "ml": "ML (information)", "variables": "Variables", "year": "Year",
         "equality_p": "Equality test p-value", "permutation_p": "Permutation p-value",
@@ -23,7 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "controls": "控制变量", "entity_fe": "个体固定效应", "time_fe": "时间固定效应",
-        "yes": "是", "no": "否", "partly": "部分", "constant": "常数项", "se_row": "标准误",
+        "entity_re": "个体随机效应", "yes": "是", "no": "否", "partly": "部分", "constant": "常数项", "se_row": "标准误",
         "cluster": "聚类（{by}）", "robust": "稳健", "unadjusted": "普通", "ml": "ML（信息矩阵）",
         "variables": "变量", "year": "年份", "equality_p": "组间系数差异检验p值",
         "permutation_p": "置换检验p值", "indirect": "间接效应（a×b）",

@@ -17,6 +17,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine import MODEL_REGISTRY, estimate
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import result_to_json
+from regiometrics.spec import model_spec
 from regiometrics.spec.models import ModelSpec
 from tests.reference_data import ROOT, load_fixture
 
@@ -30,7 +31,7 @@ def cig() -> pd.DataFrame:
 
 
 def iv(formula: str, **kw) -> ModelSpec:
-    return ModelSpec(id=kw.pop("id", "iv1"), type="iv", formula=formula, **kw)
+    return model_spec(id=kw.pop("id", "iv1"), type="iv", formula=formula, **kw)
 
 
 def test_registry_has_iv():

@@ -18,6 +18,7 @@ import pytest
 from regiometrics.data.panel import Panel
 from regiometrics.engine import estimate
 from regiometrics.engine.iv import fit_iv
+from regiometrics.spec import model_spec
 from regiometrics.spec.models import ModelSpec
 from tests.reference_data import ROOT, load_fixture
 
@@ -35,7 +36,7 @@ def produc() -> Panel:
 
 
 def model(formula: str, **kw) -> ModelSpec:
-    return ModelSpec(id="m", type=kw.pop("type", "iv"), formula=formula, **kw)
+    return model_spec(id="m", type=kw.pop("type", "iv"), formula=formula, **kw)
 
 
 def se_from(vcov, factor: float) -> np.ndarray:

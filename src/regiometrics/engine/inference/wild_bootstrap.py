@@ -51,6 +51,15 @@ draws :math:`\pm 1` reproduce :math:`\pm t` exactly). The interval is
 :math:`\hat\beta` and bisecting on :math:`p(\beta_0) - \alpha` with the draws held fixed, as
 boottest does.
 
+**Analytic weights and trends.** A WLS fit with weights :math:`w_i` is OLS on rows scaled by
+:math:`\sqrt{w_i}` once the effects are swept out with weighted means; the kernels take
+the scaled data, and the wild multiplication commutes with the scaling
+(:math:`\sqrt{w}\circ(\tilde u\circ v) = (\sqrt{w}\circ\tilde u)\circ v`), as in
+boottest. Only the sweep of a bootstrap residual changes: on the scaled data it is
+:math:`\sqrt{w}\circ M_D^W(r/\sqrt{w})`, :math:`M_D^W` the weighted sweep (with
+group-specific slopes for ``entity[time]``) of the model (:class:`Sweep`). With every effect
+nested in the bootstrap clusters it is still the identity on :math:`r\circ 1_g`.
+
 **Draws.** Rademacher with ``draws >= 2**G``: the :math:`2^G` sign vectors, each once
 (exact, no randomness). Otherwise ``numpy.random.default_rng(seed)`` fills blocks of
 ``DRAW_BLOCK`` draws in order (uniforms mapped to Rademacher, Webb's six points, Mammen's
@@ -181,7 +190,8 @@ def invert_test(pvalue: Callable[[float], float], estimate: float, se: float,
     """Ends of ``{beta0 : pvalue(beta0) >= alpha}`` around ``estimate``.
 
     Brackets outwards in steps that double from ``2 se`` until ``pvalue < alpha`` (at most
-    60 doublings; an end not found is infinite), then bisects to ``1e-7 se``.
+    60 doublings; an end not found is infinite), then bisects to ``1e-7 se`` (or until no
+    float lies between the bracket's ends, for ends far out).
     """
     if not (se > 0 and math.isfinite(se)):
         return math.nan, math.nan
@@ -199,6 +209,8 @@ def invert_test(pvalue: Callable[[float], float], estimate: float, se: float,
             continue
         while abs(outer - inner) > 1e-7 * se:
             mid = 0.5 * (inner + outer)
+            if mid in (inner, outer):  # far ends: no float left between them
+                break
             if pvalue(mid) < alpha:
                 outer = mid
             else:
@@ -216,24 +228,47 @@ def _gsum(values: np.ndarray, codes: np.ndarray, G: int) -> np.ndarray:
     return group_sums(values, codes, G)
 
 
+@dataclass(frozen=True)
+class Sweep:
+    r"""The model's sweep of absorbed effects on (possibly :math:`\sqrt{w}`-scaled) data.
+
+    ``fe_codes`` and ``slopes`` as for :func:`~regiometrics.engine.linear.demean.demean`;
+    ``weights`` the analytic weights (the data are then scaled by their roots), or None.
+    """
+
+    fe_codes: list[np.ndarray]
+    slopes: list[np.ndarray | None] | None = None
+    weights: np.ndarray | None = None
+
+    def __call__(self, R: np.ndarray) -> np.ndarray:
+        r""":math:`\sqrt{w}\circ M_D^W(R/\sqrt{w})` column by column (plain :math:`M_D R`
+        without weights)."""
+        if self.weights is None:
+            return demean(R, self.fe_codes, slopes=self.slopes)
+        root = np.sqrt(self.weights)[:, None]
+        return demean(R / root, self.fe_codes, weights=self.weights, slopes=self.slopes) * root
+
+
 def _cross(F: np.ndarray, r: np.ndarray, codes: np.ndarray, G: int,
-           fe_codes: list[np.ndarray], nested: bool) -> np.ndarray:
+           fe_codes: list[np.ndarray] | Sweep, nested: bool) -> np.ndarray:
     r""":math:`T[h, f, g] = \sum_{i \in h} F_{if} (M_D(r \circ 1_g))_i` as (G, m, G).
 
     ``r`` must be orthogonal to the fixed-effect dummies. With every effect nested in the
     clusters (or none) the sweep leaves :math:`r\circ 1_g` unchanged and T is diagonal in
-    (h, g); otherwise the G columns :math:`r\circ 1_g` are swept in chunks.
+    (h, g); otherwise the G columns :math:`r\circ 1_g` are swept in chunks (``fe_codes``:
+    the effects' codes, or a :class:`Sweep` with trends and weights).
     """
     m = F.shape[1]
     out = np.zeros((G, m, G))
-    if nested or not fe_codes:
+    sweep = fe_codes if isinstance(fe_codes, Sweep) else Sweep(list(fe_codes))
+    if nested or not sweep.fe_codes:
         diag = _gsum(F * r[:, None], codes, G)  # (G, m)
         out[np.arange(G), :, np.arange(G)] = diag
         return out
     for start in range(0, G, _CLUSTER_CHUNK):
         block = np.arange(start, min(start + _CLUSTER_CHUNK, G))
         R = np.where(codes[:, None] == block[None, :], r[:, None], 0.0)
-        R = demean(R, fe_codes)
+        R = sweep(R)
         for f in range(m):
             out[:, f, block] = _gsum(F[:, f:f + 1] * R, codes, G)
     return out
@@ -259,8 +294,9 @@ class LinearWildKernel:
     codes
         Bootstrap cluster codes 0..G-1.
     fe_codes
-        The absorbed effects' codes (for the sweep of bootstrap residuals); ``nested``:
-        every one of them lies within the bootstrap clusters.
+        The absorbed effects' codes, or a :class:`Sweep` (trends, weights: then ``X`` and
+        ``y`` are the :math:`\sqrt{w}`-scaled swept data), for the sweep of bootstrap
+        residuals; ``nested``: every effect lies within the bootstrap clusters.
     j
         Column of the tested coefficient.
     small
@@ -268,7 +304,8 @@ class LinearWildKernel:
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, codes: np.ndarray, *,
-                 fe_codes: list[np.ndarray], nested: bool, j: int, small: float) -> None:
+                 fe_codes: list[np.ndarray] | Sweep, nested: bool, j: int,
+                 small: float) -> None:
         G = int(codes.max()) + 1
         H = _check_rank(X.T @ X, "X'X")
         beta = H @ (X.T @ y)
@@ -333,7 +370,7 @@ class IVWildKernel:
     """
 
     def __init__(self, y1: np.ndarray, y2: np.ndarray, Z1: np.ndarray, X1: np.ndarray,
-                 codes: np.ndarray, *, fe_codes: list[np.ndarray], nested: bool,
+                 codes: np.ndarray, *, fe_codes: list[np.ndarray] | Sweep, nested: bool,
                  small: float) -> None:
         G = int(codes.max()) + 1
         self.n_clusters, self.small, self._codes = G, small, codes

@@ -21,6 +21,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.inference.wild_bootstrap import (
     IVWildKernel,
     LinearWildKernel,
+    Sweep,
     make_draws,
     wild_test,
 )
@@ -29,12 +30,13 @@ from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import build_design
 from regiometrics.errors import DataError, SpecError
 from regiometrics.results import Result, WildBootstrap, WildBootstrapTerm
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.iv import IvSpec
+from regiometrics.spec.models import WildModel
 
 CONSTANT = "_cons"
 
 
-def _cluster_codes(model: ModelSpec, panel: Panel, rows: pd.Index) -> tuple[str, np.ndarray]:
+def _cluster_codes(model: WildModel, panel: Panel, rows: pd.Index) -> tuple[str, np.ndarray]:
     spec = model.wild_bootstrap
     assert spec is not None
     where = f"models.{model.id}.wild_bootstrap.cluster"
@@ -58,7 +60,7 @@ def _nested(fe: np.ndarray, codes: np.ndarray) -> bool:
     return bool(np.array_equal(cluster_of[fe], codes))
 
 
-def _small_factor(model: ModelSpec, result: Result, n: int, G: int, k_regressors: int,
+def _small_factor(model: WildModel, result: Result, n: int, G: int, k_regressors: int,
                   fe_codes: list[np.ndarray], codes: np.ndarray) -> float:
     correction = model.vcov.correction
     if correction == "none":
@@ -71,7 +73,7 @@ def _small_factor(model: ModelSpec, result: Result, n: int, G: int, k_regressors
     return G / (G - 1) * (n - 1) / (n - k)
 
 
-def _terms(model: ModelSpec, available: list[str], default: list[str]) -> list[str]:
+def _terms(model: WildModel, available: list[str], default: list[str]) -> list[str]:
     spec = model.wild_bootstrap
     assert spec is not None
     terms = list(spec.terms) if spec.terms is not None else default
@@ -87,7 +89,7 @@ def _terms(model: ModelSpec, available: list[str], default: list[str]) -> list[s
 KernelFactory = Callable[[str], "LinearWildKernel | IVWildKernel"]
 
 
-def _linear_tests(model: ModelSpec, panel: Panel,
+def _linear_tests(model: WildModel, panel: Panel,
                   result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = build_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.rows)
@@ -95,12 +97,16 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     names = [t for t in result.params.index if t != CONSTANT and t in design.names]
     X = design.X[:, [design.names.index(t) for t in names]]
     y = design.y
+    w = design.weights
+    sweep = Sweep(fe_codes, design.slope_list, w)
     if fe_codes:
-        Z = demean(np.column_stack([y, X]), fe_codes)
+        Z = demean(np.column_stack([y, X]), fe_codes, weights=w, slopes=design.slope_list)
         y, X = Z[:, 0], Z[:, 1:]
     else:
         X = np.column_stack([X, np.ones(len(y))])
         names = [*names, CONSTANT]
+    if w is not None:  # WLS: OLS on rows scaled by sqrt(w), as the fit does
+        y, X = y * np.sqrt(w), X * np.sqrt(w)[:, None]
     G = int(codes.max()) + 1
     nested = all(_nested(fe, codes) for fe in fe_codes)
     small = _small_factor(model, result, len(y), G, len(names) + (1 if fe_codes else 0),
@@ -108,12 +114,12 @@ def _linear_tests(model: ModelSpec, panel: Panel,
     tested = _terms(model, names, [t for t in names if t != CONSTANT])
 
     def kernel(term: str) -> LinearWildKernel:
-        return LinearWildKernel(X, y, codes, fe_codes=fe_codes, nested=nested,
+        return LinearWildKernel(X, y, codes, fe_codes=sweep, nested=nested,
                                 j=names.index(term), small=small)
     return column, G, tested, kernel
 
 
-def _iv_tests(model: ModelSpec, panel: Panel,
+def _iv_tests(model: IvSpec, panel: Panel,
               result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = iv_design(model, panel)
     column, codes = _cluster_codes(model, panel, design.y.index)
@@ -134,24 +140,30 @@ def _iv_tests(model: ModelSpec, panel: Panel,
     y2 = design.endog.to_numpy(dtype=float)[:, 0]
     Z1 = design.instruments.to_numpy(dtype=float)
     X1 = design.exog.to_numpy(dtype=float)
+    w = design.weights
+    sweep = Sweep(fe_codes, design.slope_list, w)
     if fe_codes:
-        stacked = demean(np.column_stack([y1, y2, Z1, X1]), fe_codes)
+        stacked = demean(np.column_stack([y1, y2, Z1, X1]), fe_codes, weights=w,
+                         slopes=design.slope_list)
         y1, y2 = stacked[:, 0], stacked[:, 1]
         Z1, X1 = stacked[:, 2:2 + Z1.shape[1]], stacked[:, 2 + Z1.shape[1]:]
     else:
         X1 = np.column_stack([X1, np.ones(len(y1))])
+    if w is not None:  # weighted 2SLS: every column scaled by sqrt(w), as the fit does
+        root = np.sqrt(w)
+        y1, y2, Z1, X1 = y1 * root, y2 * root, Z1 * root[:, None], X1 * root[:, None]
     G = int(codes.max()) + 1
     nested = all(_nested(fe, codes) for fe in fe_codes)
     small = _small_factor(model, result, len(y1), G, 1 + X1.shape[1] + (1 if fe_codes else 0),
                           fe_codes, codes)
 
     def kernel(term: str) -> IVWildKernel:
-        return IVWildKernel(y1, y2, Z1, X1, codes, fe_codes=fe_codes, nested=nested,
+        return IVWildKernel(y1, y2, Z1, X1, codes, fe_codes=sweep, nested=nested,
                             small=small)
     return column, G, tested, kernel
 
 
-def wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> WildBootstrap:
+def wild_bootstrap(model: WildModel, panel: Panel, result: Result) -> WildBootstrap:
     """Wild cluster bootstrap tests of ``model.wild_bootstrap.terms`` (``H0: beta = 0``).
 
     ``panel`` is the model's sample (after its filter); ``result`` its fitted Result (the
@@ -160,7 +172,7 @@ def wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> WildBootst
     """
     spec = model.wild_bootstrap
     assert spec is not None
-    if model.type == "iv":
+    if isinstance(model, IvSpec):
         column, G, tested, kernel = _iv_tests(model, panel, result)
         method = "WRE" if spec.impose_null else "WUE"
     else:
@@ -181,7 +193,7 @@ def wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> WildBootst
     )
 
 
-def attach_wild_bootstrap(model: ModelSpec, panel: Panel, result: Result) -> Result:
+def attach_wild_bootstrap(model: WildModel, panel: Panel, result: Result) -> Result:
     """``result`` with its ``wild_bootstrap`` field filled when the model asks for one."""
     if model.wild_bootstrap is None:
         return result

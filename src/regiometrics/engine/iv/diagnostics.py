@@ -61,6 +61,7 @@ from regiometrics.engine.iv._core import (
     wald_excluded,
 )
 from regiometrics.engine.iv.stock_yogo import stock_yogo_values
+from regiometrics.engine.linear import vcov as vc
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,8 @@ def first_stages(d: Design) -> dict[str, FirstStage]:
         coef = bread @ (z.T @ xj)
         resid = xj - z @ coef
         v = raw_vcov(bread, z, resid, d.vcov, d.clusters) * factor
+        if d.vcov == "cluster" and d.clusters is not None and len(d.clusters.codes) == 3:
+            v = vc.psd_fix(v, keep=len(names) - 1 if names[-1] == "_cons" else None)[0]
         se = np.sqrt(np.diag(v))
         tstat = coef / se
         if df_resid is None:

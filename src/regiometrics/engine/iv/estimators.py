@@ -63,6 +63,7 @@ from regiometrics.engine.iv._core import (
 )
 from regiometrics.engine.iv._design import AbsorbedAs, Method, build_design
 from regiometrics.engine.iv.diagnostics import FirstStage, all_diagnostics, anderson_rubin
+from regiometrics.engine.linear import vcov as vc
 from regiometrics.errors import IdentificationError, SpecError
 from regiometrics.options import check_literal
 from regiometrics.results.result import Result
@@ -106,6 +107,7 @@ class IVResult:
     kappa: float
     diagnostics: Mapping[str, float]
     first_stage: Mapping[str, FirstStage]
+    psd_fixed: bool = False
 
     @property
     def terms(self) -> list[str]:
@@ -315,6 +317,12 @@ def fit_iv(
     fit = _METHODS[method](d)
     k = d.x.shape[1]
     v = fit.raw_v * d.dof.vcov_factor(k, d.vcov, d.small, d.ssc)
+    terms = d.endog_names + d.exog_names
+    psd_fixed = False
+    if d.vcov == "cluster" and d.clusters is not None and len(d.clusters.codes) == 3:
+        # two-way: Cameron-Gelbach-Miller fix by reghdfe's rule (a constant last is not kept)
+        keep = k - 1 if terms[-1] == "_cons" else None
+        v, psd_fixed = vc.psd_fix(v, keep=keep)
     df_resid = d.dof.df_resid(k, d.vcov, d.small, d.ssc)
     se = np.sqrt(np.diag(v))
     tvals = fit.beta / se
@@ -322,7 +330,6 @@ def fit_iv(
         pvals = 2 * sps.norm.sf(np.abs(tvals))
     else:
         pvals = 2 * sps.t.sf(np.abs(tvals), df_resid)
-    terms = d.endog_names + d.exog_names
     rss = float(fit.resid @ fit.resid)
     sigma2 = rss / d.n * d.dof.vcov_factor(k, "unadjusted", d.small, d.ssc)
     yc = d.y - d.y.mean()
@@ -355,6 +362,7 @@ def fit_iv(
         kappa=fit.kappa,
         diagnostics=diagnostics,
         first_stage=first,
+        psd_fixed=psd_fixed,
     )
 
 

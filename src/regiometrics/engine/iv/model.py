@@ -46,8 +46,7 @@ from regiometrics.engine.linear.design import (
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.formula import Term
-from regiometrics.spec.iv import ESTIMATOR_METHODS
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.iv import ESTIMATOR_METHODS, IvSpec
 
 CONSTANT = "_cons"
 
@@ -80,11 +79,13 @@ class IVDesign:
         return [(self.fe_slopes or {}).get(k) for k in self.fe_codes]
 
 
-def _frame(panel: Panel, terms: tuple[Term, ...], where: str) -> pd.DataFrame:
-    return pd.DataFrame(formula_columns(panel, terms, where=where), index=panel.frame.index)
+def _frame(panel: Panel, terms: tuple[Term, ...], where: str,
+           model_terms: tuple[Term, ...]) -> pd.DataFrame:
+    return pd.DataFrame(formula_columns(panel, terms, where=where, model_terms=model_terms),
+                        index=panel.frame.index)
 
 
-def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
+def iv_design(model: IvSpec, panel: Panel) -> IVDesign:
     """Evaluate an IV model's formula on a panel and delete incomplete rows listwise
     (then, with ``singletons: drop``, the singletons of the absorbed effects, as ivreghdfe).
 
@@ -104,9 +105,10 @@ def iv_design(model: ModelSpec, panel: Panel) -> IVDesign:
             "are a cross-section); use effects: [] or [entity]"
         )
     y = panel.variable(formula.dependent, where=where).rename(formula.dependent.text)
-    exog = _frame(panel, formula.terms, where)
-    endog = _frame(panel, formula.endogenous, where)
-    inst = _frame(panel, formula.instruments, where)
+    every = (*formula.terms, *formula.endogenous, *formula.instruments)
+    exog = _frame(panel, formula.terms, where, every)
+    endog = _frame(panel, formula.endogenous, where, every)
+    inst = _frame(panel, formula.instruments, where, every)
     frame = pd.concat([y, exog, endog, inst], axis=1)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
     codes = sample_codes(model, panel, complete, cl_cols)
@@ -129,11 +131,11 @@ def _absorbed(design: IVDesign, vcov_type: str) -> tuple[int, int]:
     nested = 0
     if vcov_type == "cluster" and design.clusters is not None:
         cols = [design.clusters[:, j] for j in range(design.clusters.shape[1])]
-        nested = vc.nested_absorbed(codes, cols, counts=counts)
+        nested = vc.nested_absorbed(codes, cols, counts=absorbed_counts(codes))  # intercepts
     return total, nested
 
 
-def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
+def _check_variation(model: IvSpec, design: IVDesign, raw: pd.DataFrame,
                      demeaned: np.ndarray, panel: Panel) -> None:
     """Name a column that the fixed effects absorb completely (e.g. a time-invariant instrument)."""
     roles = (["regressor"] * design.exog.shape[1] + ["endogenous regressor"] * design.endog.shape[1]
@@ -158,7 +160,7 @@ def _check_variation(model: ModelSpec, design: IVDesign, raw: pd.DataFrame,
             )
 
 
-def _vcov_options(model: ModelSpec, total: int, nested: int) -> dict[str, object]:
+def _vcov_options(model: IvSpec, total: int, nested: int) -> dict[str, object]:
     correction = model.vcov.correction
     if correction == "stata_xtreg":
         return {"small": True, "ssc": "ivreg2", "absorbed_df": total, "absorbed_as": "dofminus"}
@@ -166,7 +168,7 @@ def _vcov_options(model: ModelSpec, total: int, nested: int) -> dict[str, object
             "absorbed_as": "sdofminus"}
 
 
-def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
+def fit_iv_model(model: IvSpec, panel: Panel) -> Result:
     """Fit a ``type: iv`` model (2SLS, LIML or GMM) with fixed effects partialled out.
 
     Returns
@@ -218,7 +220,7 @@ def fit_iv_model(model: ModelSpec, panel: Panel) -> Result:
     return _to_result(model, design, res, y, y_t, total)
 
 
-def _info(model: ModelSpec, design: IVDesign) -> dict[str, object]:
+def _info(model: IvSpec, design: IVDesign) -> dict[str, object]:
     return {**sample_info(model, design), "estimator": model.estimator or "2sls"}
 
 
@@ -248,10 +250,12 @@ def _fit_stats(res: IVResult, design: IVDesign, y: np.ndarray, y_t: np.ndarray,
     return stats
 
 
-def _to_result(model: ModelSpec, design: IVDesign, res: IVResult, y: np.ndarray,
+def _to_result(model: IvSpec, design: IVDesign, res: IVResult, y: np.ndarray,
                y_t: np.ndarray, total: int) -> Result:
     base = res.to_result(model.id, type="iv")
     info = {**_info(model, design), **base.info}
+    if res.psd_fixed:
+        info["notes"] = [*info.get("notes", []), vc.PSD_NOTE]  # type: ignore[list-item]
     stats = {**base.stats, **_fit_stats(res, design, y, y_t, total)}
     components = {}
     for key, comp in base.components.items():

@@ -20,10 +20,14 @@ redundant given the constant and the effects before it:
   level each are not searched for, so :math:`K` may be overstated and standard errors a
   little too large, never too small;
 * group-specific slopes (``entity[time]``) add one parameter per group in which the slope
-  variable varies, with no further redundancy searched for (exact alone; conservative by
-  one next to time effects, whose span contains the common trend);
-* under clustering with the ``fixest`` correction, an effect nested in a cluster variable
-  adds nothing (:func:`regiometrics.engine.linear.vcov.nested_absorbed`).
+  variable varies, with no further redundancy searched for. This is fixest's count
+  (``nparams``: intercepts and slopes of every group, one reference per intercept effect
+  beyond the first) and reghdfe's: exact alone, and one above the rank next to time
+  effects (the common trend lies in the span of both), so there K and the standard errors
+  equal fixest's (tests/fixtures/effects/fixest_trends.json);
+* under clustering with the ``fixest`` correction, the intercepts of an effect nested in a
+  cluster variable add nothing, its slopes still count (fixest's ``fixef.K = "nested"``,
+  reghdfe; :func:`regiometrics.engine.linear.vcov.nested_absorbed`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,13 @@ def model_effects(model: Any) -> list[str]:
     spelling of further one-column effects, ``absorb: [region, product]``)."""
     extra = [c for c in (getattr(model, "absorb", None) or []) if c not in model.effects]
     return [*model.effects, *extra]
+
+
+def grouping_effects(model: Any) -> list[str]:
+    """The absorbed effects and the ``random`` ones (``re``: entity): the groups whose
+    singletons ``singletons: drop`` removes."""
+    absorbed = model_effects(model)
+    return [*absorbed, *(r for r in getattr(model, "random", []) if r not in absorbed)]
 
 
 def _column(part: str, panel: Panel, where: str) -> str:

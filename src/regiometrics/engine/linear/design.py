@@ -20,14 +20,16 @@ from regiometrics.engine.linear.absorb import (
     absorbed_slopes,
     effect_columns,
     group_codes,
+    grouping_effects,
     model_effects,
     slope_columns,
     sorted_codes,
 )
 from regiometrics.errors import DataError, IdentificationError, SpecError
-from regiometrics.spec.formula import Formula, Term
+from regiometrics.spec.formula import Formula, Term, Variable
 from regiometrics.spec.formula_expr import factor_levels
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import MediationSpec
+from regiometrics.spec.models import DesignModel
 
 
 @dataclass(frozen=True)
@@ -103,32 +105,58 @@ def term_values(panel: Panel, term: Term, *, where: str) -> pd.Series:
 MAX_COLUMNS = 2000
 
 
-def term_columns(panel: Panel, term: Term, *, where: str) -> dict[str, pd.Series]:
-    """The columns of a term: one for a product of numeric variables, or one per combination
-    of non-base levels of its factors (treatment coding; each factor's base level omitted in
-    every term it appears in), times the numeric part.
+def _variable_key(var: Variable) -> str:
+    """A variable's identity for the marginality rule: a factor by its column (``C(r)`` and
+    ``i.r`` are the same factor), anything else by its text."""
+    return f"factor:{var.factor.column}" if var.factor is not None else var.text
 
-    Names: a factor column is ``C(region)[T.East]`` (formulaic / fixest style, for every
-    spelling ``C(region)``, ``i.region``, ``ib2.region``), joined by ``:`` with the other
-    parts in the order written (``C(region)[T.East]:x``).
+
+def term_key(term: Term) -> frozenset[str]:
+    """A term's identity for the marginality rule: the set of its variables."""
+    return frozenset(_variable_key(v) for v in term.variables)
+
+
+def term_columns(panel: Panel, term: Term, *, where: str,
+                 present: frozenset[frozenset[str]] | None = None) -> dict[str, pd.Series]:
+    r"""The columns of a term: one for a product of numeric variables, or one per combination
+    of the levels of its factors, times the numeric part.
+
+    Each factor :math:`F` of a term :math:`T` is coded by R's marginality rule (Chambers &
+    Hastie 1992, the rule R's ``model.matrix``, formulaic and so fixest follow): by treatment
+    contrasts (its base level omitted) when the term :math:`T \setminus F` is in the model
+    (the empty term being the intercept, always present), and by one indicator per level
+    otherwise. So ``C(region)`` and ``x + C(region):x`` omit the base level, while
+    ``C(region):x`` without ``x`` gives every region its own slope, as ``i.region#c.x``
+    does in Stata. ``present`` holds the keys (:func:`term_key`) of the model's terms;
+    ``None`` means the term alone.
+
+    Names: a contrast column is ``C(region)[T.East]``, an indicator column ``C(region)[East]``
+    (formulaic / fixest style, for every spelling ``C(region)``, ``i.region``,
+    ``ib2.region``), joined by ``:`` with the other parts in the order written
+    (``C(region)[T.East]:x``).
     """
+    key = term_key(term)
+    present = present if present is not None else frozenset({key})
     numeric: pd.Series | None = None
-    parts: list[list[tuple[str, pd.Series]]] = []
+    parts: list[list[tuple[str, pd.Series | None]]] = []
     for var in term.variables:
         if var.factor is None:
             values = panel.variable(var, where=where)
             numeric = values if numeric is None else numeric * values
-            parts.append([(var.text, None)])  # type: ignore[list-item]
+            parts.append([(var.text, None)])
             continue
         raw = panel.frame[var.factor.column]
         levels, base = factor_levels(raw, var.factor.base, where=where, text=var.text)
+        rest = key - {_variable_key(var)}
+        contrasts = not rest or rest in present
         missing = raw.isna()
-        dummies = []
+        dummies: list[tuple[str, pd.Series | None]] = []
         for level in levels:
-            if level == base:
+            if contrasts and level == base:
                 continue
             col = (raw == level).astype(float).mask(missing)
-            dummies.append((f"{var.text}[T.{level}]", col))
+            label = f"T.{level}" if contrasts else f"{level}"
+            dummies.append((f"{var.text}[{label}]", col))
         parts.append(dummies)
     if all(len(p) == 1 and p[0][1] is None for p in parts):
         assert numeric is not None
@@ -149,12 +177,19 @@ def term_columns(panel: Panel, term: Term, *, where: str) -> dict[str, pd.Series
     return out
 
 
-def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str) -> dict[str, pd.Series]:
+def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str,
+                    model_terms: Sequence[Term] | None = None) -> dict[str, pd.Series]:
     """Every regressor column of ``terms`` in order (factors expanded), refusing more than
-    :data:`MAX_COLUMNS` before building them."""
+    :data:`MAX_COLUMNS` before building them.
+
+    ``model_terms`` are the terms the marginality rule of :func:`term_columns` looks for
+    (all of an IV model's terms, say); by default ``terms`` themselves.
+    """
+    present = frozenset(term_key(t) for t in (model_terms if model_terms is not None
+                                               else terms))
     out: dict[str, pd.Series] = {}
     for term in terms:
-        cols = term_columns(panel, term, where=where)
+        cols = term_columns(panel, term, where=where, present=present)
         for name, values in cols.items():
             out.setdefault(name, values)
         if len(out) > MAX_COLUMNS:
@@ -163,14 +198,17 @@ def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str) -> dict[
     return out
 
 
-def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series) -> list[str]:
-    """Factor-level columns (``...[T.level]...``) with no non-zero value on the estimation
-    sample: levels seen only on rows deleted listwise (as formulaic/fixest never build them)."""
+def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series,
+                      term_names: Sequence[str]) -> list[str]:
+    """Factor-level columns (every column that is not a term of its own, ``...[T.level]...``
+    or ``...[level]...``) with no non-zero value on the estimation sample: levels seen only
+    on rows deleted listwise (as formulaic/fixest never build them)."""
     used = frame.loc[complete]
-    return [c for c in used.columns if "[T." in str(c) and not used[c].to_numpy().any()]
+    own = set(term_names)
+    return [c for c in used.columns if c not in own and not used[c].to_numpy().any()]
 
 
-def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
+def cluster_columns(model: DesignModel | MediationSpec, panel: Panel) -> list[str]:
     """Columns the model's vcov clusters on (``entity``/``time`` map to the panel's own)."""
     if model.vcov.type != "cluster":
         return []
@@ -187,7 +225,7 @@ def cluster_columns(model: ModelSpec, panel: Panel) -> list[str]:
     return out
 
 
-def model_weights(model: ModelSpec, panel: Panel) -> pd.Series | None:
+def model_weights(model: DesignModel, panel: Panel) -> pd.Series | None:
     """The ``aweights`` column as float (missing stays missing), or None.
 
     Raises
@@ -195,21 +233,22 @@ def model_weights(model: ModelSpec, panel: Panel) -> pd.Series | None:
     DataError
         Negative weights (naming the column and the first entity-years).
     """
-    if model.aweights is None:
+    column = getattr(model, "aweights", None)
+    if column is None:
         return None
     where = f"models.{model.id}.aweights"
-    w = panel.numeric(model.aweights, where=where)
+    w = panel.numeric(column, where=where)
     bad = w < 0
     if bad.any():
         keys = [panel.entity] + ([panel.time] if panel.time else [])
         at = ", ".join(str(tuple(r)) for r in panel.frame.loc[bad[bad].index[:3], keys]
                        .itertuples(index=False, name=None))
-        raise DataError(f"{where}: column {model.aweights!r} has {int(bad.sum())} negative "
+        raise DataError(f"{where}: column {column!r} has {int(bad.sum())} negative "
                         f"weights, e.g. at {at}; analytic weights must be >= 0")
     return w
 
 
-def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[pd.Series, int,
+def complete_rows(model: DesignModel, panel: Panel, frame: pd.DataFrame) -> tuple[pd.Series, int,
                                                                                  int, list[str]]:
     """Rows complete in ``frame``, the cluster and effect columns and a positive weight; then
     (``singletons: drop``) without singletons of the effects.
@@ -221,7 +260,7 @@ def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[
     cl_cols = cluster_columns(model, panel)
     panel.require(cl_cols, where=f"models.{model.id}.vcov.by")
     panel.require(list(getattr(model, "absorb", None) or []), where=f"models.{model.id}.absorb")
-    fe_cols = effect_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
+    fe_cols = effect_columns(grouping_effects(model), panel, where=f"models.{model.id}.effects")
     complete = frame.notna().all(axis=1)
     slope_cols = slope_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
     for col in dict.fromkeys([*cl_cols, *(c for cs in fe_cols.values() for c in cs),
@@ -234,14 +273,14 @@ def complete_rows(model: ModelSpec, panel: Panel, frame: pd.DataFrame) -> tuple[
     if not complete.any():
         raise DataError(
             f"models.{model.id}: no row has all of {', '.join(map(str, frame.columns))} "
-            "non-missing" + (f" and a positive weight in {model.aweights!r}" if w is not None
-                             else "")
+            "non-missing" + (f" and a positive weight in {getattr(model, 'aweights', '')!r}"
+                             if w is not None else "")
         )
     n_singletons = drop_singletons(model, panel, complete, fe_cols)
     return complete, n_dropped, n_singletons, cl_cols
 
 
-def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None) -> Design:
+def build_design(model: DesignModel, panel: Panel, formula: Formula | None = None) -> Design:
     """Evaluate a model's formula on a panel and delete incomplete rows.
 
     Raises
@@ -257,7 +296,8 @@ def build_design(model: ModelSpec, panel: Panel, formula: Formula | None = None)
     columns.update(formula_columns(panel, formula.terms, where=where))
     frame = pd.DataFrame(columns)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
-    frame = frame.drop(columns=drop_empty_levels(frame, complete))
+    frame = frame.drop(columns=drop_empty_levels(
+        frame, complete, [formula.dependent.text, *formula.term_names]))
     names = [c for c in frame.columns if c != formula.dependent.text]
     used = frame.loc[complete]
     codes = sample_codes(model, panel, complete, cl_cols)
@@ -299,7 +339,7 @@ class SampleCodes:
     weights: np.ndarray | None
 
 
-def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
+def sample_codes(model: DesignModel, panel: Panel, complete: pd.Series,
                  cl_cols: Sequence[str]) -> SampleCodes:
     """Codes of the rows ``complete`` keeps; refuses clustering with fewer than 2 clusters."""
     sub = panel.frame.loc[complete]
@@ -327,17 +367,17 @@ def sample_codes(model: ModelSpec, panel: Panel, complete: pd.Series,
     return SampleCodes(entity, time, clusters, fe_codes, fe_slopes, weights)
 
 
-def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
+def drop_singletons(model: DesignModel, panel: Panel, complete: pd.Series,
                     fe_cols: dict[str, list[str]] | None = None) -> int:
     """With ``singletons: drop``, mark singleton rows of ``complete`` False (in place).
 
     Singletons are searched across every absorbed effect (interactions included),
     iteratively. Returns the number of rows dropped; refuses a sample with nothing left.
     """
-    if model.singletons != "drop" or not model_effects(model):
+    if getattr(model, "singletons", "keep") != "drop" or not grouping_effects(model):
         return 0
     if fe_cols is None:
-        fe_cols = effect_columns(model_effects(model), panel,
+        fe_cols = effect_columns(grouping_effects(model), panel,
                                  where=f"models.{model.id}.effects")
     sub = panel.frame.loc[complete]
     groups = pd.DataFrame({name: group_codes(sub, cols) for name, cols in fe_cols.items()},
@@ -348,7 +388,7 @@ def drop_singletons(model: ModelSpec, panel: Panel, complete: pd.Series,
     if not complete.any():
         raise DataError(
             f"models.{model.id}: every row is a singleton of the fixed effects "
-            f"{model.effects} ({n_singletons} rows); use singletons: keep or more data"
+            f"{grouping_effects(model)} ({n_singletons} rows); use singletons: keep or more data"
         )
     return n_singletons
 
@@ -380,13 +420,13 @@ def singleton_rows(groups: pd.DataFrame) -> pd.Series:
         dropped.loc[alone.index[alone]] = True
 
 
-def sample_info(model: ModelSpec, design: Design | Any) -> dict[str, Any]:
+def sample_info(model: DesignModel, design: Design | Any) -> dict[str, Any]:
     """The ``Result.info`` entries every estimated design reports: effects, vcov and its
     correction, cluster columns, rows dropped (missing values, singletons), the formula, the
     column label and the controls (tables read them for indicator rows and notes)."""
     return {
         "effects": list(model.effects),
-        **({"absorb": list(model.absorb)} if getattr(model, "absorb", None) else {}),
+        **({"absorb": list(absorb)} if (absorb := getattr(model, "absorb", None)) else {}),
         "vcov": model.vcov.type,
         "vcov_correction": model.vcov.correction,
         "cluster_by": design.cluster_names,

@@ -35,7 +35,7 @@ from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import Design, build_design, find_collinear, sample_info
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.models import LinearModel
 
 CONSTANT = "_cons"
 
@@ -74,12 +74,12 @@ def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return coef, y - X @ coef, None
 
 
-def _fe_codes(model: ModelSpec, design: Design) -> list[np.ndarray]:
+def _fe_codes(model: LinearModel, design: Design) -> list[np.ndarray]:
     return list(design.fe_codes.values())
 
 
 def _vcov(
-    model: ModelSpec,
+    model: LinearModel,
     X: np.ndarray,
     resid: np.ndarray,
     design: Design,
@@ -100,7 +100,8 @@ def _vcov(
                                 fe_codes=fe_codes, clusters=design.clusters,
                                 counts=counts)
     result = vc.cluster(
-        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread
+        X, resid, design.clusters, df_k=k_cluster, small=spec.correction != "none", bread=bread,
+        keep=X.shape[1] - 1,  # the constant is the last column
     )
     return result, min(result.n_clusters) - 1
 
@@ -115,7 +116,7 @@ def _omit(X: np.ndarray, names: list[str], omitted: list[tuple[int, str]], model
     return keep, notes
 
 
-def fit_linear(model: ModelSpec, panel: Panel) -> Result:
+def fit_linear(model: LinearModel, panel: Panel) -> Result:
     """Pooled OLS (``type: ols``) or within FE (``type: fe``) on a panel.
 
     Parameters
@@ -183,7 +184,10 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         X_aug *= root[:, None]
         y_aug = y_aug * root
     coef, resid, bread = least_squares(X_aug, y_aug)
-    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread, counts)
+    # effects nested in a cluster leave K with their intercepts only; their group-specific
+    # slopes stay counted (fixest's fixef.K = "nested", reghdfe)
+    cov, df_t = _vcov(model, X_aug, resid, design, fe_codes, k_full, bread,
+                      absorbed_counts(fe_codes))
     se = np.sqrt(np.diag(cov.matrix))
     tstat = coef / se
     pvals = 2 * sps.t.sf(np.abs(tstat), df_t)
@@ -210,6 +214,8 @@ def fit_linear(model: ModelSpec, panel: Panel) -> Result:
         stats["adj_r2_within"] = 1 - (1 - r2_w) * (n - 1 - absorbed) / (n - k_full)
     if cov.n_clusters:
         stats["n_clusters"] = float(min(cov.n_clusters))
+    if cov.note:
+        notes.append(cov.note)
     info = {
         **sample_info(model, design),
         "omitted": [design.names[j] for j, _ in omitted],

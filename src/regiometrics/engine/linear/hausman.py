@@ -23,10 +23,11 @@ from regiometrics.engine.linear.design import build_design
 from regiometrics.engine.linear.fit import CONSTANT, fit_linear
 from regiometrics.engine.linear.random_effects import fit_re
 from regiometrics.errors import IdentificationError
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import ReSpec
+from regiometrics.spec.models import LinearModel
 
 
-def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[str, float]:
+def hausman(model: LinearModel, panel: Panel, *, method: str = "classic") -> dict[str, float]:
     """Hausman statistic, degrees of freedom and p-value for ``model``'s formula.
 
     Returns
@@ -37,9 +38,9 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
     fe_spec = model.replace(type="fe", effects=["entity"], vcov={"type": "unadjusted"})
     # RE with the model's variance components (stata_xtreg: xtreg's; else plm's swar)
     components = "stata_xtreg" if model.vcov.correction == "stata_xtreg" else "fixest"
-    re_spec = model.replace(type="re", effects=["entity"],
-                            vcov={"type": "unadjusted", "correction": components})
+    re_spec = model.replace(type="re", vcov={"type": "unadjusted", "correction": components})
     fe = fit_linear(fe_spec, panel)
+    assert isinstance(re_spec, ReSpec)
     re = fit_re(re_spec, panel)
     if method == "classic":
         terms = [t for t in fe.params.index if t != CONSTANT]
@@ -55,8 +56,8 @@ def hausman(model: ModelSpec, panel: Panel, *, method: str = "classic") -> dict[
     return {"hausman_chi2": stat, "hausman_df": float(k), "hausman_p": float(sps.chi2.sf(stat, k))}
 
 
-def _aux(model: ModelSpec, panel: Panel, theta: float, theta_i: list[float] | None) -> tuple[float, int]:
-    design = build_design(model.replace(effects=["entity"]), panel)
+def _aux(model: LinearModel, panel: Panel, theta: float, theta_i: list[float] | None) -> tuple[float, int]:
+    design = build_design(model.replace(type="fe", effects=["entity"]), panel)
     n = design.nobs
     Z = np.column_stack([design.y, np.ones(n), design.X])
     means = Z - demean(Z, [design.entity])

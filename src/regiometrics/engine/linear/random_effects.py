@@ -55,11 +55,11 @@ from regiometrics.engine.linear.fit import CONSTANT
 from regiometrics.engine.linear.re_components import re_rsquared, swamy_arora
 from regiometrics.errors import IdentificationError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import ReSpec
 
 
 def re_covariance(
-    model: ModelSpec, X: np.ndarray, resid: np.ndarray, design: Design
+    model: ReSpec, X: np.ndarray, resid: np.ndarray, design: Design
 ) -> tuple[vc.VcovResult, int | None]:
     """Covariance of the GLS coefficients and the df of their t-tests (``None``: z-tests).
 
@@ -87,7 +87,7 @@ def re_covariance(
     return cov, (min(cov.n_clusters) - 1 if cov.n_clusters else n - k)
 
 
-def fit_re(model: ModelSpec, panel: Panel) -> Result:
+def fit_re(model: ReSpec, panel: Panel) -> Result:
     """Random-effects GLS of ``model`` on ``panel`` (conventions in the module docstring).
 
     Returns

@@ -10,7 +10,10 @@ design :math:`X` (n x p), residuals :math:`e` and bread :math:`B = (X'X)^{-1}`:
   :math:`c = \\frac{G}{G-1}\\frac{n-1}{n-K}`;
 * two-way cluster (Cameron, Gelbach and Miller 2011): :math:`V_1 + V_2 - V_{12}` with
   :math:`V_{12}` clustered on the intersection; following fixest, every term uses
-  :math:`G = \\min(G_1, G_2)`.
+  :math:`G = \\min(G_1, G_2)`. :math:`V_1 + V_2 - V_{12}` need not be positive
+  semi-definite; when a variance comes out negative, :func:`psd_fix` applies the eigenvalue
+  fix of Cameron, Gelbach and Miller (2011, section 2.3) (fixest's trigger, reghdfe's
+  treatment of a reported constant), and the result says so in a note.
 
 The meat :math:`\\sum_g s_g s_g'` of any scores :math:`s_i` (linear, IV, likelihood) is
 :func:`cluster_meat`. ``K`` is where the conventions (``vcov.correction``) differ, and the
@@ -41,6 +44,45 @@ class VcovResult:
     kind: str
     n_clusters: tuple[int, ...] = ()
     df_k: int = 0
+    psd_fixed: bool = False
+
+    @property
+    def note(self) -> str | None:
+        """The table note of a fixed two-way covariance (reghdfe's warning), or None."""
+        return PSD_NOTE if self.psd_fixed else None
+
+
+#: The note of a result whose two-way cluster covariance was fixed by :func:`psd_fix`.
+PSD_NOTE = ("two-way cluster covariance had a negative variance (not positive semi-definite); "
+            "negative eigenvalues set to zero (Cameron, Gelbach and Miller 2011)")
+
+
+def psd_fix(matrix: np.ndarray, *, keep: int | None = None) -> tuple[np.ndarray, bool]:
+    r"""Cameron, Gelbach and Miller's (2011, section 2.3) fix of a two-way cluster covariance.
+
+    When a variance on the diagonal is negative (fixest's trigger, ``vcov``: a matrix whose
+    variances are all non-negative is left as it is, so its standard errors stay fixest's),
+    :math:`V = U \Lambda U'` (symmetric eigendecomposition) becomes
+    :math:`U \max(\Lambda, 0) U'` (negative eigenvalues set to zero, as reghdfe's
+    ``reghdfe_fix_psd``). With ``keep = k`` (a reported constant in the last row, reghdfe's
+    ``report_constant``) the leading :math:`k \times k` block of the slopes is then replaced
+    by its own fix: left as it was when its variances are non-negative, so slope standard
+    errors equal fixest's (which reports no constant) and only the constant's row changes
+    (the whole matrix need then not be exactly semi-definite, as in reghdfe).
+
+    Returns
+    -------
+    matrix, fixed
+        The (possibly fixed) matrix and whether a fix was applied.
+    """
+    sym = (matrix + matrix.T) / 2
+    if sym.size == 0 or not bool((np.diag(sym) < 0).any()):
+        return matrix, False
+    lam, vec = np.linalg.eigh(sym)
+    out = (vec * np.maximum(lam, 0.0)) @ vec.T
+    if keep is not None and 0 < keep < sym.shape[0]:
+        out[:keep, :keep] = psd_fix(sym[:keep, :keep])[0]
+    return (out + out.T) / 2, True
 
 
 def nested_in_cluster(fe: np.ndarray, cluster: np.ndarray) -> bool:
@@ -68,7 +110,9 @@ def nested_absorbed(
     those counted elsewhere (``kept = 1``: the constant; ``kept = n_groups`` for effects
     interacted with ``n_groups`` group intercepts), or ``counts[f]`` when the caller has
     counted redundant levels (connected components, :func:`regiometrics.engine.linear.absorb.
-    absorbed_counts`). These are the parameters the ``fixest`` correction leaves out of ``K``.
+    absorbed_counts` without slopes). These are the parameters the ``fixest`` correction leaves
+    out of ``K``: the intercepts of a nested effect; its group-specific slopes
+    (``entity[time]``) stay in ``K``, as fixest (``fixef.K = "nested"``) and reghdfe count.
     """
     total = 0
     for f, codes in enumerate(fe_codes):
@@ -181,6 +225,7 @@ def cluster(
     df_k: int,
     small: bool = True,
     bread: np.ndarray | None = None,
+    keep: int | None = None,
 ) -> VcovResult:
     """One- or two-way cluster-robust covariance (CRV1).
 
@@ -194,6 +239,9 @@ def cluster(
         Apply :math:`G/(G-1)\\cdot(n-1)/(n-K)`; otherwise no correction.
     bread
         :math:`(X'X)^{-1}` when the caller has it already.
+    keep
+        Columns before a reported constant (the last column), for :func:`psd_fix` of a
+        two-way covariance; None when the design has no such constant.
     """
     n = X.shape[0]
     b = _bread(X, bread)
@@ -206,4 +254,7 @@ def cluster(
         )
     meat = cluster_meat(X * resid[:, None], clusters)
     factor = cluster_factor(n, df_k, min(sizes), small=small)
-    return VcovResult(factor * b @ meat @ b, "cluster", n_clusters=sizes, df_k=df_k)
+    matrix, fixed = factor * b @ meat @ b, False
+    if len(clusters) == 2:
+        matrix, fixed = psd_fix(matrix, keep=keep)
+    return VcovResult(matrix, "cluster", n_clusters=sizes, df_k=df_k, psd_fixed=fixed)

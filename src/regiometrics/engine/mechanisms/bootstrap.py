@@ -1,4 +1,4 @@
-r"""Entity (cluster) and row bootstrap of two-way fixed-effects OLS.
+r"""Entity (cluster) and row bootstrap of fixed-effects OLS (two-way, or any absorbed effects).
 
 Every linear two-way FE equation ``v_0 ~ v_1 + ... + v_k + entity + time`` on one
 panel is a function of the two-way-demeaned cross-products ``Z~'Z~`` of the panel's
@@ -37,6 +37,16 @@ Three ways to get the cross-products of a draw (``method``):
     The naive loop: build the resampled panel row by row (drawn entities relabelled
     as new entities), demean it, and ``lstsq`` every equation. Slow; it exists to show
     that the fast paths give the same numbers.
+
+Any absorbed effects (``industry^time``, further columns, unit trends ``entity[time]``;
+:attr:`TwoWayData.fe_codes`): a resample is again the original panel with frequency
+weights (entity counts on every row of the entity, or row counts), and each draw's data
+are demeaned by the one kernel (:func:`~regiometrics.engine.linear.demean.demean`) with
+those weights, the same effects and a stack of draws per call. This is exact: a drawn copy
+of an entity is identical to the original, so giving each copy its own levels of the
+effects that involve the entity (its intercept, its trend) or one shared level with weight
+:math:`c_i` gives the same least-squares projection. The ``"refit"`` method builds each
+resampled panel with such per-copy levels and demeans it unweighted, the reference.
 
 All methods read the same draws, :func:`draw_indices`, so a seed gives identical
 resamples whatever the method.
@@ -90,6 +100,10 @@ class TwoWayData:
         The original labels of the codes (for messages).
     balanced
         Every entity is observed in every period (exactly once).
+    fe_codes, fe_slopes, fe_entity
+        Absorbed effects other than entity and time (empty: entity and time effects): one
+        code array per effect, its slope values (``entity[time]``) or None, and whether the
+        effect involves the entity (a resampled copy then gets its own levels of it).
     """
 
     values: np.ndarray
@@ -99,6 +113,23 @@ class TwoWayData:
     entity_labels: np.ndarray
     time_labels: np.ndarray
     balanced: bool
+    fe_codes: tuple[np.ndarray, ...] = ()
+    fe_slopes: tuple[np.ndarray | None, ...] = ()
+    fe_entity: tuple[bool, ...] = ()
+
+    @property
+    def twoway(self) -> bool:
+        """True for entity and time effects (the default), False for other effects."""
+        return not self.fe_codes
+
+    @property
+    def effects(self) -> list[np.ndarray]:
+        """The code arrays the demeaning kernel absorbs."""
+        return list(self.fe_codes) if self.fe_codes else [self.entity, self.time]
+
+    @property
+    def slopes(self) -> list[np.ndarray | None] | None:
+        return list(self.fe_slopes) if self.fe_codes else None
 
     @property
     def n_entities(self) -> int:
@@ -117,9 +148,18 @@ class TwoWayData:
 
 
 def prepare_twoway(
-    columns: Mapping[str, ArrayLike], entity: ArrayLike, time: ArrayLike
+    columns: Mapping[str, ArrayLike],
+    entity: ArrayLike,
+    time: ArrayLike,
+    *,
+    effects: Sequence[np.ndarray] | None = None,
+    slopes: Sequence[np.ndarray | None] | None = None,
+    entity_effects: Sequence[bool] | None = None,
 ) -> TwoWayData:
     """Validate variables and panel identifiers into a :class:`TwoWayData`.
+
+    ``effects`` (integer codes 0..G-1 per row), with ``slopes`` and ``entity_effects`` as in
+    :class:`TwoWayData`, replace the entity and time effects; None keeps them.
 
     Raises :class:`DataError` when lengths differ, a value is missing or not finite,
     or an entity-time pair occurs twice.
@@ -163,6 +203,18 @@ def prepare_twoway(
     if len(elab) < 2:
         raise DataError(f"a two-way FE bootstrap needs at least 2 entities; got {len(elab)}.")
     values = np.column_stack(cols) if cols else np.empty((n, 0))
+    fe_codes: tuple[np.ndarray, ...] = ()
+    fe_slopes: tuple[np.ndarray | None, ...] = ()
+    fe_entity: tuple[bool, ...] = ()
+    if effects is not None:
+        if not effects:
+            raise SpecError("a fixed-effects bootstrap needs at least one absorbed effect.")
+        fe_codes = tuple(np.asarray(c, dtype=np.intp) for c in effects)
+        if any(c.shape != (n,) for c in fe_codes):
+            raise DataError(f"every effect needs one code per row ({n} rows).")
+        fe_slopes = tuple(slopes) if slopes is not None else (None,) * len(fe_codes)
+        fe_entity = (tuple(entity_effects) if entity_effects is not None
+                     else (False,) * len(fe_codes))
     return TwoWayData(
         values=values,
         names=tuple(columns),
@@ -171,7 +223,25 @@ def prepare_twoway(
         entity_labels=np.asarray(elab),
         time_labels=np.asarray(tlab),
         balanced=len(uniq) == len(elab) * len(tlab),
+        fe_codes=fe_codes,
+        fe_slopes=fe_slopes,
+        fe_entity=fe_entity,
     )
+
+
+def demean_data(
+    data: TwoWayData,
+    values: np.ndarray | None = None,
+    *,
+    weights: np.ndarray | None = None,
+    tol: float = 1e-13,
+    max_iter: int = 10_000,
+) -> np.ndarray:
+    """``values`` (default: the data's) with the data's effects removed by the one kernel,
+    optionally with (stacked) frequency weights; see :func:`twoway_demean`."""
+    z = data.values if values is None else values
+    return demean(z, data.effects, weights=weights, slopes=data.slopes, tol=tol,
+                  max_iter=max_iter)
 
 
 def twoway_demean(
@@ -260,7 +330,7 @@ def fe_coefficients(data: TwoWayData, equations: Sequence[Equation]) -> tuple[np
         If a regressor has no variation left after removing entity and time effects,
         or the regressors of an equation are collinear.
     """
-    return _fit(data, twoway_demean(data.values, data.entity, data.time), equations)
+    return _fit(data, demean_data(data), equations)
 
 
 def _fit(
@@ -276,14 +346,14 @@ def _fit(
             j = data.column(name)
             if left[j] <= floor[j]:
                 raise IdentificationError(
-                    f"'{name}' has no variation left after removing entity and time effects "
+                    f"'{name}' has no variation left after removing the fixed effects "
                     f"(equation {eq}); it is constant within entities or moves the same way "
                     "in every entity. Remove it from the model."
                 )
         beta, bad = _solve_moments(moments, data.column(eq.dependent), _columns(data, eq), floor)
         if bad[0]:
             raise IdentificationError(
-                f"the regressors of equation {eq} are collinear once entity and time effects "
+                f"the regressors of equation {eq} are collinear once the fixed effects "
                 "are removed; drop one of them."
             )
         out.append(beta[0])
@@ -390,7 +460,11 @@ def bootstrap_fe(
     if chunk_size < 1:
         raise SpecError(f"chunk_size must be a positive integer; got {chunk_size!r}.")
     if method == "auto":
-        method = "blocks" if scheme == "entity" and data.balanced else "iterated"
+        method = ("blocks" if scheme == "entity" and data.balanced and data.twoway
+                  else "iterated")
+    if method == "blocks" and not data.twoway:
+        raise SpecError("method 'blocks' works with entity and time effects only; use "
+                        "method 'iterated' (or 'auto') for other absorbed effects.")
     if method == "blocks" and scheme != "entity":
         raise SpecError(
             "method 'blocks' works only with resample 'entity'; use method 'iterated' "
@@ -409,7 +483,7 @@ def bootstrap_fe(
     deps = [data.column(eq.dependent) for eq in equations]
     regs = [_columns(data, eq) for eq in equations]
     out = [np.full((reps, len(r)), np.nan) for r in regs]
-    demeaned = twoway_demean(data.values, data.entity, data.time)
+    demeaned = demean_data(data, tol=tol, max_iter=max_iter)
     estimates = _fit(data, demeaned, equations)
     step = {"blocks": _BlocksStep, "iterated": _IteratedStep, "refit": _RefitStep}[method](
         data, demeaned, scheme, deps, regs, tol, max_iter
@@ -475,9 +549,13 @@ class _BlocksStep(_Step):
 class _IteratedStep(_Step):
     """Cross-products of draws on any panel.
 
-    Entity resampling: exactly, from per-entity blocks with the time effects of each draw
-    solved from a ``T x T`` system (:class:`~regiometrics.engine.linear.demean.EntityBlocks`).
-    Row resampling: weighted alternating projections of the rows, draws stacked.
+    Entity resampling with entity and time effects: exactly, from per-entity blocks with the
+    time effects of each draw solved from a ``T x T`` system
+    (:class:`~regiometrics.engine.linear.demean.EntityBlocks`). Row resampling, or other
+    absorbed effects: the draws' frequency weights (entity counts on the entity's rows, or
+    row counts) in the weighted demeaning kernel, a stack of draws per call, starting from
+    the full-sample demeaned data (they differ from the raw data by a combination of the
+    effects, which every draw's projection removes).
     """
 
     #: Upper bound on draws x rows x variables demeaned in one stack (memory).
@@ -485,29 +563,33 @@ class _IteratedStep(_Step):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        if self.scheme == "entity":
+        if self.scheme == "entity" and self.data.twoway:
             self.blocks = EntityBlocks(self.demeaned, self.data.entity, self.data.time)
 
     def __call__(self, chunk: np.ndarray) -> list[np.ndarray]:
         d = self.data
         units = d.n_entities if self.scheme == "entity" else d.nobs
         counts = _counts(chunk, units)
-        if self.scheme == "entity":
+        if self.scheme == "entity" and d.twoway:
             return self.solve(self.blocks.moments(counts))
+        if self.scheme == "entity":
+            counts = counts[:, d.entity]  # entity counts on every row of the entity
         n, p = d.values.shape
         stack = max(1, self.STACK_ELEMENTS // (n * p))
         moments = np.empty((len(chunk), p, p))
         for start in range(0, len(chunk), stack):
             w = counts[start : start + stack]
-            z = twoway_demean(
-                d.values, d.entity, d.time, weights=w, tol=self.tol, max_iter=self.max_iter
-            )
+            z = demean_data(d, self.demeaned, weights=w, tol=self.tol, max_iter=self.max_iter)
             moments[start : start + stack] = np.matmul((z * w[:, :, None]).transpose(0, 2, 1), z)
         return self.solve(moments)
 
 
 class _RefitStep(_Step):
-    """The naive loop: build each resampled panel, demean it, lstsq every equation."""
+    """The naive loop: build each resampled panel, demean it, lstsq every equation.
+
+    Entity resampling relabels each drawn copy as a new entity: its own levels of every
+    effect that involves the entity (entity intercepts, ``entity^x``, ``entity[time]``).
+    """
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -527,9 +609,18 @@ class _RefitStep(_Step):
             else:
                 rows = draw
                 ent = d.entity[rows]
-            z = twoway_demean(
-                d.values[rows], ent, d.time[rows], tol=self.tol, max_iter=self.max_iter
-            )
+            if d.twoway:
+                z = twoway_demean(
+                    d.values[rows], ent, d.time[rows], tol=self.tol, max_iter=self.max_iter
+                )
+            else:
+                codes = []
+                for c, own in zip(d.fe_codes, d.fe_entity):
+                    key = ent.astype(np.int64) * (int(c.max()) + 1) + c[rows] if own else c[rows]
+                    codes.append(pd.factorize(key)[0])
+                slopes = [None if v is None else v[rows] for v in d.fe_slopes]
+                z = demean(d.values[rows], codes, slopes=slopes, tol=self.tol,
+                           max_iter=self.max_iter)
             varies = (z**2).sum(axis=0) > self.floor
             for beta, dep, r in zip(out, self.deps, self.regs):
                 coef, _, rank, _ = np.linalg.lstsq(z[:, r], z[:, dep], rcond=None)

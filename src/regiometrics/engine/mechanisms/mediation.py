@@ -1,8 +1,10 @@
 r"""The ``type: mediation`` model: Baron-Kenny equations as full Results, plus a bootstrap.
 
 For treatment :math:`D`, mediators :math:`M_j`, outcome :math:`Y` and controls :math:`W`,
-all under entity and time fixed effects, on one common estimation sample (rows complete in
-every variable of every equation):
+all under the model's absorbed effects (entity and time fixed effects written below; any
+``effects`` an FE model takes: ``industry^time``, further columns, trends ``entity[time]``),
+on one common estimation sample (rows complete in every variable of every equation and in
+the effect columns):
 
 .. math::
 
@@ -16,7 +18,8 @@ component Result. The indirect effect :math:`a_j b_j`, the direct effect :math:`
 total :math:`c` and the proportion mediated :math:`a_j b_j / c` come with the Sobel test
 (standard errors from the components' vcov) and bootstrap intervals of :math:`a_j b_j`
 from :func:`~regiometrics.engine.mechanisms.mediation_kernel.mediation_fe` (whole entities resampled
-by default; percentile and bias-corrected intervals, both kept).
+by default; percentile and bias-corrected intervals, both kept). Each draw absorbs the same
+effects on the resampled panel (a drawn copy of an entity counting as a new entity).
 """
 
 from __future__ import annotations
@@ -28,19 +31,28 @@ import pandas as pd
 from scipy import stats as sps
 
 from regiometrics.data.panel import Panel
+from regiometrics.engine.linear.absorb import (
+    absorbed_codes,
+    absorbed_slopes,
+    effect_columns,
+    group_codes,
+    model_effects,
+    slope_columns,
+)
 from regiometrics.engine.linear.design import cluster_columns, singleton_rows
 from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.engine.mechanisms.mediation_kernel import IndirectEffect, mediation_fe
 from regiometrics.errors import DataError, SpecError
 from regiometrics.results import EffectEstimate, Result
+from regiometrics.spec.effects import parse_effect
 from regiometrics.spec.formula import parse_variable
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import FeSpec, MediationSpec
 
 
-def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
-    """The panel restricted to rows complete in every variable and cluster column.
+def _common_sample(model: MediationSpec, panel: Panel, names: list[str]) -> Panel:
+    """The panel restricted to rows complete in every variable, cluster and effect column.
 
-    With ``singletons: drop`` rows alone in their entity or period are removed too
+    With ``singletons: drop`` rows alone in a group of any absorbed effect are removed too
     (iteratively, as reghdfe does), so every equation and the bootstrap share one sample.
     """
     where = f"models.{model.id}"
@@ -54,18 +66,31 @@ def _common_sample(model: ModelSpec, panel: Panel, names: list[str]) -> Panel:
     panel.require([*names, *clusters], where=where)
     values = pd.DataFrame({n: panel.numeric(n, where=where) for n in names})
     complete = values.notna().all(axis=1).to_numpy().copy()
-    for col in clusters:
+    effects = model_effects(model)
+    fe_cols = effect_columns(effects, panel, where=f"{where}.effects")
+    slope_cols = slope_columns(effects, panel, where=f"{where}.effects")
+    used = [*clusters, *(c for cs in fe_cols.values() for c in cs), *slope_cols.values()]
+    for col in dict.fromkeys(used):
         complete &= panel.frame[col].notna().to_numpy()
     if not complete.any():
         raise DataError(f"{where}: no row has all of {', '.join(names)} non-missing")
-    if model.singletons == "drop" and panel.time is not None:
-        ids = panel.frame.loc[complete, [panel.entity, panel.time]]
-        complete[np.flatnonzero(complete)[singleton_rows(ids).to_numpy()]] = False
+    if model.singletons == "drop":
+        sub = panel.frame.loc[complete]
+        groups = pd.DataFrame({k: group_codes(sub, c) for k, c in fe_cols.items()},
+                              index=sub.index)
+        complete[np.flatnonzero(complete)[singleton_rows(groups).to_numpy()]] = False
     return panel.subset(complete)
 
 
-def _equation(model: ModelSpec, suffix: str, dependent: str, regressors: list[str]) -> ModelSpec:
-    return ModelSpec(
+def _involves_entity(effect: str) -> bool:
+    """An effect a resampled copy of an entity gets its own levels of (entity, entity^x,
+    entity[time])."""
+    return "entity" in parse_effect(effect).parts
+
+
+def _equation(model: MediationSpec, suffix: str, dependent: str,
+              regressors: list[str]) -> FeSpec:
+    return FeSpec(
         id=f"{model.id}.{suffix}",
         type="fe",
         formula=f"{dependent} ~ {' + '.join(regressors)}",
@@ -84,7 +109,7 @@ def _boot(e: IndirectEffect, low: float, high: float) -> EffectEstimate:
     return EffectEstimate(e.estimate, e.boot_se, math.nan, low, high)
 
 
-def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> Result:
+def fit_mediation(model: MediationSpec, panel: Panel, *, progress: bool = True) -> Result:
     """Fit a ``type: mediation`` model.
 
     Returns
@@ -100,7 +125,8 @@ def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> R
     t, y, meds, ctrl = model.treatment, model.outcome, list(model.mediators), list(model.controls)
     sample = _common_sample(model, panel, [t, y, *meds, *ctrl])
     if sample.time is None:
-        raise SpecError(f"models.{model.id}: mediation needs data.time (two-way fixed effects)")
+        raise SpecError(f"models.{model.id}: mediation needs data.time (a panel: the "
+                        "bootstrap resamples entities observed over periods)")
     comps: dict[str, Result] = {"total": fit_linear(_equation(model, "total", y, [t]), sample)}
     for m in meds:
         comps[f"mediator:{m}"] = fit_linear(_equation(model, f"mediator_{m}", m, [t]), sample)
@@ -113,6 +139,17 @@ def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> R
         b_of = {m: comps["outcome"] for m in meds}
     frame = sample.frame
     bs = model.bootstrap
+    absorbed = model_effects(model)
+    general: dict[str, object] = {}
+    if sorted(absorbed) != ["entity", "time"]:  # else the entity-time block bootstrap
+        where = f"models.{model.id}.effects"
+        codes = absorbed_codes(absorbed, sample, None, where=where)
+        trends = absorbed_slopes(absorbed, sample, None, where=where)
+        general = {
+            "effects": list(codes.values()),
+            "slopes": [trends.get(k) for k in codes],
+            "entity_effects": [_involves_entity(k) for k in codes],
+        }
     est = mediation_fe(
         frame[t].to_numpy(float), {m: frame[m].to_numpy(float) for m in meds},
         frame[y].to_numpy(float), frame[sample.entity].to_numpy(), frame[sample.time].to_numpy(),
@@ -120,7 +157,7 @@ def fit_mediation(model: ModelSpec, panel: Panel, *, progress: bool = True) -> R
         reps=bs.reps, resample=bs.resample, ci=bs.ci, level=bs.level,
         se_a={m: comps[f"mediator:{m}"].std_errors[t] for m in meds},
         se_b={m: b_of[m].std_errors[m] for m in meds},
-        treatment_name=t, outcome_name=y, progress=progress,
+        treatment_name=t, outcome_name=y, progress=progress, **general,  # type: ignore[arg-type]
     )
     total = _coef(comps["total"], t)
     params: dict[str, float] = {"total": total.estimate}

@@ -1,7 +1,8 @@
-r"""Baron-Kenny mediation under two-way fixed effects, with a cluster bootstrap.
+r"""Baron-Kenny mediation under fixed effects, with a cluster bootstrap.
 
 For treatment :math:`D`, mediators :math:`M_j`, outcome :math:`Y` and controls
-:math:`W`, all equations absorbing entity and time effects:
+:math:`W`, all equations absorbing entity and time effects (written below), or any other
+absorbed effects passed as ``effects`` (``industry^time``, unit trends ``entity[time]``):
 
 .. math::
 
@@ -26,7 +27,7 @@ percentile and bias-corrected.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -174,8 +175,11 @@ def mediation_fe(
     outcome_name: str = "outcome",
     chunk_size: int = 250,
     progress: bool = True,
+    effects: Sequence[np.ndarray] | None = None,
+    slopes: Sequence[np.ndarray | None] | None = None,
+    entity_effects: Sequence[bool] | None = None,
 ) -> MediationEstimate:
-    """Two-way FE Baron-Kenny mediation with bootstrap intervals of the indirect effects.
+    """FE Baron-Kenny mediation with bootstrap intervals of the indirect effects.
 
     Parameters
     ----------
@@ -206,6 +210,11 @@ def mediation_fe(
         Names used in results and messages.
     chunk_size, progress
         Draws per step and whether to show a progress bar.
+    effects, slopes, entity_effects
+        Absorbed effects replacing entity and time effects (None: entity and time): code
+        arrays per row, slope values of group-specific trends (or None each), and whether
+        each effect involves the entity; see
+        :func:`~regiometrics.engine.mechanisms.bootstrap.prepare_twoway`.
     """
     check_literal(mode, MediationMode, "mediation mode")
     check_literal(ci, IntervalMethod, "bootstrap ci")
@@ -235,7 +244,8 @@ def mediation_fe(
             f"({', '.join(mediators)})."
         )
     columns = {treatment_name: treatment, outcome_name: outcome, **mediators, **controls}
-    data = prepare_twoway(columns, entity, time)
+    data = prepare_twoway(columns, entity, time, effects=effects, slopes=slopes,
+                          entity_effects=entity_effects)
     ctrl = tuple(controls)
     med = tuple(mediators)
     total_eq = Equation(outcome_name, (treatment_name, *ctrl))

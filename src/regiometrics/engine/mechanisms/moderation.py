@@ -30,7 +30,7 @@ from regiometrics.engine.linear.design import build_design
 from regiometrics.engine.linear.fit import fit_linear
 from regiometrics.errors import IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.models import ModeratedModel
 
 #: Moderator values used when the spec gives neither ``at`` nor ``range``.
 DEFAULT_AT = ("p10", "p50", "p90")
@@ -70,7 +70,7 @@ def marginal_effects(
             for e, s, pp in zip(est, se, p)]
 
 
-def _interaction(model: ModelSpec) -> str:
+def _interaction(model: ModeratedModel) -> str:
     t, mod = model.treatment, model.moderator
     assert t is not None and mod is not None
     terms = model.parsed.terms
@@ -85,7 +85,7 @@ def _interaction(model: ModelSpec) -> str:
     )
 
 
-def moderator_values(model: ModelSpec, observed: np.ndarray) -> dict[str, float]:
+def moderator_values(model: ModeratedModel, observed: np.ndarray) -> dict[str, float]:
     """Key -> moderator value (original units) from ``at``/``range`` and the observed values."""
     if model.range is not None:
         grid = np.linspace(observed.min(), observed.max(), model.range)
@@ -110,7 +110,7 @@ def moderator_values(model: ModelSpec, observed: np.ndarray) -> dict[str, float]
     return out
 
 
-def fit_moderation(model: ModelSpec, panel: Panel) -> Result:
+def fit_moderation(model: ModeratedModel, panel: Panel) -> Result:
     """Fit a linear model with ``treatment x moderator`` and add ``effects['marginal']``.
 
     ``info['marginal']`` records the treatment, moderator, interaction term, whether and

@@ -15,20 +15,24 @@ every regressor interacted with the group dummies and group-specific fixed effec
 
 .. math:: y = \sum_g D_g X \beta_g + \alpha_{i g} + \delta_{t g} + e ,
 
-reproduces each group's coefficients exactly. With its covariance :math:`V` under the
+reproduces each group's coefficients exactly (any absorbed effects: each effect, group
+specific slopes ``entity[time]`` included, is interacted with the groups; with ``aweights``
+the pooled regression is weighted). With its covariance :math:`V` under the
 model's ``vcov`` and restrictions :math:`R\beta = 0` stating :math:`\beta_{g,k} = \beta_{1,k}`
 for the tested terms :math:`k` and groups :math:`g \ge 2` (:math:`q` rows),
 :math:`W = (R\hat\beta)'(RVR')^{-1}R\hat\beta`, reported as :math:`\chi^2_q` and as
 :math:`F = W/q` on (q, df) with df = clusters - 1 (cluster) or n - K. K counts the slopes
-and the rank of the group-specific effects, :math:`\sum_f G_f - (F-1)G`; with the
+and the rank of the group-specific effects, :math:`\sum_f G_f - (F-1)G` plus one slope per
+group-specific trend that varies; with the
 ``fixest`` correction effects nested in a cluster are not counted beyond the group
 intercepts, with ``stata_xtreg`` K is the slopes plus G.
 
 Permutation test (two groups): the groups are reassigned at random at their level
 (entities, entity-years or periods), keeping group sizes; the p-value of the coefficient
 difference is :math:`(1 + \#\{|d^*| \ge |d|\}) / (1 + P)`. On a balanced panel with entity
-groups and entity (and time) effects the P refits are two matrix products over per-entity
-cross-product blocks; otherwise a loop (with a progress bar) refits the two groups.
+groups and entity (and time) effects, unweighted, the P refits are two matrix products over
+per-entity cross-product blocks; otherwise a loop (with a progress bar) refits the two
+groups with the model's effects, trends and weights.
 """
 
 from __future__ import annotations
@@ -45,15 +49,23 @@ from tqdm.auto import tqdm
 
 from regiometrics.data.panel import Panel
 from regiometrics.engine.linear import vcov as vc
-from regiometrics.engine.linear.absorb import effect_columns, group_codes, model_effects
+from regiometrics.engine.linear.absorb import (
+    absorbed_slopes,
+    effect_columns,
+    group_codes,
+    model_effects,
+    varying_groups,
+)
 from regiometrics.engine.linear.demean import EntityBlocks, demean
-from regiometrics.engine.linear.design import build_design, cluster_columns
+from regiometrics.engine.linear.design import build_design, cluster_columns, model_weights
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import EffectEstimate, Result
 from regiometrics.spec.formula import parse_formula
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.model_kinds import FeSpec, ModerationSpec, OlsSpec
+from regiometrics.spec.models import ModeratedModel, SubgroupModel
 
-LINEAR_TYPES = ("ols", "fe", "moderation")
+#: Model classes whose equality test is the interacted linear regression.
+LINEAR_CLASSES = (OlsSpec, FeSpec, ModerationSpec)
 _SUBGROUP_KEYS = {"by": None, "split": None, "periods": None, "equality_terms": None,
                   "permutations": None, "seed": None}
 
@@ -78,7 +90,7 @@ class Groups:
     masks: tuple[np.ndarray, ...] | None = None
 
 
-def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
+def assign_groups(model: SubgroupModel, panel: Panel) -> Groups:
     """Group membership from the model's ``by``, ``split`` or ``periods`` key."""
     frame = panel.frame
     entity = pd.factorize(frame[panel.entity], sort=True)[0]
@@ -156,14 +168,14 @@ def assign_groups(model: ModelSpec, panel: Panel) -> Groups:
     return Groups(codes, names, level, np.asarray(unit), desc, group_masks)
 
 
-def _sub_model(model: ModelSpec, name: str) -> ModelSpec:
+def _sub_model(model: SubgroupModel, name: str) -> SubgroupModel:
     return model.replace(**_SUBGROUP_KEYS, id=f"{model.id}[{name}]", label=name)
 
 
 def fit_subgroups(
-    model: ModelSpec,
+    model: SubgroupModel,
     panel: Panel,
-    fit: Callable[[ModelSpec, Panel], Result],
+    fit: Callable[[SubgroupModel, Panel], Result],
     *,
     progress: bool = True,
 ) -> Result:
@@ -180,7 +192,7 @@ def fit_subgroups(
     """
     groups = assign_groups(model, panel)
     comps: dict[str, Result] = {}
-    subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]] = {}
+    subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]] = {}
     for g, name in enumerate(groups.names):
         member = groups.masks[g] if groups.masks is not None else groups.codes == g
         rows = np.flatnonzero(member)
@@ -203,11 +215,7 @@ def fit_subgroups(
         years = ", ".join(map(str, groups.description["shared_years"]))
         info["notes"].append(f"no equality test: the periods share their turning years ({years}),"
                              " so the groups are not disjoint")
-    elif model.absorb:
-        info["notes"].append(f"no equality test: the fully interacted regression does not yet "
-                             f"carry group-specific effects of the absorbed columns "
-                             f"({', '.join(model.absorb)})")
-    elif model.type in LINEAR_TYPES and not model.center:
+    elif isinstance(model, LINEAR_CLASSES) and not model.center:
         test = equality_test(model, panel, groups, comps, subs)
         stats.update(test.stats)
         effects.update(test.effects)
@@ -248,10 +256,11 @@ class _Pooled:
     rows: np.ndarray  # panel row numbers
     group: np.ndarray
     terms: list[str]
+    weights: np.ndarray | None = None  # aweights on the pooled rows, scaled to sum to n
 
 
-def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
-            subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Pooled:
+def _pooled(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+            subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]]) -> _Pooled:
     terms = [t for t in next(iter(comps.values())).params.index if t != "_cons"]
     for name, r in comps.items():
         missing = [t for t in terms if t not in r.params]
@@ -262,28 +271,41 @@ def _pooled(model: ModelSpec, groups: Groups, comps: dict[str, Result],
             )
     ys, xs, rows, grp = [], [], [], []
     for g, (name, (sub_model, sub_panel, sub_rows)) in enumerate(subs.items()):
+        assert isinstance(sub_model, LINEAR_CLASSES)  # a subgroup keeps the model's class
         d = build_design(sub_model, sub_panel)
         ys.append(d.y)
         xs.append(d.X[:, [d.names.index(t) for t in terms]])
         rows.append(sub_rows[np.asarray(d.rows)])
         grp.append(np.full(d.nobs, g))
-    return _Pooled(np.concatenate(ys), xs, np.concatenate(rows), np.concatenate(grp), terms)
+    rows_all = np.concatenate(rows)
+    w = model_weights(model, panel)
+    weights = None
+    if w is not None:
+        weights = w.to_numpy(dtype=float)[rows_all]
+        weights = weights * (len(weights) / weights.sum())
+    return _Pooled(np.concatenate(ys), xs, rows_all, np.concatenate(grp), terms, weights)
 
 
-def _fe_codes(model: ModelSpec, panel: Panel, rows: np.ndarray, group: np.ndarray):
+def _fe_codes(model: SubgroupModel, panel: Panel, rows: np.ndarray, group: np.ndarray):
+    """Group-interacted effect codes on the pooled rows, the plain effect codes, and each
+    effect's slope values (group-specific trends) or None."""
     frame = panel.frame.iloc[rows]
-    cols = effect_columns(model_effects(model), panel, where=f"models.{model.id}.effects")
+    where = f"models.{model.id}.effects"
+    effects = model_effects(model)
+    cols = effect_columns(effects, panel, where=where)
     dims = [group_codes(frame, c) for c in cols.values()]
     if not dims:
-        return [group], [group]
+        return [group], [group], [None]
+    trends = absorbed_slopes(effects, panel, None, where=where)
+    slopes = [trends[k][rows] if k in trends else None for k in cols]
     codes = [pd.factorize(pd.MultiIndex.from_arrays([group, d]))[0] for d in dims]
-    return codes, [pd.factorize(d)[0] for d in dims]
+    return codes, [pd.factorize(d)[0] for d in dims], slopes
 
 
-def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-                  subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]]) -> _Test:
+def equality_test(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+                  subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]]) -> _Test:
     """Interaction-based Wald test of equal coefficients (see the module docstring)."""
-    pooled = _pooled(model, groups, comps, subs)
+    pooled = _pooled(model, panel, groups, comps, subs)
     terms = pooled.terms
     own = parse_formula(model.formula).term_names  # the formula's terms, controls excluded
     tested = model.equality_terms or [t for t in own if t in terms]
@@ -297,13 +319,17 @@ def equality_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[st
     for g, xg in enumerate(pooled.X):
         X[start:start + len(xg), g * k:(g + 1) * k] = xg
         start += len(xg)
-    codes, _ = _fe_codes(model, panel, pooled.rows, pooled.group)
-    Z = demean(np.column_stack([pooled.y, X]), codes)
+    codes, _, slopes = _fe_codes(model, panel, pooled.rows, pooled.group)
+    w = pooled.weights
+    Z = demean(np.column_stack([pooled.y, X]), codes, weights=w, slopes=slopes)
     y_t, X_t = Z[:, 0], Z[:, 1:]
+    if w is not None:  # WLS as OLS on rows scaled by sqrt(w), as the FE fit does
+        y_t, X_t = y_t * np.sqrt(w), X_t * np.sqrt(w)[:, None]
     beta, *_ = np.linalg.lstsq(X_t, y_t, rcond=None)
     resid = y_t - X_t @ beta
     sizes = [int(c.max()) + 1 for c in codes]
     k_full = k * n_g + sum(sizes) - (len(codes) - 1) * n_g
+    k_full += sum(varying_groups(c, v) for c, v in zip(codes, slopes) if v is not None)
     spec = model.vcov
     if spec.type == "unadjusted":
         cov, df = vc.unadjusted(X_t, resid, df_k=k_full).matrix, n - k_full
@@ -381,8 +407,8 @@ def _solve(moments: np.ndarray) -> np.ndarray:
         return out.reshape(xy.shape[:-1])
 
 
-def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict[str, Result],
-                     subs: dict[str, tuple[ModelSpec, Panel, np.ndarray]], tested: list[str],
+def permutation_test(model: ModeratedModel, panel: Panel, groups: Groups, comps: dict[str, Result],
+                     subs: dict[str, tuple[SubgroupModel, Panel, np.ndarray]], tested: list[str],
                      *, reps: int, seed: int, progress: bool = True,
                      vectorised: bool = True) -> dict[str, EffectEstimate]:
     """Permutation distribution of the two-group coefficient differences (module docstring).
@@ -390,7 +416,7 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
     ``vectorised=False`` forces the refit loop (the reference for the block computation).
     Returns ``{term: EffectEstimate(difference, sd of the permuted differences, p-value)}``.
     """
-    pooled = _pooled(model, groups, comps, subs)
+    pooled = _pooled(model, panel, groups, comps, subs)
     names = list(comps)
     observed = {t: comps[names[1]].params[t] - comps[names[0]].params[t] for t in tested}
     idx = [pooled.terms.index(t) for t in tested]
@@ -404,9 +430,11 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
     frame = panel.frame.iloc[pooled.rows]
     ent = pd.factorize(frame[panel.entity], sort=True)[0]
     tim = pd.factorize(frame[panel.time], sort=True)[0] if panel.time else None
-    fast = (vectorised and groups.level == "entity" and model.type != "ols"
-            and sorted(model.effects) in (["entity"], ["entity", "time"])
+    w = pooled.weights
+    fast = (vectorised and groups.level == "entity" and model.type != "ols" and w is None
+            and sorted(model_effects(model)) in (["entity"], ["entity", "time"])
             and tim is not None and len(Z) == (ent.max() + 1) * (tim.max() + 1))
+    _, dims, slopes = _fe_codes(model, panel, pooled.rows, pooled.group)
     diffs = np.empty((reps, len(tested)))
     if fast:
         assert tim is not None
@@ -419,11 +447,11 @@ def permutation_test(model: ModelSpec, panel: Panel, groups: Groups, comps: dict
             coefs = []
             for g in (0, 1):
                 sel = g_rows == g
-                codes = [pd.factorize(c[sel])[0] for c in
-                         ([ent] if "entity" in model.effects else [])
-                         + ([tim] if "time" in model.effects and tim is not None else [])]
-                zt = demean(Z[sel], codes) if codes else Z[sel] - Z[sel].mean(axis=0)
-                coefs.append(_solve(zt.T @ zt))
+                codes = [pd.factorize(c[sel])[0] for c in dims]
+                wg = None if w is None else w[sel]
+                zt = demean(Z[sel], codes, weights=wg,
+                            slopes=[None if v is None else v[sel] for v in slopes])
+                coefs.append(_solve(zt.T @ zt if wg is None else (zt * wg[:, None]).T @ zt))
             diffs[b] = (coefs[1] - coefs[0])[idx]
     out = {}
     for j, t in enumerate(tested):

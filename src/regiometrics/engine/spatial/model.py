@@ -23,6 +23,11 @@ Durbin tests, ``_df``):
   ``lr_sar``, ``lr_sem`` (``2 (logL_SDM - logL_restricted)``, the SAR and SEM fitted on the
   same sample with the same fixed effects).
 
+``random: [entity]`` (SAR, SDM) fits entity random intercepts instead of fixed effects, with a
+constant (:mod:`~regiometrics.engine.spatial.random_effects`); ``hausman: true`` on an entity or
+two-way FE model fits that RE counterpart and attaches the Hausman test
+(:mod:`~regiometrics.engine.spatial.re_model`).
+
 Every fit also carries ``r2``, ``r2_within`` and ``r2_between`` in ``stats``: xtreg-style squared
 correlations of ``y`` with the linear prediction ``X b + W X theta``, as xsmle prints them
 (:mod:`~regiometrics.engine.spatial.fit_stats`).
@@ -46,10 +51,11 @@ from regiometrics.engine.spatial.lm_tests import spatial_lm_tests
 from regiometrics.engine.spatial.model_tests import durbin_tests
 from regiometrics.engine.spatial.panel_data import FixedEffects, to_time_major
 from regiometrics.engine.spatial.panel_ml import SpatialPanelFit, fit_spatial_panel
+from regiometrics.engine.spatial.random_effects import fit_spatial_re
+from regiometrics.engine.spatial.re_model import fit_re_counterpart, hausman_against_re, re_stats
 from regiometrics.errors import DataError, RegiometricsError, SpecError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
-from regiometrics.spec.spatial import EffectsInferenceSpec
+from regiometrics.spec.spatial import EffectsInferenceSpec, SpatialModelSpec
 
 if TYPE_CHECKING:
     from regiometrics.engine.context import EstimationContext
@@ -65,7 +71,7 @@ def fixed_effects_of(effects: Sequence[str]) -> FixedEffects:
     return "entity" if has_e else ("time" if has_t else "none")
 
 
-def spatial_weights_for(model: ModelSpec, context: EstimationContext) -> SpatialWeights:
+def spatial_weights_for(model: SpatialModelSpec, context: EstimationContext) -> SpatialWeights:
     """The model's weights matrix from the run's weights stage (SpecError if not declared)."""
     where = f"models.{model.id}.weights"
     if model.weights is None:
@@ -78,7 +84,7 @@ def spatial_weights_for(model: ModelSpec, context: EstimationContext) -> Spatial
 
 
 def stacked_data(
-    model: ModelSpec, panel: Panel, w: SpatialWeights
+    model: SpatialModelSpec, panel: Panel, w: SpatialWeights
 ) -> tuple[pd.DataFrame, str, list[str]]:
     """The model's columns as a balanced, time-major frame (entities in the order of ``w``).
 
@@ -141,15 +147,23 @@ def stacked_data(
     return stacked, dependent, names
 
 
-def _fit(model: ModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
+def random_effects_of(model: SpatialModelSpec) -> bool:
+    """Whether the spec asks for entity random effects (``random: [entity]``)."""
+    return "entity" in (getattr(model, "random", None) or ())
+
+
+def _fit(model: SpatialModelSpec, kind: str, y: np.ndarray, X: np.ndarray, w: SpatialWeights,
          n: int, t: int, names: list[str]) -> SpatialPanelFit:
+    if random_effects_of(model):
+        return fit_spatial_re(y, X, w.to_sparse(), n_entities=n, n_periods=t, model=kind,
+                              x_names=names)
     return fit_spatial_panel(
         y, X, w.to_sparse(), n_entities=n, n_periods=t, model=kind,  # type: ignore[arg-type]
         effects=fixed_effects_of(model.effects), lee_yu=model.lee_yu, x_names=names,
     )
 
 
-def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.ndarray,
+def _test_stats(model: SpatialModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.ndarray,
                 w: SpatialWeights, n: int, t: int, names: list[str]) -> dict[str, float]:
     lm = spatial_lm_tests(y, X, w.to_sparse(), n_entities=n, n_periods=t,
                           effects=fixed_effects_of(model.effects), x_names=names)
@@ -167,7 +181,7 @@ def _test_stats(model: ModelSpec, fit: SpatialPanelFit, y: np.ndarray, X: np.nda
     return out
 
 
-def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
+def _check_rows(model: SpatialModelSpec, w: SpatialWeights) -> None:
     """Refuse islands and rows not summing to one, naming the entities (not row numbers)."""
     where = f"models.{model.id}.weights"
     if w.islands:
@@ -188,7 +202,7 @@ def _check_rows(model: ModelSpec, w: SpatialWeights) -> None:
         )
 
 
-def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext) -> Result:
+def fit_spatial_model(model: SpatialModelSpec, panel: Panel, context: EstimationContext) -> Result:
     """Fit a ``sar``/``sem``/``sdm``/``sdem`` model spec on a panel (see the module docstring).
 
     Raises
@@ -215,10 +229,19 @@ def fit_spatial_model(model: ModelSpec, panel: Panel, context: EstimationContext
         stats.update(spatial_r2(y, X, w.to_sparse(), n_entities=n, n_periods=t,
                                 x_names=fit.x_names, durbin_names=fit.durbin_names,
                                 params=fit.params))
+        extra: dict[str, Any] = {}
+        if random_effects_of(model):
+            stats.update(re_stats(fit))
+            extra["random_effects"] = ["entity"]
+        if getattr(model, "hausman", None) is not None:
+            re = fit_re_counterpart(fit, y, X, w.to_sparse(), n=n, t=t, names=names)
+            h_stats, extra["hausman"] = hausman_against_re(fit, re)
+            stats.update(h_stats)
     except RegiometricsError as exc:
         raise type(exc)(f"{where} (weights {model.weights!r}): {exc}") from None
     result = to_result(fit, model_id=model.id, dependent=dependent, effects=effects)
     info: dict[str, Any] = dict(result.info)
+    info.update(extra)
     info.update({"effects": list(model.effects), "weights": model.weights,
                  "weights_kind": w.kind})
     if model.label is not None:

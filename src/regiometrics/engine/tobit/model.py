@@ -1,14 +1,17 @@
 """The ``type: tobit`` model: pooled Tobit (Stata ``tobit``) and random-effects Tobit
 (Stata ``xttobit, re``) on a panel, as a :class:`~regiometrics.results.Result`.
 
-``effects`` chooses the model:
+``random`` and ``effects`` choose the model:
 
-* ``[]``: pooled Tobit; ``[time]``: pooled Tobit with period dummies;
-* ``[entity]``: random-effects Tobit, :math:`u_i \\sim N(0, \\sigma_u^2)` integrated out by
-  mean-variance adaptive Gauss-Hermite quadrature with ``quadrature`` points (nodes centred
-  on each entity's posterior mean of :math:`u_i` and scaled by its posterior SD, as Stata's
-  default ``intmethod(mvaghermite) intpoints(12)``);
-* ``[entity, time]``: random effects in the entity plus period dummies.
+* no ``random`` (the default): pooled Tobit; with ``effects: [time]`` period dummies;
+* ``random: [entity]``: random-effects Tobit, :math:`u_i \\sim N(0, \\sigma_u^2)` integrated
+  out by mean-variance adaptive Gauss-Hermite quadrature with ``quadrature`` points (nodes
+  centred on each entity's posterior mean of :math:`u_i` and scaled by its posterior SD, as
+  Stata's default ``intmethod(mvaghermite) intpoints(12)``); with ``effects: [time]`` plus
+  period dummies.
+
+There are no entity fixed effects (the spec refuses ``effects: [entity]``: incidental
+parameters).
 
 Period dummies (first period the base) are estimated but kept out of ``params``: their
 estimates and standard errors are under ``info["time_dummies"]`` (named ``year=1987``), and
@@ -48,7 +51,7 @@ from regiometrics.engine.linear.design import Design, build_design, find_colline
 from regiometrics.engine.tobit.kernel import Censoring, TobitFit, fit_pooled_tobit, fit_re_tobit
 from regiometrics.errors import DataError, IdentificationError, SpecError
 from regiometrics.results import Result
-from regiometrics.spec.models import ModelSpec
+from regiometrics.spec.tobit import TobitSpec
 
 CONSTANT = "_cons"
 BOUNDARY_NOTE = "sigma_u is estimated at its boundary 0: the random-effects Tobit is the pooled Tobit"
@@ -65,7 +68,7 @@ def _time_dummies(design: Design, panel: Panel) -> tuple[np.ndarray, list[str]]:
     return D, [f"{panel.time}={v}" for v in levels[1:]]
 
 
-def _counts(model: ModelSpec, cens: Censoring, design: Design) -> dict[str, float]:
+def _counts(model: TobitSpec, cens: Censoring, design: Design) -> dict[str, float]:
     n_left, n_right = int(cens.lc.sum()), int(cens.rc.sum())
     n_unc = int(cens.unc.sum())
     limits = f"left={model.left}, right={model.right}"
@@ -88,7 +91,7 @@ def _counts(model: ModelSpec, cens: Censoring, design: Design) -> dict[str, floa
             "n_uncensored": float(n_unc)}
 
 
-def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tuple[np.ndarray, str]:
+def _vcov(model: TobitSpec, fit: TobitFit, design: Design, random: bool) -> tuple[np.ndarray, str]:
     """Covariance of theta and the name of the method (``oim``, ``robust``, ``cluster``)."""
     try:
         bread = np.linalg.inv(-fit.hessian)
@@ -112,7 +115,7 @@ def _vcov(model: ModelSpec, fit: TobitFit, design: Design, random: bool) -> tupl
     return G / (G - 1) * bread @ vc.cluster_meat(fit.scores, [codes]) @ bread, "cluster"
 
 
-def _check_vcov(model: ModelSpec, design: Design, random: bool) -> None:
+def _check_vcov(model: TobitSpec, design: Design, random: bool) -> None:
     """Refuse covariance options the model cannot honour (before any fitting)."""
     if model.vcov.type == "robust" and random:
         raise SpecError(
@@ -134,7 +137,7 @@ def _check_vcov(model: ModelSpec, design: Design, random: bool) -> None:
             )
 
 
-def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
+def fit_tobit(model: TobitSpec, panel: Panel) -> Result:
     """Pooled or random-effects Tobit of ``model`` on ``panel`` (see the module docstring).
 
     Raises
@@ -147,7 +150,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
         The likelihood maximisation failed (the message names the model and what to try).
     """
     design = build_design(model, panel)
-    random = "entity" in model.effects
+    random = "entity" in model.random
     cens = Censoring.of(design.y, model.left, model.right)
     stats = _counts(model, cens, design)
     _check_vcov(model, design, random)
@@ -156,7 +159,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
         raise IdentificationError(
             f"models.{model.id}: random-effects Tobit needs entities observed more than once; "
             f"all {n_ent} entities of the estimation sample have a single observation, so "
-            "sigma_u and sigma_e are not separately identified. Use effects: [] (pooled Tobit)"
+            "sigma_u and sigma_e are not separately identified. Remove 'random' (pooled Tobit)"
         )
     names = list(design.names)
     X = design.X
@@ -249,7 +252,7 @@ def fit_tobit(model: ModelSpec, panel: Panel) -> Result:
 
 
 def _check_separation(
-    model: ModelSpec, X: np.ndarray, names: list[str], cens: Censoring
+    model: TobitSpec, X: np.ndarray, names: list[str], cens: Censoring
 ) -> None:
     """Refuse a regressor that predicts censoring: constant (``c``) among the uncensored rows
     with ``x - c`` of one sign among the left-censored rows and of the other among the
