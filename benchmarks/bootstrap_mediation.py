@@ -152,7 +152,7 @@ def unbalanced_section(data: dict[str, np.ndarray], reps: int, seed: int,
 
     from regiometrics.data.panel import Panel
     from regiometrics.engine import estimate
-    from regiometrics.spec.models import model_spec
+    from regiometrics.spec import model_spec
 
     keep = ~((data["entity"] == 0) & (data["time"] == 2003 + 6))
     holed = {k: v[keep] for k, v in data.items()}
