@@ -70,7 +70,7 @@ def chart(spec: ChartFigureBase, ctx: RunContext) -> Figure:
     ctx.artifacts.setdefault("figure_data", {})[spec.id] = plotted_json(series, national)
     ylabel = spec.ylabel if spec.ylabel is not None else (
         f"{spec.variable} (% of total)" if spec.share else spec.variable)
-    return regional_chart(series, national, kind=spec.type,  # type: ignore[arg-type]
+    return regional_chart(series, national, kind=spec.type,
                           title=spec.title, xlabel=spec.xlabel, ylabel=ylabel)
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
@@ -22,6 +22,8 @@ class ChartFigureBase(SpecBase):
     ``entities`` chooses and orders the series; ``rename`` labels them.
     """
 
+    if TYPE_CHECKING:  # each kind declares its own one-value Literal
+        type: Literal["bar", "stacked_bar", "area"]
     id: str
     variable: str
     share: bool = False

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from regiometrics.errors import SpecError
@@ -272,7 +273,8 @@ def _top_level(text: str) -> list[bool]:
 
 def _split_top(text: str, sep: str) -> list[str]:
     """Split on ``sep`` outside brackets, parentheses and backticks."""
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for ch, top in zip(text, _top_level(text)):
         if ch == sep and top:
             parts.append("".join(current))
@@ -361,8 +363,10 @@ def _parse_terms(rhs: str, where: str) -> tuple[list[Term], bool]:
     return terms, intercept
 
 
+@lru_cache(maxsize=4096)
 def parse_formula(text: str, *, where: str = "formula") -> Formula:
-    """Parse a model formula.
+    """Parse a model formula (memoised: a :class:`Formula` is immutable, and validation,
+    variants and the design each ask for the same one).
 
     Parameters
     ----------

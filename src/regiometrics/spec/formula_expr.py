@@ -66,8 +66,8 @@ def _eval(node: ast.AST, lookup: Callable[[str], Any]) -> Any:
         return FUNCTIONS[node.func.id](_eval(node.args[0], lookup))
     if isinstance(node, ast.Name):
         return lookup(node.id)
-    if isinstance(node, ast.Constant):
-        return float(node.value)
+    if isinstance(node, ast.Constant):  # parse_expression admits numeric constants only
+        return float(node.value)  # type: ignore[arg-type]
     raise AssertionError(node)  # parse_expression admits nothing else
 
 

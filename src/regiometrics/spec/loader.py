@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -152,12 +153,12 @@ def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
 
 #: Top-level blocks whose entries (list items or mapping values) are a union chosen by
 #: their ``type`` key; pydantic puts the chosen kind after the entry in an error's location.
-_TAGGED: dict[str, dict[str, type[BaseModel]]] = {
+_TAGGED: dict[str, Mapping[str, type[BaseModel]]] = {
     "tables": TABLE_KINDS,
     "figures": FIGURE_KINDS,
-    "measures": MEASURE_KINDS,  # type: ignore[dict-item]
+    "measures": MEASURE_KINDS,
     "weights": WEIGHTS_KINDS,
-    "models": MODEL_KINDS,  # type: ignore[dict-item]
+    "models": MODEL_KINDS,
 }
 
 

@@ -167,7 +167,7 @@ class ResilienceMeasure(MeasureBase):
     columns: dict[int, str] = Field(default_factory=dict)
     phase_panel: PhasePanelSpec | None = None
 
-    def added_columns(self) -> dict[str, str]:
+    def added_columns(self) -> dict[Any, str]:  # keyed by phase number without phase_panel
         if self.phase_panel is None:
             return dict(self.columns)
         p = self.phase_panel
@@ -411,6 +411,9 @@ class ResilienceTableSpec(TableKindBase):
     mean_row: bool = False
 
 
+_IMBALANCE_COLUMNS: list[ImbalanceColumn] = ["index", "change"]
+
+
 class ImbalanceTableSpec(TableKindBase):
     """004's imbalance index by year from an ``imbalance`` measure: ``columns`` of
     ``index`` (I_t), ``change`` (Delta I_t = I_t - I_(t-1), empty in the first year) and
@@ -418,7 +421,7 @@ class ImbalanceTableSpec(TableKindBase):
 
     type: Literal["imbalance"]
     measure: str
-    columns: list[ImbalanceColumn] = Field(default_factory=lambda: ["index", "change"])
+    columns: list[ImbalanceColumn] = Field(default_factory=lambda: _IMBALANCE_COLUMNS.copy())
     decimals: int = Field(default=4, ge=0, le=8)
     years: list[Any] | None = None
     header: dict[ImbalanceHeaderCell, str] = Field(default_factory=dict)

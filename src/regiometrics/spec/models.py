@@ -215,8 +215,24 @@ FIGURE_KINDS["spec_curve"] = SpecCurveFigureSpec
 FIGURE_KINDS.update(CHART_KINDS)
 
 
-AnyTableSpec = tagged_union(TABLE_KINDS, "regression")
-AnyFigureSpec = tagged_union(FIGURE_KINDS)
+if TYPE_CHECKING:  # the static view of the unions pydantic validates below
+    from regiometrics.spec.charts import AreaFigureSpec, BarFigureSpec, StackedBarFigureSpec
+
+    AnyTableSpec = (
+        TableSpec | IndexWeightsTableSpec | IndexValuesTableSpec | TypologyTableSpec
+        | TheilTableSpec | DagumTableSpec | ImbalanceTableSpec | ResilienceTableSpec
+        | FirstStageTableSpec | MoranTableSpec | SpatialEffectsTableSpec
+        | _mechanisms.MediationTableSpec | _mechanisms.SubgroupTableSpec
+        | _mechanisms.MarginalEffectsTableSpec | GridSummaryTableSpec
+    )
+    AnyFigureSpec = (
+        IndexMeansFigureSpec | KdeFigureSpec | MoranScatterFigureSpec
+        | _mechanisms.MarginalEffectsFigureSpec | SpecCurveFigureSpec | BarFigureSpec
+        | StackedBarFigureSpec | AreaFigureSpec
+    )
+else:
+    AnyTableSpec = tagged_union(TABLE_KINDS, "regression")
+    AnyFigureSpec = tagged_union(FIGURE_KINDS)
 
 
 class StudySpec(SpecBase):
@@ -249,7 +265,7 @@ class StudySpec(SpecBase):
             raise ValueError(f"grids: duplicate grid ids {dupes}")
         for kind, items in (("figures", self.figures), ("tables", self.tables)):
             for item in items:
-                named = [item.grid] if getattr(item, "type", None) == "spec_curve" else \
+                named = [item.grid] if isinstance(item, SpecCurveFigureSpec) else \
                     list(getattr(item, "grids", []) or [])
                 for gid in named:
                     if gid not in grid_ids:

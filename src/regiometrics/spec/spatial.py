@@ -137,7 +137,7 @@ WEIGHTS_KINDS: dict[str, type[SpecBase]] = {
 
 
 if TYPE_CHECKING:
-    AnyWeightsSpec = SpecBase
+    AnyWeightsSpec = _WeightsBase
 else:
     AnyWeightsSpec = tagged_union(WEIGHTS_KINDS)
 

@@ -31,6 +31,9 @@ from regiometrics.spec.literals import (
     WildBootstrapRow,
 )
 
+_DEFAULT_FORMATS: list[TableFormat] = ["latex", "markdown"]
+_DEFAULT_INDICATORS: list[IndicatorRow] = ["controls", "entity_fe", "time_fe", "absorbed"]
+
 
 class TableKindBase(SpecBase):
     """``id`` (file name), ``title`` (caption), ``formats``, ``label`` (LaTeX), ``notes``.
@@ -47,7 +50,7 @@ class TableKindBase(SpecBase):
 
     id: str
     title: str | None = None
-    formats: list[TableFormat] = Field(default_factory=lambda: ["latex", "markdown"])
+    formats: list[TableFormat] = Field(default_factory=lambda: _DEFAULT_FORMATS.copy())
     label: str | None = None
     notes: list[str] = Field(default_factory=list)
     notes_mode: NotesMode = "append"
@@ -96,9 +99,7 @@ class CoefficientTableBase(TableKindBase):
     keep: list[str] | None = None
     drop: list[str] = Field(default_factory=list)
     rename: dict[str, str] = Field(default_factory=dict)
-    indicators: list[IndicatorRow] = Field(
-        default_factory=lambda: ["controls", "entity_fe", "time_fe", "absorbed"]
-    )
+    indicators: list[IndicatorRow] = Field(default_factory=lambda: _DEFAULT_INDICATORS.copy())
     indicator_labels: dict[str, str] = Field(default_factory=dict)
     controls: list[str] | None = None
     stats: list[str] | None = None
