@@ -85,3 +85,30 @@ def is_entity_time(items: list[str]) -> bool:
     """True when the effects are a subset of ``[entity, time]`` (what RE, Tobit, spatial and
     the mediation bootstrap support)."""
     return set(items) <= {"entity", "time"}
+
+
+def with_panel_names(items: list[object], entity: object, time: object) -> list[object]:
+    """``effects`` entries with the panel's own entity and time columns written as ``entity``
+    and ``time`` (``[state, year]`` is ``[entity, time]`` when those are the panel's keys,
+    ``industry^year`` is ``industry^time``, ``state[year]`` is ``entity[time]``), so tables
+    label them as the panel's effects. Entries that do not parse are left for validation."""
+    names = {}
+    if isinstance(entity, str):
+        names[entity] = "entity"
+    if isinstance(time, str):
+        names[time] = "time"
+    if not names:
+        return items
+    out: list[object] = []
+    for item in items:
+        if not isinstance(item, str) or _EFFECT_RE.match(item) is None:
+            out.append(item)
+            continue
+        effect = parse_effect(item)
+        parts = [names.get(p, p) for p in effect.parts]
+        slope = names.get(effect.slope, effect.slope) if effect.slope else None
+        if len(set(parts)) != len(parts):  # entity^state: leave it for validation to name
+            out.append(item)
+            continue
+        out.append("^".join(parts) + (f"[{slope}]" if slope else ""))
+    return out

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from regiometrics.errors import SpecError
+from regiometrics.spec.effects import with_panel_names
 from regiometrics.spec.iv_checks import check_first_stage_tables
 from regiometrics.spec.measures import MEASURE_KINDS, check_measure_references
 from regiometrics.spec.mechanisms import check_mechanism_references
@@ -103,6 +104,7 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
                         f"models, tables; got {got}")
     raw = expand_variants(raw, source, _MODEL_KEYS)
     raw = _merge_defaults(raw, source)
+    raw = _effects_with_panel_names(raw)
     try:
         spec = StudySpec.model_validate(raw)
     except ValidationError as exc:
@@ -113,6 +115,21 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
     _check_references(spec, source)
     check_measure_references(spec, source)
     return spec
+
+
+def _effects_with_panel_names(raw: dict[str, Any]) -> dict[str, Any]:
+    """Models' ``effects`` naming the panel's entity or time column say ``entity``/``time``
+    (:func:`regiometrics.spec.effects.with_panel_names`)."""
+    data = raw.get("data")
+    models = raw.get("models")
+    if not isinstance(data, dict) or not isinstance(models, list):
+        return raw
+    renamed = [
+        {**m, "effects": with_panel_names(m["effects"], data.get("entity"), data.get("time"))}
+        if isinstance(m, dict) and isinstance(m.get("effects"), list) else m
+        for m in models
+    ]
+    return {**raw, "models": renamed}
 
 
 def _merge_defaults(raw: dict[str, Any], source: str) -> dict[str, Any]:
