@@ -8,6 +8,8 @@ parameters (recovery within 3 standard errors; coverage in a slow test).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +21,7 @@ from regiometrics.data.panel import Panel
 from regiometrics.engine.registry import estimate
 from regiometrics.engine.tobit.kernel import (
     Censoring,
+    fit_re_tobit,
     numeric_hessian,
     pooled_loglik,
     posterior_moments,
@@ -276,3 +279,25 @@ def test_no_heterogeneity_gives_the_boundary_sigma_u_zero(seed: int) -> None:
     np.testing.assert_allclose(re.stats["sigma_e"], pooled.stats["sigma"], rtol=1e-12)
     np.testing.assert_allclose(re.stats["loglik"], pooled.stats["loglik"], rtol=1e-12)
     assert "boundary 0" in re.info["notes"][0]
+
+
+def test_newton_leaves_a_non_concave_start_for_the_maximum() -> None:
+    """Produc, ``unemp ~ lpcap`` left-censored at 4: BFGS on the non-adaptive likelihood
+    stops where the adaptive likelihood's Hessian is not negative definite (entity effects
+    dominate, rho ~ 0.9). Plain Newton steps then went uphill nowhere and the fit was refused
+    ("scaled gradient inf"); Levenberg-Marquardt steps reach the maximum, which is the same
+    with 12, 30 and 60 quadrature points and has a vanishing gradient."""
+    produc = pd.read_csv(Path(__file__).parents[2] / "specs" / "data" / "produc.csv")
+    y = produc["unemp"].to_numpy()
+    X = np.column_stack([produc["lpcap"].to_numpy(), np.ones(len(produc))])
+    entity = pd.factorize(produc["state"])[0]
+    cens = Censoring.of(y, 4.0, None)
+    fits = [fit_re_tobit(y, X, entity, cens, points=q) for q in (12, 30, 60)]
+    for fit in fits[1:]:
+        np.testing.assert_allclose(fit.theta, fits[0].theta, rtol=1e-6)
+    assert not fits[0].boundary
+    assert np.all(np.linalg.eigvalsh(-fits[0].hessian) > 0)
+    theta = fits[0].theta
+    adapt = posterior_moments(theta, y, X, entity, cens, points=12)
+    _, grad, _ = re_loglik(theta, y, X, entity, cens, points=12, adapt=adapt)
+    np.testing.assert_allclose(grad, 0.0, atol=1e-6)

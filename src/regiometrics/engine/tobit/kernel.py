@@ -327,7 +327,7 @@ def fit_re_tobit(
     H = _re_hessian(theta, args, points, adapt)
     for _ in range(50 if maxiter > 1 else 0):  # Newton steps (re-adapting the nodes)
         try:
-            step = np.linalg.solve(H, -g)
+            step = _ascent_step(H, g)
         except np.linalg.LinAlgError:
             break
         for _half in range(30):  # step halving on the likelihood with the nodes held
@@ -353,6 +353,26 @@ def fit_re_tobit(
     _check_converged(res, g, H, name=name, what="random-effects Tobit",
                      hint=f"raise 'quadrature' (now {points}), ")
     return TobitFit(theta, ll, H, scores, int(res.nit))
+
+
+def _ascent_step(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """The Newton step :math:`(-H)^{-1} g`, or where :math:`-H` is not positive definite (far
+    from the maximum, or along a flat ridge) the Levenberg-Marquardt step
+    :math:`(-H + \mu I)^{-1} g` with the smallest :math:`\mu = 10^j |\lambda_{min}|`
+    that makes the matrix positive definite: an ascent direction either way, as Stata's ``ml``
+    moves when the Hessian is not concave."""
+    A = -H
+    lam = float(np.linalg.eigvalsh(A)[0])
+    if lam > 0:
+        return np.linalg.solve(A, g)
+    mu = max(abs(lam), 1e-8 * max(1.0, float(np.abs(A).max())))
+    for _ in range(20):
+        try:
+            c = np.linalg.cholesky(A + 2.0 * mu * np.eye(A.shape[0]))
+            return np.linalg.solve(c.T, np.linalg.solve(c, g))
+        except np.linalg.LinAlgError:
+            mu *= 10.0
+    raise np.linalg.LinAlgError("no positive definite modification")
 
 
 def _re_hessian(
