@@ -356,10 +356,10 @@ def fit_re_tobit(
 
 
 def _ascent_step(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """The Newton step :math:`(-H)^{-1} g`, or where :math:`-H` is not positive definite (far
+    r"""The Newton step :math:`(-H)^{-1} g`, or where :math:`-H` is not positive definite (far
     from the maximum, or along a flat ridge) the Levenberg-Marquardt step
-    :math:`(-H + \mu I)^{-1} g` with the smallest :math:`\mu = 10^j |\lambda_{min}|`
-    that makes the matrix positive definite: an ascent direction either way, as Stata's ``ml``
+    :math:`(-H + 2\mu I)^{-1} g` with :math:`\mu = 10^j |\lambda_{min}|` for the smallest
+    :math:`j \ge 0` that makes the matrix positive definite: an ascent direction either way, as Stata's ``ml``
     moves when the Hessian is not concave."""
     A = -H
     lam = float(np.linalg.eigvalsh(A)[0])
