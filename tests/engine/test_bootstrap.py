@@ -13,14 +13,13 @@ import pytest
 
 from regiometrics.engine.mechanisms.bootstrap import (
     Equation,
-    bc_interval,
     bootstrap_fe,
     draw_indices,
     fe_coefficients,
-    percentile_interval,
     prepare_twoway,
     twoway_demean,
 )
+from regiometrics.engine.mechanisms.intervals import bc_interval, percentile_interval
 from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
 
 EQS = (

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from regiometrics.engine.mechanisms.bootstrap import bc_interval, percentile_interval
+from regiometrics.engine.mechanisms.intervals import bc_interval, percentile_interval
 from regiometrics.engine.mechanisms.mediation_kernel import mediation_fe, sobel_test
 from regiometrics.errors import DataError, IdentificationError, SpecError
 

@@ -38,13 +38,15 @@ from scipy import stats as sps
 from regiometrics.engine.mechanisms.bootstrap import (
     BootstrapMethod,
     Equation,
-    QuantileMethod,
     ResampleScheme,
+    bootstrap_fe,
+    prepare_twoway,
+)
+from regiometrics.engine.mechanisms.intervals import (
+    QuantileMethod,
     alpha_from_level,
     bc_interval,
-    bootstrap_fe,
     percentile_interval,
-    prepare_twoway,
 )
 from regiometrics.errors import SpecError
 from regiometrics.options import check_literal
