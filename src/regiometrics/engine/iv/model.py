@@ -40,6 +40,7 @@ from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import (
     complete_rows,
     formula_columns,
+    has_factor,
     sample_codes,
     sample_info,
 )
@@ -80,8 +81,9 @@ class IVDesign:
 
 
 def _frame(panel: Panel, terms: tuple[Term, ...], where: str,
-           model_terms: tuple[Term, ...]) -> pd.DataFrame:
-    return pd.DataFrame(formula_columns(panel, terms, where=where, model_terms=model_terms),
+           model_terms: tuple[Term, ...], sample: pd.Series | None = None) -> pd.DataFrame:
+    return pd.DataFrame(formula_columns(panel, terms, where=where, model_terms=model_terms,
+                                        sample=sample),
                         index=panel.frame.index)
 
 
@@ -111,6 +113,10 @@ def iv_design(model: IvSpec, panel: Panel) -> IVDesign:
     inst = _frame(panel, formula.instruments, where, every)
     frame = pd.concat([y, exog, endog, inst], axis=1)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
+    if has_factor(every):  # levels and bases on the estimation sample
+        exog = _frame(panel, formula.terms, where, every, complete)
+        endog = _frame(panel, formula.endogenous, where, every, complete)
+        inst = _frame(panel, formula.instruments, where, every, complete)
     codes = sample_codes(model, panel, complete, cl_cols)
     clusters = np.column_stack(codes.clusters) if cl_cols else None
     return IVDesign(
