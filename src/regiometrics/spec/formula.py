@@ -287,6 +287,12 @@ def _split_top(text: str, sep: str) -> list[str]:
 
 def _expand_item(item: str, where: str) -> list[Term]:
     item = _stata_interactions(item)
+    if "**" in "".join(ch if top else " " for ch, top in zip(item, _top_level(item))):
+        base, power = (p.strip() for p in item.split("**", 1))
+        raise SpecError(
+            f"{where}: cannot read {_show(item.strip())}; for a power write I({base}**{power}) "
+            "(outside I() '*' means interactions)"
+        )
     factors = _split_top(item, "*")
     if any(not f.strip() for f in factors):
         raise SpecError(f"{where}: empty factor in {_show(item)}")
@@ -390,14 +396,22 @@ def _parse_formula(text: str, original: str, where: str) -> Formula:
     if text.count("~") < 1:
         raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {_show(text)}")
     lhs, rhs = text.split("~", 1)
+    if any(ch == "|" and top for ch, top in zip(rhs, _top_level(rhs))):
+        raise SpecError(
+            f"{where}: '|' in {_show(text)}: fixed effects are not part of the formula here; "
+            "write the part after '|' as effects (effects: [entity, time], any column, "
+            "'industry^time'), and an IV part as '[endogenous ~ instruments]' in the formula"
+        )
     dependent = parse_variable(lhs, where=where)
     endog: list[Term] = []
     inst: list[Term] = []
     if "[" in rhs or "]" in rhs:
         m = re.search(r"\[([^\]]*)\]", rhs)
         if not m or rhs.count("[") != 1 or rhs.count("]") != 1:
+            more = " (all endogenous regressors and all instruments in one: '[x1 + x2 ~ z1 + " \
+                "z2]')" if rhs.count("[") > 1 and rhs.count("[") == rhs.count("]") else ""
             raise SpecError(
-                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; "
+                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'{more}; "
                 f"got {_show(text)}"
             )
         inner = m.group(1)
@@ -406,6 +420,12 @@ def _parse_formula(text: str, original: str, where: str) -> Formula:
                 f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]"
             )
         e_text, i_text = inner.split("~")
+        for side, what in ((e_text, "endogenous regressor"), (i_text, "instrument")):
+            if not side.strip():
+                raise SpecError(
+                    f"{where}: no {what} in [{inner.translate(_UNMASK)}]; write "
+                    "'[endogenous ~ instruments]', e.g. [x3 ~ z]"
+                )
         endog, _ = _parse_terms(e_text, where)
         inst, _ = _parse_terms(i_text, where)
         rhs = (rhs[: m.start()] + rhs[m.end():]).strip().rstrip("+").strip()
