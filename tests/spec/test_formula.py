@@ -55,6 +55,8 @@ def test_no_intercept():
         ("y ~ [a ~ c] + [b ~ d]", "one bracket '\\[endogenous ~ instruments\\]' \\(all "
                                   "endogenous regressors and all instruments in one"),
         ("y ~ C(r, Sum)", "cannot read the coding in 'C\\(r, Sum\\)'; factors use treatment"),
+        ("y ~ L(0/2).x", "Stata's operator range 'L\\(0/2\\).x' is not read; write each term: "
+                         "x \\+ L.x \\+ L2.x"),
     ],
 )
 def test_bad_formulas_say_what_is_wrong(text, match):
@@ -109,3 +111,8 @@ def test_a_level_may_be_named_like_a_coding():
 
 def test_a_backtick_name_may_hold_a_bar():
     assert parse_formula("y ~ `a|b` + x").term_names == ["a|b", "x"]
+
+
+def test_stata_lowercase_operators_are_the_uppercase_ones():
+    f = parse_formula("y ~ l.x + l2.x + ld.x + f.log(x) + L.x")
+    assert f.term_names == ["L.x", "L2.x", "LD.x", "F.log(x)"]

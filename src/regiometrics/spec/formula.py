@@ -7,7 +7,7 @@ Grammar (whitespace ignored)::
     item      := term | term "*" term ...  | "0" | "1" | "-1"
     term      := variable (":" variable)*
     variable  := [operator "."] (name | function "(" expression ")") | factor | "c." name
-    operator  := "L" [k] | "F" [k] | "D" | "LD" ...
+    operator  := "L" [k] | "F" [k] | "D" | "LD" ... (Stata's lowercase l. f. d. too)
     name      := identifier | "`" any text without backticks "`"
     function  := "log" | "log10" | "log2" | "exp" | "sqrt" | "abs" | "I"
     factor    := "C(" name ["," ["base="] level] ")" | "i." name | "ib" level "." name
@@ -45,9 +45,9 @@ from regiometrics.spec.formula_expr import (
 _NAME = r"[^\W\d]\w*"  # a Unicode identifier: a letter or '_', then letters, digits, '_'
 _NAME_RE = re.compile(_NAME)
 _VARIABLE_RE = re.compile(
-    rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?:`(?P<quoted>[^`]+)`|(?P<name>{_NAME}))$"
+    rf"^(?:(?P<op>(?:[LFDlfd]\d*)+)\.)?(?:`(?P<quoted>[^`]+)`|(?P<name>{_NAME}))$"
 )
-_OP_RE = re.compile(r"([LFD])(\d*)")
+_OP_RE = re.compile(r"([LFDlfd])(\d*)")  # Stata reads l.x, d.x, f.x too
 
 #: Most right-hand-side terms a formula may expand to (a product of k factors gives
 #: 2^k - 1); beyond this a formula is almost surely a mistake and would take minutes.
@@ -178,7 +178,8 @@ class Formula:
         return list(dict.fromkeys(c for v in self.variables() for c in v.columns))
 
 
-_OPS_PREFIX_RE = re.compile(r"^(?P<op>(?:[LFD]\d*)+)\.(?P<rest>.+)$")
+_OPS_PREFIX_RE = re.compile(r"^(?P<op>(?:[LFDlfd]\d*)+)\.(?P<rest>.+)$")
+_OP_RANGE_RE = re.compile(r"^(?P<op>[LFDlfd])\((?P<lo>\d+)/(?P<hi>\d+)\)\.(?P<rest>.+)$")
 _BACKTICK_NAME_RE = re.compile(r"^`(?P<name>[^`]+)`$")
 
 
@@ -199,6 +200,15 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
         lag, diff = _ops(m.group("op") or "")
         name = m.group("name") or m.group("quoted")
         return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
+    ranged = _OP_RANGE_RE.match(text.replace(" ", ""))
+    if ranged:
+        op, lo, hi = ranged.group("op").upper(), int(ranged.group("lo")), int(ranged.group("hi"))
+        one = [f"{op}{k if k > 1 else ''}.{ranged.group('rest')}" if k else ranged.group("rest")
+               for k in range(lo, max(lo, hi) + 1)]
+        raise SpecError(
+            f"{where}: Stata's operator range {text!r} is not read; write each term: "
+            f"{' + '.join(one)}"
+        )
     ops = _OPS_PREFIX_RE.match(text)
     op_text, rest = (ops.group("op"), ops.group("rest")) if ops else ("", text)
     lag, diff = _ops(op_text)
@@ -228,6 +238,7 @@ def _ops(op_text: str) -> tuple[int, int]:
     lag = diff = 0
     for letter, digits in _OP_RE.findall(op_text):
         k = int(digits) if digits else 1
+        letter = letter.upper()
         if letter == "L":
             lag += k
         elif letter == "F":
