@@ -169,6 +169,14 @@ def test_a_base_level_not_in_the_data_names_the_levels_and_the_spelling(
     np.testing.assert_array_equal(last.params.to_numpy(), nine.params.to_numpy())
 
 
+def test_clustering_by_an_interaction_says_how_to_make_its_column(produc: pd.DataFrame) -> None:
+    with pytest.raises(rm.SpecError, match=r"^fit\(\): vcov.by: 'region\^year': clustering by "
+                                           r"an interaction of columns is not read; add a column "
+                                           r"joining region and year"):
+        rm.fit(produc, entity="state", time="year", type="fe", formula=FORMULA,
+               effects=["entity"], vcov={"type": "cluster", "by": "region^year"})
+
+
 def test_etable_validates_like_a_spec_table(produc: pd.DataFrame) -> None:
     res = rm.fit(produc, entity="state", time="year", type="ols", formula=FORMULA)
     with pytest.raises(rm.SpecError, match=r"etable\(\): decimalz: unknown key 'decimalz'"):

@@ -234,6 +234,14 @@ def cluster_columns(model: DesignModel | MediationSpec, panel: Panel) -> list[st
             if panel.time is None:
                 raise SpecError(f"models.{model.id}.vcov.by: 'time' needs data.time to be set")
             out.append(panel.time)
+        elif ("^" in by or "#" in by) and by not in panel.frame.columns:
+            a, b = by.replace("#", "^").split("^", 1)
+            raise SpecError(
+                f"models.{model.id}.vcov.by: {by!r}: clustering by an interaction of columns is "
+                f"not read; add a column joining {a} and {b} to the data (in pandas: "
+                f"df['{a}_{b}'] = df['{a}'].astype(str) + '_' + df['{b}'].astype(str)) and "
+                "cluster by it"
+            )
         else:
             out.append(by)
     return out
