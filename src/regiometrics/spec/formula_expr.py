@@ -8,8 +8,10 @@ DEPENDENCIES.md); this module reads the pieces a term is made of:
 * **arithmetic** inside ``I()``: ``+ - * /`` and powers ``**`` or ``^`` (``I(x^2)`` is
   ``I(x**2)``), numbers and columns;
 * **factors** ``C(region)`` or Stata's ``i.region``; the base (omitted) level is the first
-  sorted level unless chosen: ``C(region, base='East')``, ``C(year, base=2010)``, Stata's
-  ``ib2.region`` / ``ib(East).region``; ``c.x`` marks a continuous variable (Stata) and is
+  sorted level (of the estimation sample) unless chosen: ``C(region, base='East')``,
+  ``C(year, base=2010)``, Stata's ``ib2.region`` / ``ib(East).region`` / ``ib(first)`` /
+  ``ib(last)``, formulaic's ``C(region, Treatment('East'))`` /
+  ``C(region, contr.treatment(base='East'))``; ``c.x`` marks a continuous variable (Stata) and is
   the same as ``x``. Whether a factor drops its base level in a term follows R's
   marginality rule (:func:`regiometrics.engine.linear.design.term_columns`).
 
