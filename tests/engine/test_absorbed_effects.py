@@ -74,6 +74,11 @@ OURS = {
     "factor_collinear_with_effects": ("fe", "y2 ~ x1 + C(region) + C(industry)",
                                       ["entity", "time"], {"type": "cluster", "by": "entity"},
                                       None),
+    # IV: omitted with a note (was refused: 'no variation left' / 'instruments are collinear')
+    "iv_collinear_with_effects": ("iv", "y2 ~ x1 + i.region + [x3 ~ z]", ["entity", "time"],
+                                  {"type": "cluster", "by": "entity"}, None),
+    "iv_factorial_empty_cell": ("iv", "y2 ~ x1 + i.region##i.industry + [x3 ~ z]", [],
+                                {"type": "robust"}, "w"),
     "expr_treatment_base": ("ols", "y2 ~ C(region, Treatment('North'))*x1 + ib2015.year", [],
                             {"type": "robust"}, "w"),
 }
