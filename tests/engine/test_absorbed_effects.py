@@ -399,3 +399,20 @@ def test_unit_trends_against_fixest(panel: Panel, case: str) -> None:
                                    rtol=SE_RTOL)
     if vcov["type"] != "cluster":
         assert result.stats["df_k"] == ref["dof_k"]
+
+
+@pytest.mark.filterwarnings("ignore::regiometrics.engine.linear.fit.OmittedVariableWarning")
+def test_iv_regressor_absorbed_by_the_effects_is_omitted_in_the_wild_bootstrap_too(
+        panel: Panel) -> None:
+    """C(region) is constant within entities: omitted with a note, and the WRE bootstrap runs
+    on the regressors the fit kept, so fit and bootstrap equal those of the model without it."""
+    keys = {"type": "iv", "effects": ["entity", "time"], "vcov": {"type": "cluster", "by": "entity"},
+            "wild_bootstrap": {"draws": 199, "seed": 7}}
+    with_region = estimate(model_spec(id="a", formula="y2 ~ x1 + i.region + [x3 ~ z]", **keys),
+                           panel)
+    without = estimate(model_spec(id="b", formula="y2 ~ x1 + [x3 ~ z]", **keys), panel)
+    assert with_region.info["omitted"] == ["C(region)[T.North]", "C(region)[T.West]"]
+    assert with_region.info["notes"][0].startswith("C(region)[T.North] omitted: no variation")
+    pd.testing.assert_series_equal(with_region.params, without.params, rtol=COEF_RTOL)
+    assert with_region.wild_bootstrap is not None
+    assert with_region.wild_bootstrap == without.wild_bootstrap
