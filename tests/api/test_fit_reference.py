@@ -147,6 +147,36 @@ def test_unknown_variable_is_a_regiometrics_error_naming_it(produc: pd.DataFrame
         rm.fit(produc, entity="province", time="year", type="ols", formula=FORMULA)
 
 
+@pytest.mark.parametrize("kind", ["ols", "re"])
+def test_a_formula_without_intercept_is_refused_where_it_would_be_ignored(
+        produc: pd.DataFrame, kind: str) -> None:
+    """``0 +`` / ``- 1`` were silently ignored by ``re`` (the intercept stayed)."""
+    with pytest.raises(rm.SpecError, match=rf"^fit\(\): type '{kind}' always estimates an "
+                                           r"intercept.*remove '0' / '-1' from the formula"):
+        rm.fit(produc, entity="state", time="year", type=kind, formula="lgsp ~ 0 + lpcap")
+
+
+def test_a_base_level_not_in_the_data_names_the_levels_and_the_spelling(
+        produc: pd.DataFrame) -> None:
+    with pytest.raises(rm.SpecError, match=r"base level '10' of 'C\(region,base=10\)' is not "
+                                           r"among its levels \(1, 2, .*, 9\).*e\.g\. "
+                                           r"ib\(9\)\.region or C\(region, base='9'\)"):
+        rm.fit(produc, entity="state", time="year", type="ols", formula="lgsp ~ ib10.region")
+    last = rm.fit(produc, entity="state", time="year", type="ols",
+                  formula="lgsp ~ ib(last).region + lpcap")
+    nine = rm.fit(produc, entity="state", time="year", type="ols",
+                  formula="lgsp ~ ib9.region + lpcap")
+    np.testing.assert_array_equal(last.params.to_numpy(), nine.params.to_numpy())
+
+
+def test_clustering_by_an_interaction_says_how_to_make_its_column(produc: pd.DataFrame) -> None:
+    with pytest.raises(rm.SpecError, match=r"^fit\(\): vcov.by: 'region\^year': clustering by "
+                                           r"an interaction of columns is not read; add a column "
+                                           r"joining region and year"):
+        rm.fit(produc, entity="state", time="year", type="fe", formula=FORMULA,
+               effects=["entity"], vcov={"type": "cluster", "by": "region^year"})
+
+
 def test_etable_validates_like_a_spec_table(produc: pd.DataFrame) -> None:
     res = rm.fit(produc, entity="state", time="year", type="ols", formula=FORMULA)
     with pytest.raises(rm.SpecError, match=r"etable\(\): decimalz: unknown key 'decimalz'"):

@@ -45,6 +45,18 @@ def test_no_intercept():
         ("y ~ x^2", "for a power write I\\(x\\^2\\)"),
         ("y ~ a - b", "'-' is only allowed as '-1'"),
         ("y ~ a + [b ~ c", "one bracket"),
+        # the mistakes of users coming from fixest / R / Stata
+        ("y ~ x**2 + z", "cannot read 'x\\*\\*2'; for a power write I\\(x\\*\\*2\\)"),
+        ("y ~ log(x) ** 2", "for a power write I\\(log\\(x\\)\\*\\*2\\)"),
+        ("y ~ x | id + year", "'\\|' in 'y ~ x \\| id \\+ year': fixed effects are not part of "
+                              "the formula here; write the part after '\\|' as effects"),
+        ("y ~ a + [b ~ ]", "no instrument in \\[b ~ \\]"),
+        ("y ~ a + [ ~ c]", "no endogenous regressor in \\[ ~ c\\]"),
+        ("y ~ [a ~ c] + [b ~ d]", "one bracket '\\[endogenous ~ instruments\\]' \\(all "
+                                  "endogenous regressors and all instruments in one"),
+        ("y ~ C(r, Sum)", "cannot read the coding in 'C\\(r, Sum\\)'; factors use treatment"),
+        ("y ~ L(0/2).x", "Stata's operator range 'L\\(0/2\\).x' is not read; write each term: "
+                         "x \\+ L.x \\+ L2.x"),
     ],
 )
 def test_bad_formulas_say_what_is_wrong(text, match):
@@ -84,3 +96,23 @@ def test_term_limit_counts_the_expansion_before_building_it():
         parse_formula(f"y ~ {eight}")
     with pytest.raises(SpecError, match=r"expands to more than 200 terms \(the limit\)"):
         parse_formula(f"y ~ {seven} + " + "*".join(f"z{i}" for i in range(7)))
+
+
+@pytest.mark.parametrize("text", ["C(r, Treatment('B'))", "C(r, Treatment(reference='B'))",
+                                  "C(r, contr.treatment(base='B'))", "C(r, base='B')",
+                                  "ib(B).r"])
+def test_formulaic_and_stata_spellings_of_a_base_level_agree(text):
+    assert parse_formula(f"y ~ {text}").term_names == ["C(r,base=B)"]
+
+
+def test_a_level_may_be_named_like_a_coding():
+    assert parse_formula("y ~ C(r, base=Summer)").term_names == ["C(r,base=Summer)"]
+
+
+def test_a_backtick_name_may_hold_a_bar():
+    assert parse_formula("y ~ `a|b` + x").term_names == ["a|b", "x"]
+
+
+def test_stata_lowercase_operators_are_the_uppercase_ones():
+    f = parse_formula("y ~ l.x + l2.x + ld.x + f.log(x) + L.x")
+    assert f.term_names == ["L.x", "L2.x", "LD.x", "F.log(x)"]

@@ -7,7 +7,7 @@ Grammar (whitespace ignored)::
     item      := term | term "*" term ...  | "0" | "1" | "-1"
     term      := variable (":" variable)*
     variable  := [operator "."] (name | function "(" expression ")") | factor | "c." name
-    operator  := "L" [k] | "F" [k] | "D" | "LD" ...
+    operator  := "L" [k] | "F" [k] | "D" | "LD" ... (Stata's lowercase l. f. d. too)
     name      := identifier | "`" any text without backticks "`"
     function  := "log" | "log10" | "log2" | "exp" | "sqrt" | "abs" | "I"
     factor    := "C(" name ["," ["base="] level] ")" | "i." name | "ib" level "." name
@@ -45,9 +45,9 @@ from regiometrics.spec.formula_expr import (
 _NAME = r"[^\W\d]\w*"  # a Unicode identifier: a letter or '_', then letters, digits, '_'
 _NAME_RE = re.compile(_NAME)
 _VARIABLE_RE = re.compile(
-    rf"^(?:(?P<op>(?:[LFD]\d*)+)\.)?(?:`(?P<quoted>[^`]+)`|(?P<name>{_NAME}))$"
+    rf"^(?:(?P<op>(?:[LFDlfd]\d*)+)\.)?(?:`(?P<quoted>[^`]+)`|(?P<name>{_NAME}))$"
 )
-_OP_RE = re.compile(r"([LFD])(\d*)")
+_OP_RE = re.compile(r"([LFDlfd])(\d*)")  # Stata reads l.x, d.x, f.x too
 
 #: Most right-hand-side terms a formula may expand to (a product of k factors gives
 #: 2^k - 1); beyond this a formula is almost surely a mistake and would take minutes.
@@ -178,7 +178,8 @@ class Formula:
         return list(dict.fromkeys(c for v in self.variables() for c in v.columns))
 
 
-_OPS_PREFIX_RE = re.compile(r"^(?P<op>(?:[LFD]\d*)+)\.(?P<rest>.+)$")
+_OPS_PREFIX_RE = re.compile(r"^(?P<op>(?:[LFDlfd]\d*)+)\.(?P<rest>.+)$")
+_OP_RANGE_RE = re.compile(r"^(?P<op>[LFDlfd])\((?P<lo>\d+)/(?P<hi>\d+)\)\.(?P<rest>.+)$")
 _BACKTICK_NAME_RE = re.compile(r"^`(?P<name>[^`]+)`$")
 
 
@@ -199,6 +200,15 @@ def parse_variable(text: str, *, where: str = "formula") -> Variable:
         lag, diff = _ops(m.group("op") or "")
         name = m.group("name") or m.group("quoted")
         return Variable(name=name, lag=lag, diff=diff, text=_canonical(name, lag, diff))
+    ranged = _OP_RANGE_RE.match(text.replace(" ", ""))
+    if ranged:
+        op, lo, hi = ranged.group("op").upper(), int(ranged.group("lo")), int(ranged.group("hi"))
+        one = [f"{op}{k if k > 1 else ''}.{ranged.group('rest')}" if k else ranged.group("rest")
+               for k in range(lo, max(lo, hi) + 1)]
+        raise SpecError(
+            f"{where}: Stata's operator range {text!r} is not read; write each term: "
+            f"{' + '.join(one)}"
+        )
     ops = _OPS_PREFIX_RE.match(text)
     op_text, rest = (ops.group("op"), ops.group("rest")) if ops else ("", text)
     lag, diff = _ops(op_text)
@@ -228,6 +238,7 @@ def _ops(op_text: str) -> tuple[int, int]:
     lag = diff = 0
     for letter, digits in _OP_RE.findall(op_text):
         k = int(digits) if digits else 1
+        letter = letter.upper()
         if letter == "L":
             lag += k
         elif letter == "F":
@@ -287,6 +298,12 @@ def _split_top(text: str, sep: str) -> list[str]:
 
 def _expand_item(item: str, where: str) -> list[Term]:
     item = _stata_interactions(item)
+    if "**" in "".join(ch if top else " " for ch, top in zip(item, _top_level(item))):
+        base, power = (p.strip() for p in item.split("**", 1))
+        raise SpecError(
+            f"{where}: cannot read {_show(item.strip())}; for a power write I({base}**{power}) "
+            "(outside I() '*' means interactions)"
+        )
     factors = _split_top(item, "*")
     if any(not f.strip() for f in factors):
         raise SpecError(f"{where}: empty factor in {_show(item)}")
@@ -390,14 +407,22 @@ def _parse_formula(text: str, original: str, where: str) -> Formula:
     if text.count("~") < 1:
         raise SpecError(f"{where}: a formula needs 'dependent ~ regressors'; got {_show(text)}")
     lhs, rhs = text.split("~", 1)
+    if any(ch == "|" and top for ch, top in zip(rhs, _top_level(rhs))):
+        raise SpecError(
+            f"{where}: '|' in {_show(text)}: fixed effects are not part of the formula here; "
+            "write the part after '|' as effects (effects: [entity, time], any column, "
+            "'industry^time'), and an IV part as '[endogenous ~ instruments]' in the formula"
+        )
     dependent = parse_variable(lhs, where=where)
     endog: list[Term] = []
     inst: list[Term] = []
     if "[" in rhs or "]" in rhs:
         m = re.search(r"\[([^\]]*)\]", rhs)
         if not m or rhs.count("[") != 1 or rhs.count("]") != 1:
+            more = " (all endogenous regressors and all instruments in one: '[x1 + x2 ~ z1 + " \
+                "z2]')" if rhs.count("[") > 1 and rhs.count("[") == rhs.count("]") else ""
             raise SpecError(
-                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'; "
+                f"{where}: the IV part must be one bracket '[endogenous ~ instruments]'{more}; "
                 f"got {_show(text)}"
             )
         inner = m.group(1)
@@ -406,6 +431,12 @@ def _parse_formula(text: str, original: str, where: str) -> Formula:
                 f"{where}: inside brackets write 'endogenous ~ instruments'; got [{inner}]"
             )
         e_text, i_text = inner.split("~")
+        for side, what in ((e_text, "endogenous regressor"), (i_text, "instrument")):
+            if not side.strip():
+                raise SpecError(
+                    f"{where}: no {what} in [{inner.translate(_UNMASK)}]; write "
+                    "'[endogenous ~ instruments]', e.g. [x3 ~ z]"
+                )
         endog, _ = _parse_terms(e_text, where)
         inst, _ = _parse_terms(i_text, where)
         rhs = (rhs[: m.start()] + rhs[m.end():]).strip().rstrip("+").strip()

@@ -8,8 +8,10 @@ DEPENDENCIES.md); this module reads the pieces a term is made of:
 * **arithmetic** inside ``I()``: ``+ - * /`` and powers ``**`` or ``^`` (``I(x^2)`` is
   ``I(x**2)``), numbers and columns;
 * **factors** ``C(region)`` or Stata's ``i.region``; the base (omitted) level is the first
-  sorted level unless chosen: ``C(region, base='East')``, ``C(year, base=2010)``, Stata's
-  ``ib2.region`` / ``ib(East).region``; ``c.x`` marks a continuous variable (Stata) and is
+  sorted level (of the estimation sample) unless chosen: ``C(region, base='East')``,
+  ``C(year, base=2010)``, Stata's ``ib2.region`` / ``ib(East).region`` / ``ib(first)`` /
+  ``ib(last)``, formulaic's ``C(region, Treatment('East'))`` /
+  ``C(region, contr.treatment(base='East'))``; ``c.x`` marks a continuous variable (Stata) and is
   the same as ``x``. Whether a factor drops its base level in a term follows R's
   marginality rule (:func:`regiometrics.engine.linear.design.term_columns`).
 
@@ -156,6 +158,12 @@ _C_RE = re.compile(r"^C\((?P<col>`[^`]+`|[^\W\d]\w*)(?:,(?:base=)?(?P<base>.+))?
 _I_RE = re.compile(r"^i(?:b(?P<base>\((?:[^()]+)\)|[-\w.]+?))?\.(?P<col>`[^`]+`|[^\W\d]\w*)$")
 
 
+#: formulaic's and patsy's treatment coding with a chosen base: Treatment('B'),
+#: Treatment(reference='B'), contr.treatment(base='B')
+_CODING_RE = re.compile(
+    r"^(?:Treatment|contr\.treatment)\((?:(?:reference|base)=)?(?P<base>[^()]+)\)$")
+
+
 def parse_factor(text: str, *, where: str) -> FactorSpec | None:
     """``C(x)``, ``C(x, base='B')``, ``i.x``, ``ib2.x``, ``ib(B).x`` -> :class:`FactorSpec`;
     None when ``text`` is not a factor."""
@@ -174,6 +182,16 @@ def parse_factor(text: str, *, where: str) -> FactorSpec | None:
         base = base.strip()
         if base.startswith("(") and base.endswith(")"):
             base = base[1:-1]
+        coding = _CODING_RE.match(base)  # formulaic / patsy spellings of the base
+        if coding:
+            base = coding.group("base")
+        elif ",base=" not in compact and ("(" in base or base.startswith(
+                ("Sum", "Diff", "Helmert", "Poly", "contr."))):
+            raise SpecError(
+                f"{where}: cannot read the coding in {text!r}; factors use treatment "
+                "contrasts, with the base level chosen as C(x, base='B') (formulaic's "
+                "C(x, Treatment('B')) and C(x, contr.treatment(base='B')) are read too)"
+            )
         base = base.strip("'\"")
     return FactorSpec(column=m.group("col").strip("`"), base=base)
 
@@ -191,8 +209,16 @@ def factor_levels(values: Any, base: str | None, *, where: str, text: str) -> tu
     for level in levels:
         if str(level) == base or _same_number(level, base):
             return levels, level
+    if base in ("first", "last"):  # Stata's ib(first). / ib(last).: lowest / highest level
+        return levels, levels[0] if base == "first" else levels[-1]
     shown = ", ".join(map(str, levels[:10])) + (", ..." if len(levels) > 10 else "")
-    raise SpecError(f"{where}: base level {base!r} of {text!r} is not among its levels ({shown})")
+    example = str(levels[-1]) if len(levels) > 1 else str(levels[0])
+    column = text[2:].split(",")[0] if text.startswith("C(") else "x"
+    raise SpecError(
+        f"{where}: base level {base!r} of {text!r} is not among its levels ({shown}) on the "
+        f"estimation sample; name a level as written in the data, e.g. ib({example}).{column} or "
+        f"C({column}, base='{example}') (Stata's ib(first) and ib(last) are read too)"
+    )
 
 
 def _same_number(level: Any, base: str) -> bool:

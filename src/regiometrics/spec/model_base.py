@@ -175,6 +175,20 @@ class FormulaModel(ModelSpec):
         return self
 
     @model_validator(mode="after")
+    def _intercept_kept(self) -> Self:
+        """``0``/``-1`` are refused where the estimator would keep the intercept anyway
+        (pooled OLS, random effects, Tobit, a pooled moderation model); fixed effects absorb
+        it (``-1`` changes nothing, as in fixest), spatial models honour it, IV refuses it."""
+        pooled = self.type in ("ols", "re", "tobit") or (
+            self.type == "moderation" and not getattr(self, "effects", None))
+        if pooled and not self.parsed.intercept:
+            raise ValueError(
+                f"type {self.type!r} always estimates an intercept; a model without one is not "
+                "supported: remove '0' / '-1' from the formula"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _no_iv_part(self) -> Self:
         if self.type == "iv":
             return self

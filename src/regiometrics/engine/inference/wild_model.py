@@ -122,6 +122,8 @@ def _linear_tests(model: WildModel, panel: Panel,
 def _iv_tests(model: IvSpec, panel: Panel,
               result: Result) -> tuple[str, int, list[str], KernelFactory]:
     design = iv_design(model, panel)
+    omitted = [c for c in result.info.get("omitted", []) if c in design.exog.columns]
+    design = replace(design, exog=design.exog.drop(columns=omitted))  # as the fit omitted them
     column, codes = _cluster_codes(model, panel, design.y.index)
     endog = list(design.endog.columns)
     exog = list(design.exog.columns)

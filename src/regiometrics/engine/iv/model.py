@@ -25,6 +25,7 @@ keep ivreg2's definitions; see :mod:`regiometrics.engine.iv.diagnostics`.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,10 +40,13 @@ from regiometrics.engine.linear.absorb import (
 from regiometrics.engine.linear.demean import demean
 from regiometrics.engine.linear.design import (
     complete_rows,
+    find_collinear,
     formula_columns,
+    has_factor,
     sample_codes,
     sample_info,
 )
+from regiometrics.engine.linear.fit import OmittedVariableWarning
 from regiometrics.errors import IdentificationError, RegiometricsError, SpecError
 from regiometrics.results import Result
 from regiometrics.spec.formula import Term
@@ -80,8 +84,9 @@ class IVDesign:
 
 
 def _frame(panel: Panel, terms: tuple[Term, ...], where: str,
-           model_terms: tuple[Term, ...]) -> pd.DataFrame:
-    return pd.DataFrame(formula_columns(panel, terms, where=where, model_terms=model_terms),
+           model_terms: tuple[Term, ...], sample: pd.Series | None = None) -> pd.DataFrame:
+    return pd.DataFrame(formula_columns(panel, terms, where=where, model_terms=model_terms,
+                                        sample=sample),
                         index=panel.frame.index)
 
 
@@ -111,6 +116,10 @@ def iv_design(model: IvSpec, panel: Panel) -> IVDesign:
     inst = _frame(panel, formula.instruments, where, every)
     frame = pd.concat([y, exog, endog, inst], axis=1)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
+    if has_factor(every):  # levels and bases on the estimation sample
+        exog = _frame(panel, formula.terms, where, every, complete)
+        endog = _frame(panel, formula.endogenous, where, every, complete)
+        inst = _frame(panel, formula.instruments, where, every, complete)
     codes = sample_codes(model, panel, complete, cl_cols)
     clusters = np.column_stack(codes.clusters) if cl_cols else None
     return IVDesign(
@@ -194,9 +203,21 @@ def fit_iv_model(model: IvSpec, panel: Panel) -> Result:
                          list(design.fe_codes.values()), weights=design.weights,
                          slopes=design.slope_list)
         y_t, values = stacked[:, 0], stacked[:, 1:]
-        _check_variation(model, design, raw, values, panel)
     else:
         y_t, values = y, raw.to_numpy(dtype=float)
+    omitted = _collinear_exog(values, raw, exog.shape[1], with_effects=bool(design.fe_codes))
+    notes = []
+    if omitted:  # exogenous regressors omitted with a note, as in OLS/FE (and fixest)
+        for name, why in omitted:
+            notes.append(f"{name} omitted: {why}")
+            warnings.warn(f"models.{model.id}: {name} omitted: {why}", OmittedVariableWarning,
+                          stacklevel=2)
+        gone = [name for name, _ in omitted]
+        values = np.delete(values, [raw.columns.get_loc(n) for n in gone], axis=1)
+        exog, raw = exog.drop(columns=gone), raw.drop(columns=gone)
+        design = replace(design, exog=design.exog.drop(columns=gone))
+    if design.fe_codes:
+        _check_variation(model, design, raw, values, panel)
     if design.weights is not None:  # weighted IV: every column scaled by sqrt(w)
         root = np.sqrt(design.weights)
         y_t, values = y_t * root, values * root[:, None]
@@ -217,7 +238,26 @@ def fit_iv_model(model: IvSpec, panel: Panel) -> Result:
         )
     except RegiometricsError as exc:
         raise type(exc)(f"models.{model.id}: {exc}") from None
-    return _to_result(model, design, res, y, y_t, total)
+    result = _to_result(model, design, res, y, y_t, total)
+    if not omitted:
+        return result
+    info = {**result.info, "omitted": [name for name, _ in omitted],
+            "notes": [*notes, *result.info.get("notes", [])]}  # type: ignore[list-item]
+    return replace(result, info=info)
+
+
+def _collinear_exog(values: np.ndarray, raw: pd.DataFrame, k1: int,
+                    with_effects: bool) -> list[tuple[str, str]]:
+    """Exogenous regressors to omit (Stata's rule, :func:`find_collinear`): no variation left
+    after the absorbed effects, or a combination of the ones before them (the constant,
+    last in ``raw`` without effects, counts as the first)."""
+    names = list(raw.columns[:k1])
+    if with_effects:
+        found = find_collinear(values[:, :k1], names, reference=raw.to_numpy(dtype=float)[:, :k1])
+        return [(names[j], why) for j, why in found]
+    order = [k1 - 1, *range(k1 - 1)]  # the constant first
+    found = find_collinear(values[:, order], [names[j] for j in order])
+    return [(names[order[j]], why) for j, why in found if order[j] != k1 - 1]
 
 
 def _info(model: IvSpec, design: IVDesign) -> dict[str, object]:

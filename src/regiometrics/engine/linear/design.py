@@ -117,7 +117,8 @@ def term_key(term: Term) -> frozenset[str]:
 
 
 def term_columns(panel: Panel, term: Term, *, where: str,
-                 present: frozenset[frozenset[str]] | None = None) -> dict[str, pd.Series]:
+                 present: frozenset[frozenset[str]] | None = None,
+                 sample: pd.Series | None = None) -> dict[str, pd.Series]:
     r"""The columns of a term: one for a product of numeric variables, or one per combination
     of the levels of its factors, times the numeric part.
 
@@ -129,6 +130,11 @@ def term_columns(panel: Panel, term: Term, *, where: str,
     ``C(region):x`` without ``x`` gives every region its own slope, as ``i.region#c.x``
     does in Stata. ``present`` holds the keys (:func:`term_key`) of the model's terms;
     ``None`` means the term alone.
+
+    A factor's levels, and so its default base (the first sorted level), are those on the
+    estimation sample ``sample`` (a boolean mask of the panel's rows; all rows when None), as
+    in Stata and fixest: a level seen only on rows deleted listwise is neither a column nor
+    the base.
 
     Names: a contrast column is ``C(region)[T.East]``, an indicator column ``C(region)[East]``
     (formulaic / fixest style, for every spelling ``C(region)``, ``i.region``,
@@ -146,7 +152,8 @@ def term_columns(panel: Panel, term: Term, *, where: str,
             parts.append([(var.text, None)])
             continue
         raw = panel.frame[var.factor.column]
-        levels, base = factor_levels(raw, var.factor.base, where=where, text=var.text)
+        levels, base = factor_levels(raw if sample is None else raw[sample], var.factor.base,
+                                     where=where, text=var.text)
         rest = key - {_variable_key(var)}
         contrasts = not rest or rest in present
         missing = raw.isna()
@@ -178,24 +185,31 @@ def term_columns(panel: Panel, term: Term, *, where: str,
 
 
 def formula_columns(panel: Panel, terms: Sequence[Term], *, where: str,
-                    model_terms: Sequence[Term] | None = None) -> dict[str, pd.Series]:
+                    model_terms: Sequence[Term] | None = None,
+                    sample: pd.Series | None = None) -> dict[str, pd.Series]:
     """Every regressor column of ``terms`` in order (factors expanded), refusing more than
     :data:`MAX_COLUMNS` before building them.
 
     ``model_terms`` are the terms the marginality rule of :func:`term_columns` looks for
-    (all of an IV model's terms, say); by default ``terms`` themselves.
+    (all of an IV model's terms, say); by default ``terms`` themselves. ``sample`` is the
+    estimation sample the factors take their levels from (:func:`term_columns`).
     """
     present = frozenset(term_key(t) for t in (model_terms if model_terms is not None
                                                else terms))
     out: dict[str, pd.Series] = {}
     for term in terms:
-        cols = term_columns(panel, term, where=where, present=present)
+        cols = term_columns(panel, term, where=where, present=present, sample=sample)
         for name, values in cols.items():
             out.setdefault(name, values)
         if len(out) > MAX_COLUMNS:
             raise SpecError(f"{where}: the formula expands to more than {MAX_COLUMNS} columns; "
                             "absorb many-level factors as fixed effects (effects: [...])")
     return out
+
+
+def has_factor(terms: Sequence[Term]) -> bool:
+    """Whether any term has a factor (whose levels depend on the estimation sample)."""
+    return any(v.factor is not None for t in terms for v in t.variables)
 
 
 def drop_empty_levels(frame: pd.DataFrame, complete: pd.Series,
@@ -220,6 +234,14 @@ def cluster_columns(model: DesignModel | MediationSpec, panel: Panel) -> list[st
             if panel.time is None:
                 raise SpecError(f"models.{model.id}.vcov.by: 'time' needs data.time to be set")
             out.append(panel.time)
+        elif ("^" in by or "#" in by) and by not in panel.frame.columns:
+            a, b = by.replace("#", "^").split("^", 1)
+            raise SpecError(
+                f"models.{model.id}.vcov.by: {by!r}: clustering by an interaction of columns is "
+                f"not read; add a column joining {a} and {b} to the data (in pandas: "
+                f"df['{a}_{b}'] = df['{a}'].astype(str) + '_' + df['{b}'].astype(str)) and "
+                "cluster by it"
+            )
         else:
             out.append(by)
     return out
@@ -296,6 +318,10 @@ def build_design(model: DesignModel, panel: Panel, formula: Formula | None = Non
     columns.update(formula_columns(panel, formula.terms, where=where))
     frame = pd.DataFrame(columns)
     complete, n_dropped, n_singletons, cl_cols = complete_rows(model, panel, frame)
+    if has_factor(formula.terms):  # levels and bases on the estimation sample
+        frame = pd.DataFrame({
+            formula.dependent.text: columns[formula.dependent.text],
+            **formula_columns(panel, formula.terms, where=where, sample=complete)})
     frame = frame.drop(columns=drop_empty_levels(
         frame, complete, [formula.dependent.text, *formula.term_names]))
     names = [c for c in frame.columns if c != formula.dependent.text]

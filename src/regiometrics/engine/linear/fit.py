@@ -134,7 +134,9 @@ def fit_linear(model: LinearModel, panel: Panel) -> Result:
     """
     formula = model.parsed
     if model.type == "ols" and not formula.intercept:
-        raise IdentificationError(f"models.{model.id}: a model without intercept is not supported yet")
+        raise IdentificationError(
+            f"models.{model.id}: a pooled OLS model without intercept is not supported; "
+            "remove '0' / '-1' from the formula")
     design = build_design(model, panel, formula)
     n = design.nobs
     fe_codes = _fe_codes(model, design)
