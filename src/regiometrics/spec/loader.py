@@ -275,8 +275,12 @@ def _describe_errors(errors: typing.Sequence[Any], raw: dict[str, Any], source: 
                    else f"required key 'type' is missing; available: {', '.join(kinds)}")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "literal_error":
-                msg = f"{msg}; got {err.get('input')!r}"
+            value = err.get("input")
+            if err["type"] == "literal_error" or (
+                    err["type"] != "value_error" and isinstance(value, str | int | float)):
+                msg = f"{msg}; got {value!r}"   # the wrong value, to find it in the file
+            if err["type"] == "list_type" and isinstance(value, str | int | float):
+                msg += f"; write a list, e.g. [{value}]"
         lines.append(f"{source}: {where}: {msg}")
     return "\n".join(lines)
 

@@ -315,7 +315,7 @@ class MoranTableSpec(TableKindBase):
     inference: MoranInference = "rand"
     below: MoranBelow = "z"
     rename: dict[str, str] = Field(default_factory=dict)
-    time_label: str = "Year"
+    time_label: str | None = None   # default: "Year" (年份 in Chinese)
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
 

@@ -129,7 +129,26 @@ def _absorbs(result: Result) -> bool:
         and result.type in ("fe", "iv", "moderation", "ols")
 
 
+def _random_entity(result: Result) -> bool:
+    """Random entity intercepts: ``re``, and ``random: [entity]`` of ``tobit``, ``sar``, ``sdm``."""
+    return bool(result.info.get("random_effects") or result.info.get("random_entity_effects"))
+
+
+def _indicator_rows(table: TableSpec, results: Sequence[Result]) -> list[str]:
+    """``table.indicators``; when they are the default and a column has random entity effects,
+    with an ``entity_re`` row after the fixed-effect rows (else an RE column reads as pooled)."""
+    rows = list(table.indicators)
+    if ("indicators" not in table.model_fields_set and "entity_re" not in rows
+            and any(_random_entity(r) for r in results)):
+        after = max((rows.index(w) for w in ("entity_fe", "time_fe", "absorbed") if w in rows),
+                    default=-1)
+        rows.insert(after + 1, "entity_re")
+    return rows
+
+
 def _fe_cell(result: Result, which: str, yes: str, no: str) -> str:
+    if which == "entity_re":
+        return yes if _random_entity(result) else no
     if result.info.get("random_effects"):
         return no
     effects = result.info.get("effects") or []
@@ -177,7 +196,9 @@ def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str
         where = "方括号内" if table.below == "ci" else "括号内"
         text = f"{where}为{base + what if table.below == 'se' else what}"
         if kind and kind not in ("cluster", "robust", "unadjusted") and table.below == "se":
-            text += f"（{kind}）"
+            # the spatial ML models' "inverse information matrix (Elhorst 2014)"
+            text += ("（信息矩阵的逆，Elhorst 2014）" if kind.startswith("inverse information")
+                     else f"（{kind}）")
         if table.below != "se" and base:
             text += f"（基于{base}标准误）"
         return text + ("（各列标准误类型见标准误行）" if mixed else "")
@@ -384,6 +405,8 @@ def _stat_rows(results: Sequence[Result], table: TableSpec,
         for v in values:
             if v is None:
                 cells.append("")
+            elif not math.isfinite(v):
+                cells.append("")   # e.g. Hansen J's p-value of an exactly identified model
             elif stat in _INTEGER_STATS:
                 cells.append(str(round(v)))
             else:
@@ -471,6 +494,11 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
     the Results (and so from results.json).
     """
     check_term_keys(table, results)
+    check_names(table.id, "indicator_labels", table.indicator_labels, [
+        "controls", "entity_fe", "time_fe", "entity_re",
+        *dict.fromkeys(c for r in results for c in _further_effects(r))],
+        "an indicator row of the table (controls, entity_fe, time_fe, entity_re, or an "
+        "absorbed effect of its models)")
     lang = table.language
     words = tuple(table.yes_no) if table.yes_no else (label(lang, "yes"), label(lang, "no"))
     terms = ordered_terms(results, table)
@@ -478,7 +506,7 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
     coef_rows, const_rows = _coef_rows(results, table, terms, hidden_constant)
     ind_rows: list[Row] = []
     notes: list[str] = []
-    for which in table.indicators:
+    for which in _indicator_rows(table, results):
         if which == "controls":
             row, partial = _controls_row(results, table, terms, words)  # type: ignore[arg-type]
             ind_rows += [row] if row else []
