@@ -154,3 +154,20 @@ def test_spatial_row_label_for_no_row_is_refused():
         spatial_effects_table([_spatial("geo", "rho")], SpatialEffectsTableSpec(
             id="t10", type="spatial_effects", models=["geo"],
             row_labels={"entity_FE": "Province FE"}))
+
+
+# ------------------------------------------------- notes name columns as the header shows them
+
+def test_notes_name_columns_by_their_titles_when_numbers_are_hidden():
+    """With ``column_titles`` and ``numbers: false`` the notes said ``(2)``, a name the
+    table never prints."""
+    few = _result("m2", g=9)
+    ols = _result("m1", mtype="ols", effects=(), stats={"n_clusters": 48})
+    titled = TableSpec(id="t", models=["m1", "m2"], column_titles=["Pooled", "Two-way"],
+                       numbers=False, stats=["nobs", "r2_within"])
+    notes = " ".join(regression_table([ols, few], titled).notes)
+    assert "Few clusters (Two-way: G = 9)" in notes
+    assert "Within R²: not reported for ols models, column Pooled." in notes
+    assert "(2)" not in notes and "(1)" not in notes
+    numbered = regression_table([ols, few], titled.replace(numbers=True))
+    assert "Few clusters ((2): G = 9)" in " ".join(numbered.notes)

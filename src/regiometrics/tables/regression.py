@@ -107,8 +107,12 @@ def ordered_terms(results: Sequence[Result], table: TableSpec) -> list[str]:
     return terms
 
 
-def column_labels(results: Sequence[Result]) -> list[str]:
-    """A model's ``label`` when it has one, else ``(j)``."""
+def column_labels(results: Sequence[Result], table: object = None) -> list[str]:
+    """A model's ``label`` when it has one, else ``(j)``; with ``table`` (for notes naming
+    columns) its ``column_titles`` when the header shows them without ``(1) (2)`` numbers."""
+    titles = getattr(table, "column_titles", None)
+    if titles is not None and not getattr(table, "numbers", True) and len(titles) == len(results):
+        return [str(t) for t in titles]
     labels = []
     for i, r in enumerate(results):
         label = r.info.get("label")
@@ -165,10 +169,10 @@ def se_kind(result: Result, language: str) -> str:
     return label(language, "ml") if kind else label(language, "unadjusted")
 
 
-def _kinds_by_column(results: Sequence[Result], language: str) -> str:
+def _kinds_by_column(results: Sequence[Result], language: str, table: object = None) -> str:
     """``(1), (2), (3): Clustered (province); (4): ML (information)``: each column's SE type
     (for a table whose S.E. row is switched off although the columns' types differ)."""
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     groups: dict[str, list[str]] = {}
     for lab, r in zip(labels, results, strict=True):
         groups.setdefault(se_kind(r, language), []).append(lab)
@@ -179,7 +183,7 @@ def _kinds_by_column(results: Sequence[Result], language: str) -> str:
 def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str:
     zh = table.language == "zh"
     if mixed and table.se_row == "never":
-        by_column = _kinds_by_column(results, table.language)
+        by_column = _kinds_by_column(results, table.language, table)
         what = {"se": "standard errors", "t": "t statistics", "p": "p-values",
                 "ci": f"{table.ci_level * 100:g}% confidence intervals"}[table.below]
         if zh:
@@ -284,7 +288,7 @@ def _wild_row(results: Sequence[Result], table: TableSpec, term: str) -> Row | N
 def _wild_note(results: Sequence[Result], table: TableSpec) -> str | None:
     """What the bracketed wild-bootstrap row holds: method, weights, draws, clusters."""
     kind = getattr(table, "wild_bootstrap_row", None)
-    runs = [(lab, r.wild_bootstrap) for lab, r in zip(column_labels(results), results)
+    runs = [(lab, r.wild_bootstrap) for lab, r in zip(column_labels(results, table), results)
             if r.wild_bootstrap is not None]
     if kind is None or not runs:
         return None
@@ -329,7 +333,7 @@ def _controls_row(results: Sequence[Result], table: TableSpec, shown: Sequence[s
                                 for v in variables_of(c)))
     if not hidden:
         return None, []
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     cells, notes = [], []
     for j, r in enumerate(results):
         present = {v for t in r.params.index for v in variables_of(t)}
@@ -386,7 +390,7 @@ def _stat_rows(results: Sequence[Result], table: TableSpec,
     known = set(STAT_LABELS["en"]) | set(table.stat_labels) | {
         s for r in results for s in r.stats}
     check_names(table.id, key, stats, sorted(known), "a statistic")
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     rows, notes = [], []
     below_p = getattr(table, "pvalues_below", True)
     for i, stat in enumerate(stats):
@@ -425,8 +429,8 @@ def _stat_rows(results: Sequence[Result], table: TableSpec,
 
 
 def _few_clusters_note(results: Sequence[Result], language: str,
-                       shown: bool = False) -> str | None:
-    labels = column_labels(results)
+                       shown: bool = False, table: object = None) -> str | None:
+    labels = column_labels(results, table)
     few = [(labels[j], int(g)) for j, r in enumerate(results)
            if r.info.get("vcov") == "cluster" and (g := _n_clusters(r)) is not None
            and g < FEW_CLUSTERS]
@@ -546,12 +550,12 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
         else:
             sections.append(list(rows))
         previous = name
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     auto = [_below_note(results, table, mixed), stars_note(table.stars, lang)]
     if lang == "zh" and auto[1]:
         auto = [auto[0] + "；" + auto[1]]
     shown = getattr(table, "wild_bootstrap_row", None) is not None
-    auto += [n for n in (constant_note, _few_clusters_note(results, lang, shown),
+    auto += [n for n in (constant_note, _few_clusters_note(results, lang, shown, table),
                          _wild_note(results, table)) if n]
     auto += notes + stat_notes + list(extra_notes)
     for j, r in enumerate(results):
