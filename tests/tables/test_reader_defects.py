@@ -171,3 +171,31 @@ def test_notes_name_columns_by_their_titles_when_numbers_are_hidden():
     assert "(2)" not in notes and "(1)" not in notes
     numbered = regression_table([ols, few], titled.replace(numbers=True))
     assert "Few clusters ((2): G = 9)" in " ".join(numbered.notes)
+
+
+# ------------------------------------------------------------ subgroup notes in Chinese
+
+def test_subgroup_notes_follow_language_and_group_labels():
+    import pandas as pd
+
+    import regiometrics as rm
+    from tests.spec.test_reader_messages import PRODUC
+
+    df = pd.read_csv(PRODUC)
+    model = {"id": "by_unemp", "type": "fe", "formula": "lgsp ~ lpcap + lpc",
+             "effects": ["entity", "time"], "vcov": {"type": "cluster", "by": "entity"},
+             "split": {"var": "unemp", "at": "median", "level": "entity"},
+             "permutations": 19, "seed": 7}
+    table = {"id": "t8", "type": "subgroups", "models": ["by_unemp"], "formats": ["markdown"],
+             "group_labels": {"low": "低失业", "high": "高失业"}}
+    study = rm.run({"models": [model], "tables": [{**table, "language": "zh"}]},
+                   data=df, entity="state", time="year")
+    text = study.tables["t8"]["markdown"]
+    assert ("by_unemp：lpcap、lpc在低失业、高失业组间的系数差异检验，为完全交互回归（各组固定效应）"
+            "的Wald F检验；置换检验按个体重新分组19次（种子7）。") in text
+    assert "by_unemp：高失业组为个体unemp均值 > 6.74118（按个体划分）。" in text
+    assert "equality test" not in text and "entity mean" not in text
+    english = rm.run({"models": [model], "tables": [table]}, data=df, entity="state",
+                     time="year").tables["t8"]["markdown"]
+    assert "equality test of lpcap, lpc across 低失业, 高失业, Wald F" in english
+    assert "by_unemp: 高失业: entity mean of unemp > 6.74118 (entity level)." in english
