@@ -66,3 +66,16 @@ def test_cli_exits_2_and_writes_nothing_on_a_scalar_for_a_list(tmp_path):
     assert run.returncode == 2
     assert "models.fe2.effects" in run.stderr and "write a list, e.g. [entity]" in run.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("kind", ["re", "tobit"])
+def test_random_naming_the_entity_column_is_random_entity(tmp_path, kind):
+    """``effects: [state]`` meant entity effects but ``random: [state]`` was refused."""
+    raw = _with(lambda r: r.update(defaults={}))
+    raw["models"] = [{"id": "m", "type": kind, "formula": "lgsp ~ lpcap", "random": ["state"]}]
+    raw["tables"] = [{"id": "t1", "models": ["m"]}]
+    assert load_spec(write(tmp_path, raw)).models[0].random == ["entity"]
+    raw["models"][0]["random"] = ["year"]   # the time column stays refused, by its own name
+    with pytest.raises(SpecError, match=r"models\.m\.random: .*\(got \['year'\]\); time "
+                                        r"effects are fixed: effects: \[time\]"):
+        load_spec(write(tmp_path, raw))
