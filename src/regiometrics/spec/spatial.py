@@ -327,7 +327,9 @@ class SpatialEffectsTableSpec(TableKindBase):
     its column-group title (default the model's label, else its weights name); ``rows`` are the
     rows under the effects: ``entity_fe``, ``time_fe``, ``rho`` (rho or lambda with its SE),
     ``loglik``, ``nobs`` and any other statistic name of the models' ``stats`` (a row no
-    model reports is refused). ``yes_no`` gives the words of the fixed-effect rows.
+    model reports is refused; by default ``entity_re`` follows ``time_fe`` when a model has
+    random entity effects). ``row_labels`` keys must name such rows. ``yes_no`` gives the
+    words of the fixed-effect rows.
     """
 
     type: Literal["spatial_effects"]

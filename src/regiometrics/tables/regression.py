@@ -141,7 +141,7 @@ def _random_entity(result: Result) -> bool:
 def _indicator_rows(table: TableSpec, results: Sequence[Result]) -> list[str]:
     """``table.indicators``; when they are the default and a column has random entity effects,
     with an ``entity_re`` row after the fixed-effect rows (else an RE column reads as pooled)."""
-    rows = list(table.indicators)
+    rows: list[str] = list(table.indicators)
     if ("indicators" not in table.model_fields_set and "entity_re" not in rows
             and any(_random_entity(r) for r in results)):
         after = max((rows.index(w) for w in ("entity_fe", "time_fe", "absorbed") if w in rows),
