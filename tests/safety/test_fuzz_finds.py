@@ -163,9 +163,9 @@ def test_random_effects_with_more_regressors_than_entities(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [
-    ("seed", -1, "moran.mi.seed: Input should be greater than or equal to 0"),
+    ("seed", -1, "moran.mi.seed: Input should be greater than or equal to 0; got -1"),
     ("permutations", 2**31, "moran.mi.permutations: Input should be less than or equal to "
-                            "1000000"),
+                            "1000000; got 2147483648"),
 ])
 def test_seeds_are_non_negative_and_draws_bounded(tmp_path, capsys, key, value, message):
     from tests.safety.helpers import COORDS

@@ -135,9 +135,11 @@ class Panel:
         for name in names:
             if name not in self.frame.columns:
                 prefix = f"{where}: " if where else ""
+                hint = ("; an effect is entity, time, a column, 'a^b' or 'entity[time]'"
+                        if where.endswith("effects") else "")
                 raise DataError(
                     f"{prefix}unknown variable {name!r}: no such column in {self.source}"
-                    f"{self._closest(name)}"
+                    f"{self._closest(name)}{hint}"
                 )
 
     def filtered(self, expression: str | None, *, where: str = "data.filter") -> Panel:

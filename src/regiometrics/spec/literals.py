@@ -11,7 +11,7 @@ TableFormat = Literal["latex", "markdown", "html", "docx"]
 HausmanMethod = Literal["classic", "aux"]
 TableStat = Literal["nobs", "r2", "adj_r2", "r2_within", "adj_r2_within", "n_entities", "n_periods"]
 IndexMethod = Literal["entropy", "critic", "cv", "equal", "topsis", "pca"]
-IndicatorRow = Literal["controls", "entity_fe", "time_fe", "absorbed"]
+IndicatorRow = Literal["controls", "entity_fe", "time_fe", "entity_re", "absorbed"]
 IVEstimator = Literal["2sls", "liml", "gmm"]
 WeightsType = Literal[
     "inverse_distance", "knn", "economic_distance", "nested", "matrix", "adjacency", "contiguity"

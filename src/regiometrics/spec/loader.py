@@ -118,17 +118,20 @@ def spec_from_dict(raw: Any, *, source: str = "<spec>") -> StudySpec:
 
 
 def _effects_with_panel_names(raw: dict[str, Any]) -> dict[str, Any]:
-    """Models' ``effects`` naming the panel's entity or time column say ``entity``/``time``
-    (:func:`regiometrics.spec.effects.with_panel_names`)."""
+    """Models' ``effects`` and ``random`` naming the panel's entity or time column say
+    ``entity``/``time`` (:func:`regiometrics.spec.effects.with_panel_names`): with
+    ``entity: state``, ``random: [state]`` is ``random: [entity]``."""
     data = raw.get("data")
     models = raw.get("models")
     if not isinstance(data, dict) or not isinstance(models, list):
         return raw
-    renamed = [
-        {**m, "effects": with_panel_names(m["effects"], data.get("entity"), data.get("time"))}
-        if isinstance(m, dict) and isinstance(m.get("effects"), list) else m
-        for m in models
-    ]
+    renamed = []
+    for m in models:
+        if isinstance(m, dict):
+            m = {**m, **{key: with_panel_names(  # random: the entity only ([year] refused)
+                m[key], data.get("entity"), data.get("time") if key == "effects" else None)
+                for key in ("effects", "random") if isinstance(m.get(key), list)}}
+        renamed.append(m)
     return {**raw, "models": renamed}
 
 
@@ -275,8 +278,12 @@ def _describe_errors(errors: typing.Sequence[Any], raw: dict[str, Any], source: 
                    else f"required key 'type' is missing; available: {', '.join(kinds)}")
         else:
             msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "literal_error":
-                msg = f"{msg}; got {err.get('input')!r}"
+            value = err.get("input")
+            if err["type"] == "literal_error" or (
+                    err["type"] != "value_error" and isinstance(value, str | int | float)):
+                msg = f"{msg}; got {value!r}"   # the wrong value, to find it in the file
+            if err["type"] == "list_type" and isinstance(value, str | int | float):
+                msg += f"; write a list, e.g. [{value}]"
         lines.append(f"{source}: {where}: {msg}")
     return "\n".join(lines)
 

@@ -315,7 +315,7 @@ class MoranTableSpec(TableKindBase):
     inference: MoranInference = "rand"
     below: MoranBelow = "z"
     rename: dict[str, str] = Field(default_factory=dict)
-    time_label: str = "Year"
+    time_label: str | None = None   # default: "Year" (年份 in Chinese)
     decimals: int = Field(default=3, ge=0, le=8)
     stars: list[float] = Field(default_factory=lambda: [0.10, 0.05, 0.01])
 
@@ -327,7 +327,9 @@ class SpatialEffectsTableSpec(TableKindBase):
     its column-group title (default the model's label, else its weights name); ``rows`` are the
     rows under the effects: ``entity_fe``, ``time_fe``, ``rho`` (rho or lambda with its SE),
     ``loglik``, ``nobs`` and any other statistic name of the models' ``stats`` (a row no
-    model reports is refused). ``yes_no`` gives the words of the fixed-effect rows.
+    model reports is refused; by default ``entity_re`` follows ``time_fe`` when a model has
+    random entity effects). ``row_labels`` keys must name such rows. ``yes_no`` gives the
+    words of the fixed-effect rows.
     """
 
     type: Literal["spatial_effects"]

@@ -71,8 +71,11 @@ class ColumnGroupSpec(SpecBase):
 
 
 class CoefficientTableBase(TableKindBase):
-    """Coefficient tables: ``keep``/``drop``/``rename`` terms, ``indicators`` (YES/NO rows) and
-    their labels, ``stats`` rows and labels, ``decimals`` and ``stars`` thresholds.
+    """Coefficient tables: ``keep``/``drop``/``rename`` terms, ``indicators`` (YES/NO rows:
+    ``controls``, ``entity_fe``, ``time_fe``, ``entity_re``, ``absorbed``; by default
+    ``entity_re`` only when a column has random entity effects) and their labels
+    (``indicator_labels``, checked against those rows), ``stats`` rows and labels,
+    ``decimals`` and ``stars`` thresholds.
 
     ``below``: what sits in parentheses under an estimate: ``se`` (default), ``t``, ``p`` or
     ``ci`` (the ``ci_level`` interval, in brackets). ``yes_no``: the two words of indicator

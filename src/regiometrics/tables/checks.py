@@ -22,7 +22,10 @@ OPERATOR = re.compile(r"^(?P<op>(?:[LFDW]\d*)+\.)(?P<var>.+)$")
 
 def closest(name: str, options: Iterable[str], n: int = 3) -> str:
     """``"; closest: a, b"`` (or nothing) for the options nearest to ``name``."""
-    close = difflib.get_close_matches(name, sorted(set(options)), n=n, cutoff=0.5)
+    options = sorted(set(options))
+    same = [o for o in options if o.casefold() == name.casefold()]   # entity_FE -> entity_fe
+    close = list(dict.fromkeys(
+        [*same, *difflib.get_close_matches(name, options, n=n, cutoff=0.5)]))[:n]
     return f"; closest: {', '.join(close)}" if close else ""
 
 

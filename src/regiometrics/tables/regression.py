@@ -107,8 +107,12 @@ def ordered_terms(results: Sequence[Result], table: TableSpec) -> list[str]:
     return terms
 
 
-def column_labels(results: Sequence[Result]) -> list[str]:
-    """A model's ``label`` when it has one, else ``(j)``."""
+def column_labels(results: Sequence[Result], table: object = None) -> list[str]:
+    """A model's ``label`` when it has one, else ``(j)``; with ``table`` (for notes naming
+    columns) its ``column_titles`` when the header shows them without ``(1) (2)`` numbers."""
+    titles = getattr(table, "column_titles", None)
+    if titles is not None and not getattr(table, "numbers", True) and len(titles) == len(results):
+        return [str(t) for t in titles]
     labels = []
     for i, r in enumerate(results):
         label = r.info.get("label")
@@ -129,7 +133,26 @@ def _absorbs(result: Result) -> bool:
         and result.type in ("fe", "iv", "moderation", "ols")
 
 
+def _random_entity(result: Result) -> bool:
+    """Random entity intercepts: ``re``, and ``random: [entity]`` of ``tobit``, ``sar``, ``sdm``."""
+    return bool(result.info.get("random_effects") or result.info.get("random_entity_effects"))
+
+
+def _indicator_rows(table: TableSpec, results: Sequence[Result]) -> list[str]:
+    """``table.indicators``; when they are the default and a column has random entity effects,
+    with an ``entity_re`` row after the fixed-effect rows (else an RE column reads as pooled)."""
+    rows: list[str] = list(table.indicators)
+    if ("indicators" not in table.model_fields_set and "entity_re" not in rows
+            and any(_random_entity(r) for r in results)):
+        after = max((rows.index(w) for w in ("entity_fe", "time_fe", "absorbed") if w in rows),
+                    default=-1)
+        rows.insert(after + 1, "entity_re")
+    return rows
+
+
 def _fe_cell(result: Result, which: str, yes: str, no: str) -> str:
+    if which == "entity_re":
+        return yes if _random_entity(result) else no
     if result.info.get("random_effects"):
         return no
     effects = result.info.get("effects") or []
@@ -146,10 +169,10 @@ def se_kind(result: Result, language: str) -> str:
     return label(language, "ml") if kind else label(language, "unadjusted")
 
 
-def _kinds_by_column(results: Sequence[Result], language: str) -> str:
+def _kinds_by_column(results: Sequence[Result], language: str, table: object = None) -> str:
     """``(1), (2), (3): Clustered (province); (4): ML (information)``: each column's SE type
     (for a table whose S.E. row is switched off although the columns' types differ)."""
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     groups: dict[str, list[str]] = {}
     for lab, r in zip(labels, results, strict=True):
         groups.setdefault(se_kind(r, language), []).append(lab)
@@ -160,7 +183,7 @@ def _kinds_by_column(results: Sequence[Result], language: str) -> str:
 def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str:
     zh = table.language == "zh"
     if mixed and table.se_row == "never":
-        by_column = _kinds_by_column(results, table.language)
+        by_column = _kinds_by_column(results, table.language, table)
         what = {"se": "standard errors", "t": "t statistics", "p": "p-values",
                 "ci": f"{table.ci_level * 100:g}% confidence intervals"}[table.below]
         if zh:
@@ -177,7 +200,9 @@ def _below_note(results: Sequence[Result], table: TableSpec, mixed: bool) -> str
         where = "方括号内" if table.below == "ci" else "括号内"
         text = f"{where}为{base + what if table.below == 'se' else what}"
         if kind and kind not in ("cluster", "robust", "unadjusted") and table.below == "se":
-            text += f"（{kind}）"
+            # the spatial ML models' "inverse information matrix (Elhorst 2014)"
+            text += ("（信息矩阵的逆，Elhorst 2014）" if kind.startswith("inverse information")
+                     else f"（{kind}）")
         if table.below != "se" and base:
             text += f"（基于{base}标准误）"
         return text + ("（各列标准误类型见标准误行）" if mixed else "")
@@ -263,7 +288,7 @@ def _wild_row(results: Sequence[Result], table: TableSpec, term: str) -> Row | N
 def _wild_note(results: Sequence[Result], table: TableSpec) -> str | None:
     """What the bracketed wild-bootstrap row holds: method, weights, draws, clusters."""
     kind = getattr(table, "wild_bootstrap_row", None)
-    runs = [(lab, r.wild_bootstrap) for lab, r in zip(column_labels(results), results)
+    runs = [(lab, r.wild_bootstrap) for lab, r in zip(column_labels(results, table), results)
             if r.wild_bootstrap is not None]
     if kind is None or not runs:
         return None
@@ -308,7 +333,7 @@ def _controls_row(results: Sequence[Result], table: TableSpec, shown: Sequence[s
                                 for v in variables_of(c)))
     if not hidden:
         return None, []
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     cells, notes = [], []
     for j, r in enumerate(results):
         present = {v for t in r.params.index for v in variables_of(t)}
@@ -365,7 +390,7 @@ def _stat_rows(results: Sequence[Result], table: TableSpec,
     known = set(STAT_LABELS["en"]) | set(table.stat_labels) | {
         s for r in results for s in r.stats}
     check_names(table.id, key, stats, sorted(known), "a statistic")
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     rows, notes = [], []
     below_p = getattr(table, "pvalues_below", True)
     for i, stat in enumerate(stats):
@@ -384,6 +409,8 @@ def _stat_rows(results: Sequence[Result], table: TableSpec,
         for v in values:
             if v is None:
                 cells.append("")
+            elif not math.isfinite(v):
+                cells.append("")   # e.g. Hansen J's p-value of an exactly identified model
             elif stat in _INTEGER_STATS:
                 cells.append(str(round(v)))
             else:
@@ -402,8 +429,8 @@ def _stat_rows(results: Sequence[Result], table: TableSpec,
 
 
 def _few_clusters_note(results: Sequence[Result], language: str,
-                       shown: bool = False) -> str | None:
-    labels = column_labels(results)
+                       shown: bool = False, table: object = None) -> str | None:
+    labels = column_labels(results, table)
     few = [(labels[j], int(g)) for j, r in enumerate(results)
            if r.info.get("vcov") == "cluster" and (g := _n_clusters(r)) is not None
            and g < FEW_CLUSTERS]
@@ -471,6 +498,11 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
     the Results (and so from results.json).
     """
     check_term_keys(table, results)
+    check_names(table.id, "indicator_labels", table.indicator_labels, [
+        "controls", "entity_fe", "time_fe", "entity_re",
+        *dict.fromkeys(c for r in results for c in _further_effects(r))],
+        "an indicator row of the table (controls, entity_fe, time_fe, entity_re, or an "
+        "absorbed effect of its models)")
     lang = table.language
     words = tuple(table.yes_no) if table.yes_no else (label(lang, "yes"), label(lang, "no"))
     terms = ordered_terms(results, table)
@@ -478,7 +510,7 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
     coef_rows, const_rows = _coef_rows(results, table, terms, hidden_constant)
     ind_rows: list[Row] = []
     notes: list[str] = []
-    for which in table.indicators:
+    for which in _indicator_rows(table, results):
         if which == "controls":
             row, partial = _controls_row(results, table, terms, words)  # type: ignore[arg-type]
             ind_rows += [row] if row else []
@@ -518,12 +550,12 @@ def regression_table(results: Sequence[Result], table: TableSpec, *,
         else:
             sections.append(list(rows))
         previous = name
-    labels = column_labels(results)
+    labels = column_labels(results, table)
     auto = [_below_note(results, table, mixed), stars_note(table.stars, lang)]
     if lang == "zh" and auto[1]:
         auto = [auto[0] + "；" + auto[1]]
     shown = getattr(table, "wild_bootstrap_row", None) is not None
-    auto += [n for n in (constant_note, _few_clusters_note(results, lang, shown),
+    auto += [n for n in (constant_note, _few_clusters_note(results, lang, shown, table),
                          _wild_note(results, table)) if n]
     auto += notes + stat_notes + list(extra_notes)
     for j, r in enumerate(results):

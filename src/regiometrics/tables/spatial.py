@@ -30,6 +30,12 @@ _ALTERNATIVE_TEXT = {
     "less": "one-sided, H1: negative spatial autocorrelation",
     "two-sided": "two-sided",
 }
+_INFERENCE_TEXT_ZH = {"norm": "正态性假设", "rand": "随机化假设", "perm": "随机置换"}
+_ALTERNATIVE_TEXT_ZH = {
+    "greater": "单侧检验，备择假设为正的空间自相关",
+    "less": "单侧检验，备择假设为负的空间自相关",
+    "two-sided": "双侧检验",
+}
 _EFFECT_KINDS = ("direct", "indirect", "total")
 _EFFECT_KEYS = {"direct": "direct", "indirect": "indirect_effect", "total": "total"}
 _ROW_LABELS = {"entity_fe": "Entity FE", "time_fe": "Time FE", "entity_re": "Entity RE",
@@ -80,7 +86,9 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
     z_col = "z_norm" if table.inference == "norm" else "z_rand"
     header1 = [""] + [x for w in weights for x in [table.rename.get(w, w)]
                       + [""] * (len(variables) - 1)]
-    header2 = [table.time_label] + [table.rename.get(v, v) for _ in weights for v in variables]
+    time_label = table.time_label if table.time_label is not None else label(
+        table.language, "year")
+    header2 = [time_label] + [table.rename.get(v, v) for _ in weights for v in variables]
     body: list[Row] = []
     for t in times:
         coefs, below = [str(t)], [""]
@@ -96,15 +104,21 @@ def moran_table(rows: pd.DataFrame, table: MoranTableSpec, *, entry: MoranSpec) 
         body.append(Row(tuple(coefs), "coef"))
         if table.below != "none":
             body.append(Row(tuple(below), "se"))
-    what = {"z": "z-values in parentheses; ", "p": "p-values in parentheses; ", "none": ""}
-    inference = _INFERENCE_TEXT[table.inference]
-    if table.inference == "perm":
-        inference += f" ({entry.permutations}, seed {entry.seed})"
-    notes = [
-        (f"Global Moran's I; {what[table.below]}significance from p-values under {inference}, "
-         f"{_ALTERNATIVE_TEXT[entry.alternative]}."),
-        stars_note(table.stars, table.language),
-    ]
+    if table.language == "zh":
+        what = {"z": "括号内为z值；", "p": "括号内为p值；", "none": ""}
+        inference = _INFERENCE_TEXT_ZH[table.inference]
+        if table.inference == "perm":
+            inference += f"（{entry.permutations}次，种子{entry.seed}）"
+        moran_note = (f"全局Moran's I；{what[table.below]}显著性依据{inference}下的p值，"
+                      f"{_ALTERNATIVE_TEXT_ZH[entry.alternative]}")
+    else:
+        what = {"z": "z-values in parentheses; ", "p": "p-values in parentheses; ", "none": ""}
+        inference = _INFERENCE_TEXT[table.inference]
+        if table.inference == "perm":
+            inference += f" ({entry.permutations}, seed {entry.seed})"
+        moran_note = (f"Global Moran's I; {what[table.below]}significance from p-values under "
+                      f"{inference}, {_ALTERNATIVE_TEXT[entry.alternative]}.")
+    notes = [moran_note, stars_note(table.stars, table.language)]
     return TableGrid(
         id=table.id, title=table.title, label=table.label or f"tab:{table.id}",
         header=(Row(tuple(header1), "group"), Row(tuple(header2), "header")),
@@ -120,17 +134,22 @@ def _group_label(result: Result, table: SpatialEffectsTableSpec) -> str:
 
 
 def _effects_note(results: Sequence[Result], language: str = "en") -> str:
+    zh = language == "zh"
     parts = set()
     for r in results:
         method = r.info.get("effects_method")
+        draws, seed = r.info.get("effects_draws"), r.info.get("effects_seed")
         if method == "simulation":
-            parts.add(f"simulation from the estimated asymptotic distribution "
-                      f"({r.info.get('effects_draws')} draws, seed {r.info.get('effects_seed')})")
+            parts.add(f"基于估计量渐近分布的模拟，{draws}次，种子{seed}" if zh else
+                      f"simulation from the estimated asymptotic distribution "
+                      f"({draws} draws, seed {seed})")
         elif method == "delta":
-            parts.add("the delta method")
+            parts.add("Delta方法" if zh else "the delta method")
+    if zh:
+        how = "；".join(sorted(parts))
+        return ("直接、间接与总效应按LeSage和Pace（2009）分解；括号内为标准误"
+                + (f"（{how}）" if how else ""))
     how = "; ".join(sorted(parts)) or "the models"
-    if language == "zh":
-        return f"直接、间接与总效应按LeSage和Pace（2009）分解；括号内为标准误（{how}）"
     return ("Direct, indirect and total effects of LeSage and Pace (2009); standard errors "
             f"in parentheses, by {how}.")
 
@@ -153,8 +172,11 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
         [*terms, *(p for r in results for p in r.params.index), *(r.dependent for r in results),
          *(v for t in terms for v in variables_of(t))])),
         "a term, variable or dependent variable of the table's models")
-    known = {"entity_fe", "time_fe", "entity_re", "rho", "nobs", *_ROW_LABELS, *table.row_labels,
+    known = {"entity_fe", "time_fe", "entity_re", "rho", "nobs", *_ROW_LABELS,
              *(s for r in results for s in r.stats)}
+    check_names(table.id, "row_labels", table.row_labels, sorted(known),
+                "a row of a spatial effects table")
+    known |= set(table.row_labels)
     check_names(table.id, "rows", table.rows, sorted(known), "a row of a spatial effects table")
     yes, no = table.yes_no or (label(lang, "yes"), label(lang, "no"))
     if table.terms is not None:
@@ -191,7 +213,11 @@ def spatial_effects_table(results: Sequence[Result], table: SpatialEffectsTableS
             + " / ".join(sorted(kinds, reverse=True))
     ind_rows: list[Row] = []
     stat_rows: list[Row] = []
-    for row in table.rows:
+    rows = list(table.rows)
+    if ("rows" not in table.model_fields_set and "entity_re" not in rows
+            and any(r.info.get("random_effects") for r in results)):
+        rows.insert(rows.index("time_fe") + 1, "entity_re")   # else RE reads as pooled
+    for row in rows:
         if row in ("entity_fe", "time_fe", "entity_re"):
             which = "time" if row == "time_fe" else "entity"
             key = "random_effects" if row == "entity_re" else "effects"

@@ -67,21 +67,50 @@ def subgroup_table(results: Sequence[Result], table: SubgroupTableSpec) -> Table
         elif table.test_rows is not None:
             raise SpecError(f"tables.{table.id}.test_rows: no model in this table ran {key!r} "
                             "(permutation_p needs permutations: N and a seed on the model)")
+    named = table.group_labels
     notes = []
     for r in results:
-        eq = r.info.get("equality")
-        if eq:
-            text = (f"{r.info.get('label', r.model_id)}: equality test of "
-                    f"{', '.join(eq['terms'])} across {', '.join(r.components)}, Wald F on the "
-                    "fully interacted regression with group-specific fixed effects")
-            if "permutations" in eq:
-                p = eq["permutations"]
-                text += f"; permutation test with {p['reps']} reassignments of {p['level']} groups (seed {p['seed']})"
-            notes.append(text + ".")
-        sub = r.info.get("subgroups", {})
-        if "rule" in sub:
-            notes.append(f"{r.info.get('label', r.model_id)}: {sub['rule']} ({sub['level']} level).")
+        notes += [_test_note(r, lang, named)] if r.info.get("equality") else []
+        notes += [_rule_note(r, lang, named)] if "rule" in r.info.get("subgroups", {}) else []
     spec = as_regression_spec(table, [c.model_id for c in comps],
                               column_titles=table.column_titles or names)
     grid = regression_table(comps, spec, extra=rows, extra_notes=notes)
     return replace(grid, id=table.id, label=table.label or f"tab:{table.id}")
+
+
+def _test_note(r: Result, lang: str, named: dict[str, str]) -> str:
+    """What the equality (and permutation) test is, in the table's language, naming the
+    groups as the header does (``group_labels``)."""
+    eq, name = r.info["equality"], r.info.get("label", r.model_id)
+    groups = [named.get(str(g), str(g)) for g in r.components]
+    p = eq.get("permutations")
+    if lang == "zh":
+        text = (f"{name}：{'、'.join(eq['terms'])}在{'、'.join(groups)}组间的系数差异检验，"
+                "为完全交互回归（各组固定效应）的Wald F检验")
+        if p:
+            level = "个体" if p["level"] == "entity" else "观测"
+            text += f"；置换检验按{level}重新分组{p['reps']}次（种子{p['seed']}）"
+        return text + "。"
+    text = (f"{name}: equality test of {', '.join(eq['terms'])} across "
+            f"{', '.join(groups)}, Wald F on the fully interacted regression with "
+            "group-specific fixed effects")
+    if p:
+        text += (f"; permutation test with {p['reps']} reassignments of {p['level']} groups "
+                 f"(seed {p['seed']})")
+    return text + "."
+
+
+def _rule_note(r: Result, lang: str, named: dict[str, str]) -> str:
+    """The split rule: ``high: entity mean of unemp > 6.74 (entity level)``, the group named
+    as the header names it."""
+    sub, name = r.info["subgroups"], r.info.get("label", r.model_id)
+    if lang == "zh" and {"split", "cut", "level"} <= set(sub):
+        what = f"个体{sub['split']}均值" if sub["level"] == "entity" else str(sub["split"])
+        by = "按个体" if sub["level"] == "entity" else "按观测"
+        return (f"{name}：{named.get('high', 'high')}组为{what} > {float(sub['cut']):.6g}"
+                f"（{by}划分）。")
+    if {"split", "cut", "level"} <= set(sub):
+        what = f"entity mean of {sub['split']}" if sub["level"] == "entity" else sub["split"]
+        return (f"{name}: {named.get('high', 'high')}: {what} > {float(sub['cut']):.6g} "
+                f"({sub['level']} level).")
+    return f"{name}: {sub['rule']} ({sub['level']} level)."
