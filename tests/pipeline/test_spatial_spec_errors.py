@@ -98,7 +98,7 @@ def test_table_and_figure_references():
     spec = base_spec(tables=[{"id": "t10", "type": "spatial_effects", "models": ["fe"]}])
     spec["models"].append({"id": "fe", "type": "fe", "effects": ["entity"],
                            "formula": "lgsp ~ lpcap"})
-    with pytest.raises(SpecError, match=r"tables\.t10\.models: 'fe' is a 'fe' model"):
+    with pytest.raises(SpecError, match=r"tables\.t10\.models: 'fe' is of type 'fe'"):
         spec_from_dict(spec)
     spec = base_spec(figures=[{"id": "f", "type": "moran_scatter", "variable": "lgsp",
                                "weights": "V", "time": 1970}])

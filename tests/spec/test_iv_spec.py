@@ -151,7 +151,7 @@ def test_bad_iv_models_are_refused_with_the_key_path(model, match):
 
 def test_first_stage_table_needs_iv_models():
     tables = [{"id": "t5", "type": "first_stage", "models": ["iv1", "fe"]}]
-    with pytest.raises(SpecError, match=r"tables\.t5\.models: 'fe' is a 'fe' model; a first_stage "
+    with pytest.raises(SpecError, match=r"tables\.t5\.models: 'fe' is of type 'fe'; a first_stage "
                                         r"table shows the first stages of type 'iv' models only"):
         spec_from_dict(study(IV1, FE, tables=tables), source=SRC)
     tables = [{"id": "t5", "type": "first_stage", "models": ["iv9"]}]

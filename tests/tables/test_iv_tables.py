@@ -79,7 +79,7 @@ def test_first_stage_builder_errors_name_the_table():
     fe = Result(model_id="fe", type="fe", dependent="ER", nobs=1, params={}, std_errors={},
                 pvalues={})
     table = FirstStageTableSpec(id="t5", type="first_stage", models=["fe"])
-    with pytest.raises(SpecError, match=r"tables\.t5\.models: 'fe' is a 'fe' model"):
+    with pytest.raises(SpecError, match=r"tables\.t5\.models: 'fe' is of type 'fe'"):
         first_stage_columns(table, {"fe": fe})
     table = FirstStageTableSpec(id="t5", type="first_stage", models=["iv1"], endogenous=["GDP"])
     with pytest.raises(SpecError, match=r"tables\.t5\.endogenous: GDP is not an endogenous "

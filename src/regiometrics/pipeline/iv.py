@@ -25,7 +25,7 @@ def first_stage_columns(table: Any, results: dict[str, Result]) -> tuple[list[Re
         result = results[model_id]
         if result.type != "iv":
             raise SpecError(
-                f"tables.{table.id}.models: {model_id!r} is a {result.type!r} model; a "
+                f"tables.{table.id}.models: {model_id!r} is of type {result.type!r}; a "
                 "first_stage table shows the first stages of type 'iv' models only"
             )
         label = result.info.get("label")

@@ -20,6 +20,6 @@ def check_first_stage_tables(spec: Any, source: str) -> None:
         for model_id in table.models:
             if types[model_id] != "iv":
                 raise SpecError(
-                    f"{source}: tables.{table.id}.models: {model_id!r} is a {types[model_id]!r} "
-                    "model; a first_stage table shows the first stages of type 'iv' models only"
+                    f"{source}: tables.{table.id}.models: {model_id!r} is of type {types[model_id]!r}"
+                    "; a first_stage table shows the first stages of type 'iv' models only"
                 )

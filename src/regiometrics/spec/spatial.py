@@ -405,7 +405,7 @@ def check_spatial_references(spec: Any, source: str, did_you_mean: Any) -> None:
             for model_id in table.models:
                 if types.get(model_id) not in SPATIAL_MODEL_TYPES:
                     raise SpecError(
-                        f"{where}.models: {model_id!r} is a {types.get(model_id)!r} model; a "
+                        f"{where}.models: {model_id!r} is of type {types.get(model_id)!r}; a "
                         f"spatial_effects table shows spatial models ({', '.join(SPATIAL_MODEL_TYPES)})"
                     )
     for fig in spec.figures:
