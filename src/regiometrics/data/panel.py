@@ -61,7 +61,7 @@ class Panel:
         for role, name in (("entity", self.entity), ("time", self.time)):
             if name is not None and name not in self.frame.columns:
                 raise DataError(
-                    f"{self.source}: {role} column {name!r} not found{self._closest(name)}"
+                    f"{self.source}: data.{role}: {role} column {name!r} not found{self._closest(name)}"
                 )
         frame = self.frame.reset_index(drop=True)
         object.__setattr__(self, "frame", frame)
