@@ -222,15 +222,8 @@ def fit_spatial_panel(
         raise IdentificationError(f"entity fixed effects need at least 2 periods; n_periods = {T}.")
     Wc = as_weights(W, N)
     method = resolve_method(logdet, N, symmetric=logdet != "auto" or has_symmetric_form(Wc))
-    k = Xm.shape[1]
-    names = tuple(x_names) if x_names is not None else tuple(f"x{j + 1}" for j in range(k))
-    if len(names) != k:
-        raise DataError(f"x_names has {len(names)} names but X has {k} columns.")
-    const_cols = tuple(names[j] for j in range(k) if np.ptp(Xm[:, j]) == 0.0)
-    dnames = _durbin_names(model, names, durbin, const_cols)
-    didx = [names.index(n) for n in dnames]
-    Z = np.hstack([Xm, spatial_lag(Xm[:, didx], Wc, N, T)]) if didx else Xm
-    znames = names + tuple(f"W.{n}" for n in dnames)
+    design = durbin_design(Xm, Wc, N, T, model, x_names, durbin)
+    Z, znames = design.Z, design.znames
     Zd = demean(Z, N, T, effects)
     yd = demean(yv, N, T, effects)
     check_regressors(Zd, znames, effects)
@@ -311,15 +304,15 @@ def fit_spatial_panel(
         nobs=nt,
         n_entities=N,
         n_periods=T,
-        x_names=names,
-        durbin_names=dnames,
+        x_names=design.names,
+        durbin_names=design.durbin_names,
         spatial_param=sp_name,
         logdet_method=filt.method,
         bias_correction=correction,
         residuals=resid,
         traces=traces if lag else None,
         info={
-            "constant_columns": const_cols,
+            "constant_columns": design.constant_columns,
             "bounds": filt.bounds,
             "sigma2_se": float(np.sqrt(max(vcov[-1, -1], 0.0))),
             "traces": "exact (eigenvalues)"
@@ -327,6 +320,45 @@ def fit_spatial_panel(
             else f"Monte Carlo power traces, {trace_probes} probes, seed {trace_seed}",
         },
     )
+
+
+@dataclass(frozen=True)
+class DurbinDesign:
+    """The regressors of a spatial panel: ``X`` (named ``names``; ``constant_columns`` are
+    those without variation) and, for SDM/SDEM, ``W.x`` of ``durbin_names``, stacked as
+    ``Z = [X, W X_d]`` with column names ``znames``."""
+
+    Z: np.ndarray
+    names: tuple[str, ...]
+    durbin_names: tuple[str, ...]
+    constant_columns: tuple[str, ...]
+    znames: tuple[str, ...]
+
+
+def durbin_design(
+    Xm: np.ndarray, Wc: Any, N: int, T: int, model: str, x_names: Sequence[str] | None,
+    durbin: Sequence[str] | None,
+) -> DurbinDesign:
+    """Name the columns of ``Xm`` (default ``x1 ... xk``), choose the ``W.x`` terms
+    (``durbin``; default every non-constant column of a Durbin model) and stack them.
+
+    Raises
+    ------
+    DataError
+        ``x_names`` of the wrong length.
+    SpecError
+        ``durbin`` for a model without ``W.x`` terms, or naming no regressor.
+    """
+    k = Xm.shape[1]
+    names = tuple(x_names) if x_names is not None else tuple(f"x{j + 1}" for j in range(k))
+    if len(names) != k:
+        raise DataError(f"x_names has {len(names)} names but X has {k} columns.")
+    const_cols = tuple(names[j] for j in range(k) if np.ptp(Xm[:, j]) == 0.0)
+    dnames = _durbin_names(model, names, durbin, const_cols)
+    didx = [names.index(n) for n in dnames]
+    Z = np.hstack([Xm, spatial_lag(Xm[:, didx], Wc, N, T)]) if didx else Xm
+    znames = names + tuple(f"W.{n}" for n in dnames)
+    return DurbinDesign(Z, names, dnames, const_cols, znames)
 
 
 def _durbin_names(

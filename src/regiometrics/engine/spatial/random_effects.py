@@ -67,12 +67,12 @@ from regiometrics.engine.spatial.panel_data import (
 from regiometrics.engine.spatial.panel_ml import (
     SpatialPanelFit,
     _apply_g,
-    _durbin_names,
     _invert,
     _maximise,
     _ols,
+    durbin_design,
 )
-from regiometrics.errors import ConvergenceError, DataError, IdentificationError, SpecError
+from regiometrics.errors import ConvergenceError, IdentificationError, SpecError
 
 _PHI_LOW = 1e-6
 
@@ -151,15 +151,8 @@ def fit_spatial_re(
     if T < 2:
         raise IdentificationError(f"random effects need at least 2 periods; n_periods = {T}.")
     Wc = as_weights(W, N)
-    k = Xm.shape[1]
-    names = tuple(x_names) if x_names is not None else tuple(f"x{j + 1}" for j in range(k))
-    if len(names) != k:
-        raise DataError(f"x_names has {len(names)} names but X has {k} columns.")
-    const_cols = tuple(names[j] for j in range(k) if np.ptp(Xm[:, j]) == 0.0)
-    dnames = _durbin_names(model, names, durbin, const_cols)
-    didx = [names.index(n) for n in dnames]
-    Z = np.hstack([Xm, spatial_lag(Xm[:, didx], Wc, N, T)]) if didx else Xm
-    znames = names + tuple(f"W.{n}" for n in dnames)
+    design = durbin_design(Xm, Wc, N, T, model, x_names, durbin)
+    Z, znames = design.Z, design.znames
     check_regressors(Z, znames, "none")
     wy = spatial_lag(yv, Wc, N, T)
     ybar, wybar, Zbar = (entity_means(v, N, T) for v in (yv, wy, Z))
@@ -228,8 +221,8 @@ def fit_spatial_re(
         nobs=nt,
         n_entities=N,
         n_periods=T,
-        x_names=names,
-        durbin_names=dnames,
+        x_names=design.names,
+        durbin_names=design.durbin_names,
         spatial_param="rho",
         logdet_method=filt.method,
         bias_correction="",
@@ -237,7 +230,7 @@ def fit_spatial_re(
         traces=traces,
         info={
             "random_effects": "entity",
-            "constant_columns": const_cols,
+            "constant_columns": design.constant_columns,
             "bounds": filt.bounds,
             "sigma2_se": float(np.sqrt(max(vcov[-1, -1], 0.0))),
             "phi": phi,
