@@ -25,6 +25,7 @@ from regiometrics.engine.inference.wild_bootstrap import (
 )
 from regiometrics.engine.linear.demean import demean
 from regiometrics.spec import ModelSpec, model_spec
+from tests.engine.wild_naive import wcr_tstar, wre_tstar
 from tests.reference_data import load_fixture
 
 P_ATOL = 1e-12       # bootstrap p-values: identical fractions
@@ -54,54 +55,17 @@ def _dummies(df: pd.DataFrame, effects: list[str]) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def _cluster_t(X: np.ndarray, Xhat: np.ndarray, u: np.ndarray, codes: np.ndarray, j: int,
-               beta_j: float, beta0: float, c: float) -> float:
-    bread = np.linalg.inv(Xhat.T @ X)
-    meat = sum(np.outer(Xhat[codes == g].T @ u[codes == g], Xhat[codes == g].T @ u[codes == g])
-               for g in np.unique(codes))
-    V = c * bread @ meat @ bread.T
-    return (beta_j - beta0) / math.sqrt(V[j, j])
-
-
 def naive_ols_tstar(df, effects, regressors, term, beta0, codes, V, c):
     """Refit per draw: restricted residuals, explicit dummies, OLS, cluster t."""
-    y = df.y.to_numpy(float)
-    D = _dummies(df, effects)
-    X = np.column_stack([df[regressors].to_numpy(float), D])
-    j = regressors.index(term)
-    others = np.delete(X, j, axis=1)
-    yr = y - beta0 * X[:, j]
-    fit = beta0 * X[:, j] + others @ np.linalg.lstsq(others, yr, rcond=None)[0]
-    ur = y - fit
-    out = []
-    for v in V.T:
-        ys = fit + ur * v[codes]
-        b = np.linalg.lstsq(X, ys, rcond=None)[0]
-        out.append(_cluster_t(X, X, ys - X @ b, codes, j, b[j], beta0, c))
-    return np.array(out)
+    X = np.column_stack([df[regressors].to_numpy(float), _dummies(df, effects)])
+    return wcr_tstar(df.y.to_numpy(float), X, regressors.index(term), beta0, codes, V, c)
 
 
 def naive_iv_tstar(df, effects, exog, beta0, codes, V, c):
     """Refit per draw: WRE DGP (Davidson-MacKinnon 2010), explicit dummies, 2SLS, cluster t."""
-    y1, y2 = df.y.to_numpy(float), df.x.to_numpy(float)
-    D = _dummies(df, effects)
-    X1 = np.column_stack([df[exog].to_numpy(float), D])
-    W = np.column_stack([df[["z1", "z2"]].to_numpy(float), X1])
-    gamma = np.linalg.lstsq(X1, y1 - beta0 * y2, rcond=None)[0]
-    u = y1 - beta0 * y2 - X1 @ gamma
-    coef = np.linalg.lstsq(np.column_stack([W, u]), y2, rcond=None)[0]
-    pi = coef[:-1]
-    vres = y2 - W @ pi
-    PW = W @ np.linalg.pinv(W)
-    out = []
-    for v in V.T:
-        y2s = W @ pi + vres * v[codes]
-        y1s = beta0 * y2s + X1 @ gamma + u * v[codes]
-        X = np.column_stack([y2s, X1])
-        Xhat = PW @ X
-        b = np.linalg.lstsq(Xhat, y1s, rcond=None)[0]
-        out.append(_cluster_t(X, Xhat, y1s - X @ b, codes, 0, b[0], beta0, c))
-    return np.array(out)
+    X1 = np.column_stack([df[exog].to_numpy(float), _dummies(df, effects)])
+    return wre_tstar(df.y.to_numpy(float), df.x.to_numpy(float), X1,
+                     df[["z1", "z2"]].to_numpy(float), beta0, codes, V, c)
 
 
 def _signs(G: int) -> np.ndarray:

@@ -11,7 +11,6 @@ its CRV1 t computed with the kernel's small-sample factor.
 from __future__ import annotations
 
 import itertools
-import math
 
 import numpy as np
 import pandas as pd
@@ -22,6 +21,7 @@ from regiometrics.engine import estimate
 from regiometrics.engine.inference import bootstrap_pvalue, make_draws
 from regiometrics.engine.inference.wild_model import _iv_tests, _linear_tests
 from regiometrics.spec import model_spec
+from tests.engine.wild_naive import wcr_tstar, wre_tstar
 
 TSTAR_RTOL = 1e-8
 P_ATOL = 1e-12
@@ -57,51 +57,19 @@ def _dummies(df: pd.DataFrame, effects: list[str]) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def _cluster_t(X, Xhat, u, codes, j, beta_j, beta0, c) -> float:
-    bread = np.linalg.pinv(Xhat.T @ X)
-    meat = sum(np.outer(Xhat[codes == g].T @ u[codes == g], Xhat[codes == g].T @ u[codes == g])
-               for g in np.unique(codes))
-    V = c * bread @ meat @ bread.T
-    return (beta_j - beta0) / math.sqrt(V[j, j])
-
-
 def naive_wls_tstar(df, effects, weights, beta0, codes, V, c):
     """WCR per draw on sqrt(w)-scaled rows: restricted fit, wild DGP, refit, cluster t of x."""
     r = np.sqrt(weights) if weights is not None else np.ones(len(df))
     X = np.column_stack([df[["x", "w"]].to_numpy(float), _dummies(df, effects)]) * r[:, None]
-    y = df.y.to_numpy(float) * r
-    others = X[:, 1:]
-    fit = beta0 * X[:, 0] + others @ np.linalg.lstsq(others, y - beta0 * X[:, 0], rcond=None)[0]
-    ur = y - fit
-    out = []
-    for v in V.T:
-        ys = fit + ur * v[codes]
-        b = np.linalg.lstsq(X, ys, rcond=None)[0]
-        out.append(_cluster_t(X, X, ys - X @ b, codes, 0, b[0], beta0, c))
-    return np.array(out)
+    return wcr_tstar(df.y.to_numpy(float) * r, X, 0, beta0, codes, V, c)
 
 
 def naive_weighted_wre_tstar(df, effects, weights, beta0, codes, V, c):
     """WRE per draw (Davidson-MacKinnon 2010) on sqrt(w)-scaled rows, 2SLS, cluster t."""
     r = np.sqrt(weights)[:, None]
-    y1, y2 = df.y.to_numpy(float) * r[:, 0], df.x.to_numpy(float) * r[:, 0]
     X1 = np.column_stack([df[["w"]].to_numpy(float), _dummies(df, effects)]) * r
-    W = np.column_stack([df[["z1", "z2"]].to_numpy(float) * r, X1])
-    gamma = np.linalg.lstsq(X1, y1 - beta0 * y2, rcond=None)[0]
-    u = y1 - beta0 * y2 - X1 @ gamma
-    coef = np.linalg.lstsq(np.column_stack([W, u]), y2, rcond=None)[0]
-    pi = coef[:-1]
-    vres = y2 - W @ pi
-    PW = W @ np.linalg.pinv(W)
-    out = []
-    for v in V.T:
-        y2s = W @ pi + vres * v[codes]
-        y1s = beta0 * y2s + X1 @ gamma + u * v[codes]
-        X = np.column_stack([y2s, X1])
-        Xhat = PW @ X
-        b = np.linalg.lstsq(Xhat, y1s, rcond=None)[0]
-        out.append(_cluster_t(X, Xhat, y1s - X @ b, codes, 0, b[0], beta0, c))
-    return np.array(out)
+    return wre_tstar(df.y.to_numpy(float) * r[:, 0], df.x.to_numpy(float) * r[:, 0], X1,
+                     df[["z1", "z2"]].to_numpy(float) * r, beta0, codes, V, c)
 
 
 def _signs(G: int) -> np.ndarray:
