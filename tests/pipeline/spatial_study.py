@@ -6,11 +6,27 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
+
+from regiometrics.data.panel import Panel
+from regiometrics.data.weights import SpatialWeights
+from regiometrics.data.weights_io import read_adjacency_list
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "specs" / "data"
 FILES = ("produc.csv", "us_states_coords.csv", "us_states_contiguity.csv")
+
+
+def produc_panel() -> Panel:
+    """The bundled Produc panel (48 states, 1970-1986)."""
+    return Panel(pd.read_csv(DATA / "produc.csv"), "state", "year")
+
+
+def produc_contiguity() -> SpatialWeights:
+    """Row-standardised queen contiguity of the 48 states, in sorted state order."""
+    states = sorted(pd.read_csv(DATA / "produc.csv")["state"].unique())
+    return read_adjacency_list(DATA / "us_states_contiguity.csv").align(states).row_standardize()
 
 
 def study_dir(tmp_path: Path) -> Path:

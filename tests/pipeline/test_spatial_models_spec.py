@@ -9,17 +9,15 @@ checked against R's spatialreg in tests/engine/spatial.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from regiometrics.data.panel import Panel
-from regiometrics.data.weights_io import read_adjacency_list
 from regiometrics.engine import EstimationContext, estimate
 from regiometrics.engine.spatial.panel_data import to_time_major
 from regiometrics.engine.spatial.panel_ml import fit_spatial_panel
 from regiometrics.errors import SpecError
 from regiometrics.spec import ModelSpec, model_spec
-from tests.pipeline.spatial_study import DATA, base_spec
+from tests.pipeline.spatial_study import base_spec, produc_contiguity, produc_panel
 
 X_NAMES = ["lpcap", "lpc", "lemp", "unemp"]
 RTOL = 1e-10
@@ -27,14 +25,12 @@ RTOL = 1e-10
 
 @pytest.fixture(scope="module")
 def panel() -> Panel:
-    return Panel(pd.read_csv(DATA / "produc.csv"), "state", "year")
+    return produc_panel()
 
 
 @pytest.fixture(scope="module")
 def w():
-    states = sorted(pd.read_csv(DATA / "produc.csv")["state"].unique())
-    adj = read_adjacency_list(DATA / "us_states_contiguity.csv")
-    return adj.align(states).row_standardize()
+    return produc_contiguity()
 
 
 def _model(**changes) -> ModelSpec:
